@@ -1,0 +1,61 @@
+import type { CountedFunc } from './counted.js';
+import { MaxStepsError, NonFiniteError } from './errors.js';
+import { rkStep } from './rk-step.js';
+import type { ButcherTableau } from './tableau.js';
+import { type Tensor, tf } from './tf.js';
+import type { SolveStats } from './types.js';
+
+/** Step sizes that cover [t0, t1]: full steps of `stepSize` and a last partial one landing on t1. */
+export function stepsBetween(t0: number, t1: number, stepSize?: number): number[] {
+  const span = t1 - t0;
+  if (stepSize === undefined) return [span];
+  const n = Math.max(1, Math.ceil(Math.abs(span) / stepSize - 1e-9));
+  const h = Math.sign(span) * stepSize;
+  const hs = new Array<number>(n).fill(h);
+  hs[n - 1] = span - h * (n - 1);
+  return hs;
+}
+
+/** True when every element is finite (one scalar read back). */
+export function allFinite(x: Tensor): boolean {
+  return tf.tidy(() => tf.all(tf.isFinite(x)).dataSync()[0] === 1);
+}
+
+/**
+ * Fixed-step integration: from each output time to the next in steps of `stepSize` (or one step
+ * per interval), the last partial step landing exactly on the output time. Returns y at every
+ * time in `ts` (the first is y0 itself, not a copy). The state is checked for NaN/Inf at each
+ * output time (one scalar read back per output time).
+ */
+export function solveFixed(
+  f: CountedFunc,
+  tab: ButcherTableau,
+  y0: Tensor,
+  ts: readonly number[],
+  stepSize: number | undefined,
+  maxSteps: number,
+): { ys: Tensor[]; stats: SolveStats } {
+  const ys: Tensor[] = [y0];
+  let y = y0;
+  let steps = 0;
+  const fail = (err: Error): never => {
+    for (const z of ys.slice(1)) z.dispose();
+    if (y !== y0 && !ys.includes(y)) y.dispose();
+    throw err;
+  };
+  for (let i = 1; i < ts.length; i++) {
+    let t = ts[i - 1];
+    for (const h of stepsBetween(ts[i - 1], ts[i], stepSize)) {
+      if (steps >= maxSteps) fail(new MaxStepsError(t, maxSteps, ts[ts.length - 1]));
+      const prev = y;
+      const t0 = t;
+      y = tf.tidy(() => rkStep(f, tab, t0, prev, h).y1);
+      if (prev !== y0 && !ys.includes(prev)) prev.dispose();
+      steps++;
+      t += h;
+    }
+    if (!allFinite(y)) fail(new NonFiniteError(ts[i], 'the state'));
+    ys.push(y);
+  }
+  return { ys, stats: { nfe: f.nfe, steps, rejected: 0 } };
+}

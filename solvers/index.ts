@@ -1,0 +1,22 @@
+export {
+  MaxStepsError,
+  NonFiniteError,
+  OdeError,
+  OdeOptionError,
+  OdeShapeError,
+  StepSizeUnderflowError,
+} from './errors.js';
+export { ADAPTIVE_METHODS, FIXED_METHODS } from './methods.js';
+export { odeint, solveIvp } from './odeint.js';
+export { type OdexOptions, type OdexResult, odexSolve } from './odex.js';
+export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
+export { tf } from './tf.js';
+export type {
+  AdaptiveMethodName,
+  FixedMethodName,
+  MethodName,
+  OdeFunc,
+  OdeintOptions,
+  SolveResult,
+  SolveStats,
+} from './types.js';

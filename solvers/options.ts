@@ -1,0 +1,114 @@
+import { OdeOptionError } from './errors.js';
+import type { MethodName, OdeintOptions } from './types.js';
+
+/** Unit round-off of float32: tolerances below ~10× this cannot be met by the tfjs backends. */
+export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
+
+/** Options with every default filled in. */
+export type ResolvedOptions = Required<Omit<OdeintOptions, 'stepSize' | 'firstStep' | 'beta'>> & {
+  stepSize?: number;
+  firstStep?: number;
+  beta?: number;
+};
+
+export const METHOD_NAMES: readonly MethodName[] = [
+  'euler',
+  'midpoint',
+  'heun',
+  'rk4',
+  'rk38',
+  'bosh3',
+  'dopri5',
+  'tsit5',
+  'dop853',
+];
+
+function check(ok: boolean, name: string, value: unknown, range: string): void {
+  if (!ok) throw new OdeOptionError(`option ${name} = ${String(value)} is invalid: expected ${range}`);
+}
+
+const KNOWN = new Set([
+  'method',
+  'rtol',
+  'atol',
+  'stepSize',
+  'firstStep',
+  'maxStep',
+  'maxSteps',
+  'safety',
+  'maxFactor',
+  'minFactor',
+  'beta',
+]);
+
+/** Fills defaults and validates; throws {@link OdeOptionError} naming the option and its valid range. */
+export function resolveOptions(
+  options: OdeintOptions = {},
+  extraKeys: readonly string[] = [],
+): ResolvedOptions {
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key) && !extraKeys.includes(key)) {
+      throw new OdeOptionError(
+        `unknown option '${key}'; known options: ${[...KNOWN, ...extraKeys].join(', ')}`,
+      );
+    }
+  }
+  const o: ResolvedOptions = {
+    method: options.method ?? 'dopri5',
+    rtol: options.rtol ?? 1e-5,
+    atol: options.atol ?? 1e-6,
+    stepSize: options.stepSize,
+    firstStep: options.firstStep,
+    maxStep: options.maxStep ?? Number.POSITIVE_INFINITY,
+    maxSteps: options.maxSteps ?? 10_000,
+    safety: options.safety ?? 0.9,
+    maxFactor: options.maxFactor ?? 10,
+    minFactor: options.minFactor ?? 0.2,
+    beta: options.beta,
+  };
+  check(METHOD_NAMES.includes(o.method), 'method', o.method, `one of ${METHOD_NAMES.join(', ')}`);
+  const minRtol = 10 * FLOAT32_UNIT_ROUNDOFF;
+  check(
+    Number.isFinite(o.rtol) && o.rtol > minRtol && o.rtol < 1,
+    'rtol',
+    o.rtol,
+    `a number in (${minRtol.toExponential(2)}, 1) — float32 cannot resolve tighter; use odexSolve for float64`,
+  );
+  check(Number.isFinite(o.atol) && o.atol >= 0, 'atol', o.atol, 'a finite number ≥ 0');
+  if (o.stepSize !== undefined) {
+    check(Number.isFinite(o.stepSize) && o.stepSize > 0, 'stepSize', o.stepSize, 'a finite number > 0');
+  }
+  if (o.firstStep !== undefined) {
+    check(Number.isFinite(o.firstStep) && o.firstStep > 0, 'firstStep', o.firstStep, 'a finite number > 0');
+  }
+  check(o.maxStep > 0, 'maxStep', o.maxStep, 'a number > 0 (Infinity allowed)');
+  check(Number.isInteger(o.maxSteps) && o.maxSteps > 0, 'maxSteps', o.maxSteps, 'a whole number > 0');
+  check(o.safety > 0 && o.safety < 1, 'safety', o.safety, 'a number in (0, 1)');
+  check(o.maxFactor > 1 && Number.isFinite(o.maxFactor), 'maxFactor', o.maxFactor, 'a finite number > 1');
+  check(o.minFactor > 0 && o.minFactor < 1, 'minFactor', o.minFactor, 'a number in (0, 1)');
+  if (o.beta !== undefined) check(o.beta >= 0 && o.beta < 0.2, 'beta', o.beta, 'a number in [0, 0.2)');
+  return o;
+}
+
+/** Checks the output times: finite, at least two, strictly monotone. Returns the direction ±1. */
+export function checkTimes(ts: readonly number[]): 1 | -1 {
+  if (!Array.isArray(ts) || ts.length < 2) {
+    throw new OdeOptionError(
+      `ts must be an array of at least 2 times (the start and the end); got ${String(ts)}`,
+    );
+  }
+  for (let i = 0; i < ts.length; i++) {
+    if (typeof ts[i] !== 'number' || !Number.isFinite(ts[i])) {
+      throw new OdeOptionError(`ts[${i}] = ${ts[i]} is not a finite number`);
+    }
+  }
+  const dir = ts[1] > ts[0] ? 1 : -1;
+  for (let i = 1; i < ts.length; i++) {
+    if ((ts[i] - ts[i - 1]) * dir <= 0) {
+      throw new OdeOptionError(
+        `ts must be strictly ${dir > 0 ? 'increasing' : 'decreasing'}: ts[${i - 1}] = ${ts[i - 1]}, ts[${i}] = ${ts[i]}`,
+      );
+    }
+  }
+  return dir;
+}
