@@ -16,6 +16,7 @@ export type {
   FixedMethodName,
   MethodName,
   OdeFunc,
+  OdeModule,
   OdeintOptions,
   SolveResult,
   SolveStats,

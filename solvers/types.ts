@@ -3,6 +3,15 @@ import type { Tensor } from './tf.js';
 /** Right-hand side of dy/dt = f(t, y). `t` is a float64 JS number; `y` has the shape of `y0`. */
 export type OdeFunc = (t: number, y: Tensor) => Tensor;
 
+/**
+ * The module protocol: a right-hand side that carries its trainable parameters. Gradients by the
+ * adjoint method (and training) find the variables here when none are given explicitly. Vector
+ * fields of `src/nn` implement it.
+ */
+export interface OdeModule extends OdeFunc {
+  readonly params: readonly import('./tf.js').tf.Variable[];
+}
+
 /** Fixed-step methods: one step (of `stepSize`, or per output interval) at a time. */
 export type FixedMethodName = 'euler' | 'midpoint' | 'heun' | 'rk4' | 'rk38';
 /** Adaptive embedded Runge–Kutta pairs. */
@@ -17,7 +26,16 @@ export interface OdeintOptions {
   rtol?: number;
   /** Absolute tolerance of adaptive methods, ≥ 0 (rtol and atol not both tiny). Default 1e-6. */
   atol?: number;
-  /** Fixed-step methods: the step size; a last partial step lands on each output time. Default: one step per output interval. */
+  /**
+ * The module protocol: a right-hand side that carries its trainable parameters. Gradients by the
+ * adjoint method (and training) find the variables here when none are given explicitly. Vector
+ * fields of `src/nn` implement it.
+ */
+export interface OdeModule extends OdeFunc {
+  readonly params: readonly import('./tf.js').tf.Variable[];
+}
+
+/** Fixed-step methods: the step size; a last partial step lands on each output time. Default: one step per output interval. */
   stepSize?: number;
   /** Adaptive methods: the first step size (magnitude). Default: Hairer's heuristic. */
   firstStep?: number;

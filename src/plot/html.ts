@@ -1,0 +1,68 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Figure } from './figure.js';
+
+let plotlySource: string | undefined;
+
+/** The plotly.js bundle's source, read once from the installed `plotly.js-dist-min`. */
+export function plotlyBundle(): string {
+  if (plotlySource === undefined) {
+    const path = createRequire(import.meta.url).resolve('plotly.js-dist-min');
+    plotlySource = readFileSync(path, 'utf8');
+  }
+  return plotlySource;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** JSON that is safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/** Options of {@link renderHtml} and {@link writeHtml}. */
+export interface HtmlOptions {
+  /** Page title and heading. Default 'odeflow report'. */
+  title?: string;
+  /** Paragraphs (plain text) shown under the heading. */
+  notes?: string[];
+}
+
+/**
+ * A self-contained HTML page showing the figures: plotly.js is inlined (no CDN), so the page
+ * works offline.
+ */
+export function renderHtml(figs: readonly Figure[], options: HtmlOptions = {}): string {
+  const title = options.title ?? 'odeflow report';
+  const notes = (options.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('\n');
+  const divs = figs.map((_, i) => `<div id="fig${i}" class="fig"></div>`).join('\n');
+  const calls = figs
+    .map((fig, i) => {
+      const layout = { margin: { t: 40 }, ...(fig.layout ?? {}) };
+      const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
+      const add = fig.frames ? `.then(function(){return Plotly.addFrames('fig${i}', ${scriptJson(fig.frames)});})` : '';
+      return `Plotly.newPlot('fig${i}', ${scriptJson(fig.data)}, ${scriptJson(layout)}, ${scriptJson(config)})${add};`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}.fig{min-height:420px;margin:1.5em 0}</style>
+<script>${plotlyBundle()}</script></head>
+<body><h1>${escapeHtml(title)}</h1>
+${notes}
+${divs}
+<script>${calls}</script>
+</body></html>
+`;
+}
+
+/** Writes {@link renderHtml}'s page to `path` atomically (temp file, then rename). */
+export function writeHtml(path: string, figs: readonly Figure[], options: HtmlOptions = {}): void {
+  mkdirSync(dirname(path) || '.', { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, renderHtml(figs, options));
+  renameSync(tmp, path);
+}

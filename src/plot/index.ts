@@ -1,0 +1,2 @@
+export type { Figure } from './figure.js';
+export { renderHtml, writeHtml, plotlyBundle, type HtmlOptions } from './html.js';
