@@ -16,8 +16,8 @@ export type {
   FixedMethodName,
   MethodName,
   OdeFunc,
-  OdeModule,
   OdeintOptions,
+  OdeModule,
   SolveResult,
   SolveStats,
 } from './types.js';

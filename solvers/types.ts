@@ -26,16 +26,7 @@ export interface OdeintOptions {
   rtol?: number;
   /** Absolute tolerance of adaptive methods, ≥ 0 (rtol and atol not both tiny). Default 1e-6. */
   atol?: number;
-  /**
- * The module protocol: a right-hand side that carries its trainable parameters. Gradients by the
- * adjoint method (and training) find the variables here when none are given explicitly. Vector
- * fields of `src/nn` implement it.
- */
-export interface OdeModule extends OdeFunc {
-  readonly params: readonly import('./tf.js').tf.Variable[];
-}
-
-/** Fixed-step methods: the step size; a last partial step lands on each output time. Default: one step per output interval. */
+  /** Fixed-step methods: the step size; a last partial step lands on each output time. Default: one step per output interval. */
   stepSize?: number;
   /** Adaptive methods: the first step size (magnitude). Default: Hairer's heuristic. */
   firstStep?: number;

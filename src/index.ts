@@ -4,5 +4,5 @@
  */
 export * from '../solvers/index.js';
 export { type BackendName, BackendUnavailableError, initBackend } from './backend.js';
-export type { DensityModel, ModelConfig, LossInfo } from './model.js';
+export type { DensityModel, LossInfo, ModelConfig } from './model.js';
 export * from './plot/index.js';

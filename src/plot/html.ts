@@ -43,7 +43,9 @@ export function renderHtml(figs: readonly Figure[], options: HtmlOptions = {}): 
     .map((fig, i) => {
       const layout = { margin: { t: 40 }, ...(fig.layout ?? {}) };
       const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
-      const add = fig.frames ? `.then(function(){return Plotly.addFrames('fig${i}', ${scriptJson(fig.frames)});})` : '';
+      const add = fig.frames
+        ? `.then(function(){return Plotly.addFrames('fig${i}', ${scriptJson(fig.frames)});})`
+        : '';
       return `Plotly.newPlot('fig${i}', ${scriptJson(fig.data)}, ${scriptJson(layout)}, ${scriptJson(config)})${add};`;
     })
     .join('\n');

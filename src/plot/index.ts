@@ -1,2 +1,2 @@
 export type { Figure } from './figure.js';
-export { renderHtml, writeHtml, plotlyBundle, type HtmlOptions } from './html.js';
+export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './html.js';
