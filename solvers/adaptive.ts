@@ -15,6 +15,11 @@ const MAX_NONFINITE_REJECTIONS = 30;
 
 /** The scaled error norm of one step, as a scalar tensor (Hairer's RMS norm, or DOP853's rule). */
 function errorNorm(tab: EmbeddedTableau, y: Tensor, y1: Tensor, ks: Tensor[], h: number, o: ResolvedOptions) {
+  if (o.normLength !== undefined && o.normLength < y.size) {
+    // seminorm: the error of the leading normLength elements only
+    const lead = (x: Tensor) => tf.slice(tf.reshape(x, [-1]), 0, o.normLength);
+    return errorNorm(tab, lead(y), lead(y1), ks.map(lead), h, { ...o, normLength: undefined });
+  }
   const scale = errorScale(y, y1, o.rtol, o.atol);
   const zero = tf.zerosLike(y);
   if (!tab.e3) return rmsNorm(combine(zero, h, tab.e, ks), scale);

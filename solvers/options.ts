@@ -9,6 +9,12 @@ export type ResolvedOptions = Required<Omit<OdeintOptions, 'stepSize' | 'firstSt
   stepSize?: number;
   firstStep?: number;
   beta?: number;
+  /**
+   * Internal (not an {@link OdeintOptions} field): only the first `normLength` elements of the
+   * flattened state enter the error norm. The adjoint's seminorm uses it to leave the parameter
+   * adjoint out of step-size control.
+   */
+  normLength?: number;
 };
 
 export const METHOD_NAMES: readonly MethodName[] = [
