@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { tf } from '../solvers/tf.js';
+import { patchWasmMatMul } from './wasm-matmul.js';
 
 /** Names accepted by {@link initBackend}. `tensorflow` is the tfjs-node(-gpu) native backend. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl' | 'webgpu';
@@ -30,6 +31,7 @@ async function loadWasm(): Promise<void> {
   // Node's wasm build runs single-threaded (WASM_HAS_MULTITHREAD_SUPPORT is false there);
   // in browsers with cross-origin isolation this uses every core.
   wasm.setThreadsCount(Math.max(1, availableParallelism()));
+  patchWasmMatMul();
 }
 
 async function activate(name: BackendName): Promise<void> {
