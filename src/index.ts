@@ -4,5 +4,9 @@
  */
 export * from '../solvers/index.js';
 export { type BackendName, BackendUnavailableError, initBackend } from './backend.js';
+export * from './cnf/index.js';
+export * from './data/index.js';
 export type { DensityModel, LossInfo, ModelConfig } from './model.js';
+export * from './nn/index.js';
 export * from './plot/index.js';
+export * from './train/index.js';

@@ -38,7 +38,8 @@ export function patchWasmMatMul(): void {
         inputs: { ...inputs, a, b },
         attrs: { ...args.attrs, transposeA: false, transposeB: false },
       });
-      for (const t of temps) args.backend.disposeData(t.dataId);
+      const backend = args.backend as { disposeData(dataId: unknown): void };
+      for (const t of temps) backend.disposeData(t.dataId);
       return out;
     };
     tf.unregisterKernel(name, 'wasm');

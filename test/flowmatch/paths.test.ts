@@ -19,7 +19,7 @@ describe('conditional Gaussian path', () => {
       expect(tf.max(tf.abs(tf.sub(fd, mid.ut))).dataSync()[0]).toBeLessThan(1e-4);
       // and the analytic conditional velocity of I-CFM: x1 − x0
       expect(tf.max(tf.abs(tf.sub(mid.ut, tf.sub(x1, x0)))).dataSync()[0]).toBeLessThan(1e-6);
-      tf.dispose([plus, minus, mid, fd]);
+      tf.dispose([plus.xt, plus.ut, minus.xt, minus.ut, mid.xt, mid.ut, fd]);
     }
     tf.dispose([x0, x1, eps]);
   });

@@ -1,0 +1,390 @@
+/**
+ * The odeflow command line (run with tsx): `train`, `sample`, `eval`, `report`, each with `--help`.
+ * `npm start` runs `train` with its defaults.
+ */
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type BackendName, initBackend } from './backend.js';
+import { isToyName, readCsv, toyData, toyNames, toySampler, toySpec } from './data/index.js';
+import type { DensityModel } from './model.js';
+import { writeHtml } from './plot/html.js';
+import { buildReport } from './plot/report.js';
+import { hasCheckpoint, loadCheckpoint } from './train/checkpoint.js';
+import { meanNll } from './train/evaluate.js';
+import type { IterationRecord } from './train/history.js';
+import { availableKinds, createModel, MODEL_TABLE } from './train/models.js';
+import type { ProgressSink } from './train/progress.js';
+import { TrainingDivergedError, train } from './train/train.js';
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIO {
+  stdout: ProgressSink;
+  stderr: ProgressSink;
+}
+
+/** A usage error: printed with a pointer to `--help`, exit status 2. */
+class UsageError extends Error {}
+
+/** Default iterations of `train` per model kind: small enough that `npm start` ends in minutes on 2 cores. */
+export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 300 };
+const DEFAULT_ITERATIONS_OTHER = 1000;
+
+const HELP = {
+  main: `odeflow — neural ODEs and continuous normalizing flows on TensorFlow.js
+
+usage: tsx src/cli.ts <command> [options]
+
+commands:
+  train    train a density model on toy data, checkpoint it, write report.html
+  sample   draw samples from a checkpoint (CSV)
+  eval     negative log-likelihood of a checkpoint on fresh toy data or a CSV file
+  report   rebuild report.html from a checkpoint
+
+'<command> --help' describes each command's options.`,
+  train: `usage: tsx src/cli.ts train [options]
+
+Trains a model on a toy 2-D density with Adam (decoupled weight decay), evaluates held-out NLL,
+checkpoints into --out (atomically) and writes --out/report.html (works offline).
+
+options:
+  --data NAME          toy data: ${toyNames.join(', ')} (default 8gaussians)
+  --model KIND         model kind (default cnf): ${Object.keys(MODEL_TABLE).join(', ')}, or any registered kind
+  --iters N            total iterations (default ${DEFAULT_ITERATIONS.cnf} for cnf — about a few minutes
+                       on 2 cores; ${DEFAULT_ITERATIONS_OTHER} for other kinds)
+  --batch B            batch size (default 100)
+  --lr LR              learning rate (default 1e-3)
+  --weight-decay WD    decoupled weight decay (default 1e-5)
+  --eval-every K       held-out NLL every K iterations, checkpoint too (default 100)
+  --test-size N        held-out points (default 1000)
+  --seed S             seed of data and initial weights (default 0)
+  --out DIR            run directory (default runs/<data>-<model>)
+  --resume             continue from the checkpoint in --out (optimizer state included)
+  --backend NAME       tensorflow, wasm, cpu, webgl, webgpu (default: automatic)
+  --quiet              no progress display
+  -h, --help           this text`,
+  sample: `usage: tsx src/cli.ts sample --checkpoint DIR [options]
+
+Draws samples from a trained model and writes them as CSV (header x0,x1,…).
+
+options:
+  --checkpoint DIR     run directory written by train (required)
+  --n N                number of samples (default 1000)
+  --seed S             seed (default 0)
+  --out FILE           CSV file to write (default: standard output)
+  --backend NAME       tfjs backend (default: automatic)
+  -h, --help           this text`,
+  eval: `usage: tsx src/cli.ts eval --checkpoint DIR [options]
+
+Mean negative log-likelihood (nats per point) of a trained model on fresh toy data (by default the
+data set it was trained on) or on the rows of a CSV file. Bad rows (non-numbers, NaN/Inf, wrong
+width) are refused with the line and column named.
+
+options:
+  --checkpoint DIR     run directory written by train (required)
+  --data NAME          toy data set (default: the one the model was trained on)
+  --file FILE          CSV file of points instead of toy data (a header line is allowed)
+  --n N                fresh toy points (default 5000)
+  --seed S             seed of the fresh points (default 12345)
+  --backend NAME       tfjs backend (default: automatic)
+  -h, --help           this text`,
+  report: `usage: tsx src/cli.ts report --checkpoint DIR [options]
+
+Rebuilds the HTML report (density heatmap, samples vs data, trajectories when the model has them,
+loss/NLL/NFE curves) from a checkpoint. plotly.js is inlined: the page works offline.
+
+options:
+  --checkpoint DIR     run directory written by train (required)
+  --out FILE           HTML file (default DIR/report.html)
+  --backend NAME       tfjs backend (default: automatic)
+  -h, --help           this text`,
+} as const;
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: Record<string, 'string' | 'boolean'>): Flags {
+  const spec: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [k, type] of Object.entries(options)) spec[k] = { type };
+  try {
+    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Flags;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function num(
+  flags: Flags,
+  name: string,
+  fallback: number,
+  kind: 'int' | 'positive' | 'nonneg-int' = 'positive',
+): number {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  const ok =
+    Number.isFinite(v) &&
+    (kind === 'positive'
+      ? v > 0
+      : kind === 'int'
+        ? Number.isInteger(v) && v > 0
+        : Number.isInteger(v) && v >= 0);
+  if (!ok) {
+    const want =
+      kind === 'positive' ? 'a positive number' : kind === 'int' ? 'a positive integer' : 'an integer ≥ 0';
+    throw new UsageError(`--${name} must be ${want}, got '${String(raw)}'`);
+  }
+  return v;
+}
+
+function str(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function required(flags: Flags, name: string): string {
+  const v = str(flags, name);
+  if (v === undefined) throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+async function backend(flags: Flags, io: CliIO): Promise<void> {
+  const name = await initBackend(str(flags, 'backend') as BackendName | undefined);
+  io.stderr.write(`backend: ${name}\n`);
+}
+
+function dataName(name: string): string {
+  if (!isToyName(name))
+    throw new UsageError(`unknown data set '${name}'; expected one of ${toyNames.join(', ')}`);
+  return name;
+}
+
+function writeReport(
+  dir: string,
+  model: DensityModel,
+  history: readonly IterationRecord[],
+  data: string,
+  seed: number,
+  out = join(dir, 'report.html'),
+): string {
+  const range = toySpec(data).range;
+  const points = toyData(data, 2000, seed + 1);
+  const figs = buildReport(model, history, points, { range, seed });
+  points.dispose();
+  const kind = model.config().kind;
+  const last = [...history].reverse().find((r) => r.testNll !== undefined);
+  const notes = [
+    `model: ${kind}; data: ${data}; iterations: ${history.at(-1)?.iteration ?? 0}` +
+      (last?.testNll !== undefined
+        ? `; held-out NLL ${last.testNll.toFixed(4)} nats at iteration ${last.iteration}`
+        : '') +
+      (history.length ? `; ${history.at(-1)?.elapsed.toFixed(1)} s of training` : ''),
+  ];
+  writeHtml(out, figs, { title: `odeflow: ${kind} on ${data}`, notes });
+  return out;
+}
+
+async function cmdTrain(args: string[], io: CliIO): Promise<number> {
+  const flags = parse(args, {
+    data: 'string',
+    model: 'string',
+    iters: 'string',
+    batch: 'string',
+    lr: 'string',
+    'weight-decay': 'string',
+    'eval-every': 'string',
+    'test-size': 'string',
+    seed: 'string',
+    out: 'string',
+    resume: 'boolean',
+    backend: 'string',
+    quiet: 'boolean',
+  });
+  if (flags.help) return help(io, 'train');
+  const data = dataName(str(flags, 'data') ?? '8gaussians');
+  const kind = str(flags, 'model') ?? 'cnf';
+  const iterations = num(flags, 'iters', DEFAULT_ITERATIONS[kind] ?? DEFAULT_ITERATIONS_OTHER, 'int');
+  const seed = num(flags, 'seed', 0, 'nonneg-int');
+  const out = resolve(str(flags, 'out') ?? join('runs', `${data}-${kind}`));
+  const options = {
+    iterations,
+    batchSize: num(flags, 'batch', 100, 'int'),
+    learningRate: num(flags, 'lr', 1e-3),
+    weightDecay: flags['weight-decay'] === '0' ? 0 : num(flags, 'weight-decay', 1e-5),
+    evalEvery: num(flags, 'eval-every', 100, 'nonneg-int'),
+    testSize: num(flags, 'test-size', 1000, 'int'),
+  };
+  await backend(flags, io);
+  const resume = flags.resume && hasCheckpoint(out) ? await loadCheckpoint(out) : undefined;
+  if (flags.resume && !resume) io.stderr.write(`no checkpoint in ${out}; starting fresh\n`);
+  if (resume && resume.model.config().kind !== kind && str(flags, 'model') !== undefined) {
+    throw new UsageError(
+      `--resume: the checkpoint in ${out} holds a '${resume.model.config().kind}' model, not '${kind}'`,
+    );
+  }
+  const model = resume?.model ?? (await createModel(kind, { dim: 2, seed }));
+  const modelKind = model.config().kind;
+  io.stderr.write(
+    `training ${modelKind} on ${data}: ${iterations} iterations, batch ${options.batchSize}, lr ${options.learningRate}` +
+      `${resume ? `, resuming at iteration ${resume.state.iteration}` : ''} → ${out}\n`,
+  );
+  let history: IterationRecord[];
+  try {
+    const result = await train(model, toySampler(data, seed), {
+      ...options,
+      checkpointDir: out,
+      resume,
+      meta: { data, seed, ...options },
+      progress: flags.quiet ? false : io.stderr,
+    });
+    history = result.history;
+  } catch (err) {
+    if (err instanceof TrainingDivergedError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    if (resume?.optimizer) for (const o of resume.optimizer) o.tensor.dispose();
+  }
+  const report = writeReport(out, model, history, data, seed);
+  const last = [...history].reverse().find((r) => r.testNll !== undefined);
+  io.stdout.write(
+    `done: ${history.at(-1)?.iteration ?? 0} iterations in ${(history.at(-1)?.elapsed ?? 0).toFixed(1)} s` +
+      (last?.testNll !== undefined ? `, held-out NLL ${last.testNll.toFixed(4)} nats` : '') +
+      `\ncheckpoint: ${out}\nreport: ${report}\n`,
+  );
+  return 0;
+}
+
+async function cmdSample(args: string[], io: CliIO): Promise<number> {
+  const flags = parse(args, {
+    checkpoint: 'string',
+    n: 'string',
+    seed: 'string',
+    out: 'string',
+    backend: 'string',
+  });
+  if (flags.help) return help(io, 'sample');
+  const dir = required(flags, 'checkpoint');
+  const n = num(flags, 'n', 1000, 'int');
+  const seed = num(flags, 'seed', 0, 'nonneg-int');
+  await backend(flags, io);
+  const { model } = await loadCheckpoint(dir);
+  const s = model.sample(n, seed);
+  const rows = s.arraySync() as number[][];
+  s.dispose();
+  const header = Array.from({ length: model.dim }, (_, i) => `x${i}`).join(',');
+  const csv = `${header}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
+  const file = str(flags, 'out');
+  if (file) {
+    writeFileSync(file, csv);
+    io.stderr.write(`wrote ${n} samples to ${file}\n`);
+  } else io.stdout.write(csv);
+  return 0;
+}
+
+async function cmdEval(args: string[], io: CliIO): Promise<number> {
+  const flags = parse(args, {
+    checkpoint: 'string',
+    data: 'string',
+    file: 'string',
+    n: 'string',
+    seed: 'string',
+    backend: 'string',
+  });
+  if (flags.help) return help(io, 'eval');
+  const dir = required(flags, 'checkpoint');
+  await backend(flags, io);
+  const { model, state } = await loadCheckpoint(dir);
+  const file = str(flags, 'file');
+  let source: string;
+  const x = file
+    ? readCsv(file, model.dim)
+    : (() => {
+        const name = dataName(str(flags, 'data') ?? String(state.meta.data ?? '8gaussians'));
+        const n = num(flags, 'n', 5000, 'int');
+        source = `${n} fresh ${name} points`;
+        return toyData(name, n, num(flags, 'seed', 12345, 'nonneg-int'));
+      })();
+  source ??= `${x.shape[0]} rows of ${file}`;
+  const nll = meanNll(model, x);
+  x.dispose();
+  io.stdout.write(`NLL ${nll.toFixed(4)} nats per point (${source})\n`);
+  return 0;
+}
+
+async function cmdReport(args: string[], io: CliIO): Promise<number> {
+  const flags = parse(args, { checkpoint: 'string', out: 'string', backend: 'string' });
+  if (flags.help) return help(io, 'report');
+  const dir = required(flags, 'checkpoint');
+  await backend(flags, io);
+  const { model, state } = await loadCheckpoint(dir);
+  const data = dataName(String(state.meta.data ?? '8gaussians'));
+  const seed = typeof state.meta.seed === 'number' ? state.meta.seed : 0;
+  const out = writeReport(dir, model, state.history, data, seed, str(flags, 'out'));
+  io.stdout.write(`report: ${out}\n`);
+  return 0;
+}
+
+function help(io: CliIO, which: keyof typeof HELP): number {
+  io.stdout.write(`${HELP[which]}\n`);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
+  train: cmdTrain,
+  sample: cmdSample,
+  eval: cmdEval,
+  report: cmdReport,
+};
+
+/**
+ * Runs the CLI on `argv` (without node and script) and resolves to the exit status: 0 success,
+ * 1 failure (bad data, diverged training, missing checkpoint), 2 usage error.
+ */
+export async function main(
+  argv: string[],
+  io: CliIO = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    return help(io, 'main');
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.stderr.write(
+      `unknown command '${command}'; expected one of ${Object.keys(COMMANDS).join(', ')} (see --help)\n`,
+    );
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`error: ${err.message} (see '${command} --help')\n`);
+      return 2;
+    }
+    // ODEFLOW_DEBUG=1 shows the stack trace
+    const e = err as Error;
+    io.stderr.write(`error: ${process.env.ODEFLOW_DEBUG ? (e.stack ?? e.message) : e.message}\n`);
+    return 1;
+  }
+}
+
+/** Kinds the CLI can create now (for scripts that want to list them). */
+export { availableKinds };
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

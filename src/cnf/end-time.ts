@@ -1,0 +1,18 @@
+import { type Tensor, tf } from '../../solvers/tf.js';
+import type { OdeFunc } from '../../solvers/types.js';
+
+/**
+ * Attaches the gradient with respect to a trainable end time T = s² to a solution y(T):
+ * returns y(T) + (s − s̄)·2s̄·F(T, y(T)) where s̄ and F(T, y(T)) enter as constants. Its value is
+ * y(T) exactly (s − s̄ = 0) and its derivative in s is ∂y(T)/∂s = F(T, y(T))·dT/ds, the
+ * derivative of the flow at its end time. The solver's output times stay plain numbers (the
+ * step sequence does not depend on a tensor); the cost is one extra evaluation of F per solve.
+ */
+export function withEndTimeGradient(F: OdeFunc, yT: Tensor, s: tf.Variable, T: number): Tensor {
+  const sBar = s.dataSync()[0];
+  const rate = tf.tidy(() => {
+    const v = F(T, yT);
+    return tf.tensor(v.dataSync(), v.shape, 'float32');
+  });
+  return tf.add(yT, tf.mul(tf.sub(s, sBar), tf.mul(rate, 2 * sBar)));
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { tf } from '../../solvers/tf.js';
+
+/** The 8×8 handwritten digits: 1,797 images, integer pixels in 0..16, with labels 0..9. */
+export interface Digits {
+  /** `[1797, 64]` pixel values (row-major 8×8), integers 0..16. */
+  readonly images: Float32Array;
+  /** `[1797]` labels 0..9. */
+  readonly labels: Int32Array;
+  readonly count: number;
+  /** Pixel levels (17). */
+  readonly levels: number;
+  readonly shape: readonly [8, 8, 1];
+}
+
+const FILE = new URL('../../data/digits.csv.gz', import.meta.url);
+let cache: Digits | null = null;
+
+/**
+ * Loads the UCI "Optical Recognition of Handwritten Digits" test set (Alpaydin & Kaynak 1998,
+ * CC BY 4.0; see data/DIGITS.md) from `data/digits.csv.gz`: one row per image, 64 pixels then the label.
+ */
+export function loadDigits(): Digits {
+  if (cache) return cache;
+  const text = gunzipSync(readFileSync(FILE)).toString('utf8').trim();
+  const rows = text.split('\n');
+  const images = new Float32Array(rows.length * 64);
+  const labels = new Int32Array(rows.length);
+  rows.forEach((row, i) => {
+    const v = row.split(',').map(Number);
+    if (v.length !== 65) throw new Error(`digits: row ${i + 1} has ${v.length} fields; expected 65`);
+    for (let j = 0; j < 64; j++) images[i * 64 + j] = v[j];
+    labels[i] = v[64];
+  });
+  cache = { images, labels, count: rows.length, levels: 17, shape: [8, 8, 1] };
+  return cache;
+}
+
+/**
+ * A split of the digits as `[n, 64]` tensors of integer pixels: a seeded shuffle, then the first
+ * `1797 − test` rows for training and the rest held out.
+ */
+export function digitsData(opts: { test?: number; seed?: number } = {}): {
+  train: tf.Tensor2D;
+  test: tf.Tensor2D;
+} {
+  const d = loadDigits();
+  const nTest = opts.test ?? 297;
+  const idx = Array.from({ length: d.count }, (_, i) => i);
+  let s = (opts.seed ?? 0) >>> 0;
+  for (let i = idx.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  const pick = (ids: number[]): tf.Tensor2D => {
+    const out = new Float32Array(ids.length * 64);
+    ids.forEach((k, r) => {
+      out.set(d.images.subarray(k * 64, k * 64 + 64), r * 64);
+    });
+    return tf.tensor2d(out, [ids.length, 64]);
+  };
+  return { train: pick(idx.slice(0, d.count - nTest)), test: pick(idx.slice(d.count - nTest)) };
+}

@@ -1,0 +1,13 @@
+export { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
+export { divergence, hutchinson, NOISE_KINDS, type NoiseKind, probeNoise } from './divergence.js';
+export { LAYER_KINDS, type LayerKind, type TimeLayer } from './layers.js';
+export {
+  type JvpOptions,
+  type JvpResult,
+  type MlpFieldConfig,
+  type MlpFieldOptions,
+  mlpField,
+  resolveMlpOptions,
+  type Tangents,
+  type VectorField,
+} from './mlp.js';

@@ -1,0 +1,96 @@
+import { type Tensor, tf } from '../../solvers/tf.js';
+import { type Uniform, uniformVariable } from './init.js';
+
+/** Time-dependent layer kinds of FFJORD. */
+export type LayerKind = 'concat' | 'concatsquash';
+
+/** The layer kinds, for validation and help text. */
+export const LAYER_KINDS: readonly LayerKind[] = ['concat', 'concatsquash'];
+
+/** The affine maps folded into a layer's weights (see `Activation`). */
+export interface Fold {
+  /** Output scale α of the previous activation (1 for the network input). */
+  readonly alpha: number;
+  /** Output shift β of the previous activation (0 for the network input). */
+  readonly beta: number;
+  /** Input scale c of this layer's activation (1 for the output layer). */
+  readonly c: number;
+}
+
+/**
+ * A layer z = layer(t, a) that is affine in its input a at each time t. `effective` returns the
+ * weights and bias of that affine map at time t, with the previous activation's α, β and this
+ * activation's c folded in, so that z̃ = u·w + b where u is the previous activation's core value.
+ * Both the value (fused matMul + bias) and the tangents (matMul, no bias) use the same `w`.
+ */
+export interface TimeLayer {
+  readonly kind: LayerKind;
+  readonly din: number;
+  readonly dout: number;
+  readonly params: readonly tf.Variable[];
+  /** Effective `w` [din, dout] and `b` [dout] at time t (a scalar tensor). */
+  effective(t: Tensor, fold: Fold): { w: Tensor; b: Tensor };
+}
+
+function foldInput(w: Tensor, b: Tensor, fold: Fold): { w: Tensor; b: Tensor } {
+  // a = α·u + β  ⇒  a·W + b = u·(αW) + (b + β·1ᵀW)
+  let bias = b;
+  if (fold.beta === -1) bias = tf.sub(bias, tf.sum(w, 0));
+  else if (fold.beta !== 0) bias = tf.add(bias, tf.mul(tf.sum(w, 0), tf.scalar(fold.beta)));
+  const s = fold.alpha * fold.c;
+  const weight = s === 1 ? w : tf.mul(w, tf.scalar(s));
+  if (fold.c !== 1) bias = tf.mul(bias, tf.scalar(fold.c));
+  return { w: weight, b: bias };
+}
+
+/**
+ * FFJORD's ConcatLinear: W·[a, t] + b, with t folded into the bias (W_a·a + (b + t·w_t)), so no
+ * concat op runs. Parameters: W [din, dout], w_t [dout], b [dout], PyTorch's default
+ * initialisation U(±1/√(din + 1)).
+ */
+export function concatLayer(din: number, dout: number, rng: Uniform): TimeLayer {
+  const bound = 1 / Math.sqrt(din + 1);
+  const W = uniformVariable(rng, [din, dout], bound);
+  const wt = uniformVariable(rng, [dout], bound);
+  const b = uniformVariable(rng, [dout], bound);
+  return {
+    kind: 'concat',
+    din,
+    dout,
+    params: [W, wt, b],
+    effective: (t, fold) => foldInput(W, tf.add(b, tf.mul(wt, t)), fold),
+  };
+}
+
+/**
+ * FFJORD's ConcatSquashLinear: (W·a + b)·σ(g·t + c) + d·t, with per-unit scalars g, c, d, so the
+ * time part is a [dout] vector. The gate is folded into the weights: a·(W ⊙ gate) +
+ * (b ⊙ gate + d·t). Parameters: W [din, dout], b [dout] (U(±1/√din)), g, c, d [dout] (U(±1)).
+ */
+export function concatSquashLayer(din: number, dout: number, rng: Uniform): TimeLayer {
+  const bound = 1 / Math.sqrt(din);
+  const W = uniformVariable(rng, [din, dout], bound);
+  const b = uniformVariable(rng, [dout], bound);
+  const g = uniformVariable(rng, [dout], 1);
+  const c = uniformVariable(rng, [dout], 1);
+  const d = uniformVariable(rng, [dout], 1);
+  return {
+    kind: 'concatsquash',
+    din,
+    dout,
+    params: [W, b, g, c, d],
+    effective: (t, fold) => {
+      const gate = tf.sigmoid(tf.add(tf.mul(g, t), c));
+      const w = tf.mul(W, gate);
+      // β·1ᵀ(W ⊙ gate) = (β·1ᵀW) ⊙ gate: foldInput applies it to the gated weights.
+      return foldInput(w, tf.add(tf.mul(b, gate), tf.mul(d, t)), fold);
+    },
+  };
+}
+
+/** A layer of the given kind. */
+export function timeLayer(kind: LayerKind, din: number, dout: number, rng: Uniform): TimeLayer {
+  if (kind === 'concat') return concatLayer(din, dout, rng);
+  if (kind === 'concatsquash') return concatSquashLayer(din, dout, rng);
+  throw new Error(`unknown layer '${String(kind)}': expected one of ${LAYER_KINDS.join(', ')}`);
+}

@@ -1,0 +1,23 @@
+export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
+export { isTempName, writeFileAtomic } from './atomic.js';
+export {
+  CHECKPOINT_FILE,
+  type Checkpoint,
+  type CheckpointState,
+  hasCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './checkpoint.js';
+export { meanNll } from './evaluate.js';
+export { type IterationRecord, nfeBackward, nfeForward } from './history.js';
+export {
+  availableKinds,
+  type CreateOptions,
+  createModel,
+  loadModelKinds,
+  MODEL_TABLE,
+  type ModelKindEntry,
+} from './models.js';
+export { Progress, type ProgressSink } from './progress.js';
+export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from './registry.js';
+export { TrainingDivergedError, type TrainOptions, type TrainResult, train } from './train.js';
