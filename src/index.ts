@@ -5,7 +5,9 @@
 export * from '../solvers/index.js';
 export { type BackendName, BackendUnavailableError, initBackend } from './backend.js';
 export * from './cnf/index.js';
+export { type Digits, digitsData, loadDigits } from './data/digits.js';
 export * from './data/index.js';
+export * from './flows/index.js';
 export type { DensityModel, LossInfo, ModelConfig } from './model.js';
 export * from './nn/index.js';
 export * from './plot/index.js';

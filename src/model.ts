@@ -28,6 +28,6 @@ export interface DensityModel {
    * scalar, with numbers to report. Models without extras may return `{ loss: -mean(logProb) }`.
    */
   trainLoss(x: Tensor): { loss: Tensor; info: LossInfo };
-  /** Configuration to rebuild the model (see `src/train/registry`). */
+  /** Configuration to rebuild the model (see `src/registry.ts`). */
   config(): ModelConfig;
 }

@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../model.js';
-import { registerModel } from '../train/registry.js';
+import { registerModel } from '../registry.js';
 import { CNF } from './cnf.js';
 import type { CnfOptions } from './options.js';
 

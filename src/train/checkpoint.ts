@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../solvers/tf.js';
 import type { DensityModel, ModelConfig } from '../model.js';
+import { modelFromConfig, registeredKinds } from '../registry.js';
 import type { AdamW, NamedTensor } from './adamw.js';
 import { writeFileAtomic } from './atomic.js';
 import type { IterationRecord } from './history.js';
 import { loadModelKinds } from './models.js';
-import { modelFromConfig, registeredKinds } from './registry.js';
 
 /** Name of the file that describes a checkpoint (written last, atomically). */
 export const CHECKPOINT_FILE = 'checkpoint.json';

@@ -1,3 +1,4 @@
+export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from '../registry.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
 export { isTempName, writeFileAtomic } from './atomic.js';
 export {
@@ -19,5 +20,4 @@ export {
   type ModelKindEntry,
 } from './models.js';
 export { Progress, type ProgressSink } from './progress.js';
-export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from './registry.js';
 export { TrainingDivergedError, type TrainOptions, type TrainResult, train } from './train.js';

@@ -1,5 +1,5 @@
 import type { DensityModel, ModelConfig } from '../model.js';
-import { modelFromConfig, registeredKinds } from './registry.js';
+import { modelFromConfig, registeredKinds } from '../registry.js';
 
 /** Modules that register odeflow's own model kinds when imported (tried in order). */
 const MODEL_MODULES = ['../cnf/index.js', '../flows/index.js'] as const;

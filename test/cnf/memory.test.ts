@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CNF } from '../../src/cnf/index.js';
 import { tf } from '../../src/index.js';
-import { modelFromConfig } from '../../src/train/registry.js';
+import { modelFromConfig } from '../../src/registry.js';
 import { eightGaussians, smallCnf } from './helpers.js';
 
 describe('CNF training memory and config', () => {

@@ -1,6 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { DensityModel, LossInfo, ModelConfig } from '../../src/model.js';
-import { registerModel } from '../../src/train/registry.js';
+import { registerModel } from '../../src/registry.js';
 
 /** Config of the test model: a diagonal Gaussian, optionally made to fail on purpose. */
 export interface GaussianConfig extends ModelConfig {

@@ -1,4 +1,4 @@
-import type { DensityModel, ModelConfig } from '../model.js';
+import type { DensityModel, ModelConfig } from './model.js';
 
 /** Rebuilds a model (with fresh variables) from its configuration. */
 export type ModelFactory = (config: ModelConfig) => DensityModel;

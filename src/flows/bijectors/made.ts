@@ -1,0 +1,58 @@
+import { type Tensor, tf } from '../../../solvers/tf.js';
+import type { SeedStream } from '../init.js';
+import { Mlp } from '../mlp.js';
+
+/**
+ * MADE (Germain et al. 2015): an MLP whose weight masks make output d depend only on inputs
+ * < d (in index order). Returns `outputsPerDim` blocks of `[B, D]` (e.g. shift and log-scale).
+ */
+export class Made {
+  readonly params: tf.Variable[];
+  private readonly net: Mlp;
+  private readonly masks: Tensor[];
+
+  constructor(
+    readonly dim: number,
+    hidden: readonly number[],
+    readonly outputsPerDim: number,
+    seeds: SeedStream,
+  ) {
+    const inDeg = Array.from({ length: dim }, (_, i) => i + 1);
+    const maxH = Math.max(1, dim - 1);
+    const degs: number[][] = [inDeg];
+    for (const h of hidden) degs.push(Array.from({ length: h }, (_, k) => (k % maxH) + 1));
+    const outDeg = Array.from({ length: dim * outputsPerDim }, (_, k) => (k % dim) + 1);
+    const masks: Tensor[] = [];
+    for (let l = 0; l < hidden.length; l++) {
+      const a = degs[l];
+      const b = degs[l + 1];
+      masks.push(mask(a, b, (i, o) => o >= i));
+    }
+    masks.push(mask(degs[degs.length - 1], outDeg, (i, o) => o > i));
+    this.masks = masks.map((m) => tf.keep(m));
+    this.net = new Mlp({
+      inDim: dim,
+      hidden,
+      outDim: dim * outputsPerDim,
+      seeds,
+      masks: this.masks,
+      outInitStd: 0,
+    });
+    this.params = this.net.params;
+  }
+
+  /** `[B, D] → outputsPerDim × [B, D]`. */
+  apply(x: Tensor): Tensor[] {
+    return tf.tidy(() => {
+      const h = this.net.apply(x);
+      return tf.split(h, this.outputsPerDim, 1);
+    });
+  }
+}
+
+function mask(inDeg: number[], outDeg: number[], ok: (i: number, o: number) => boolean): Tensor {
+  const m = new Float32Array(inDeg.length * outDeg.length);
+  for (let i = 0; i < inDeg.length; i++)
+    for (let o = 0; o < outDeg.length; o++) m[i * outDeg.length + o] = ok(inDeg[i], outDeg[o]) ? 1 : 0;
+  return tf.tensor2d(m, [inDeg.length, outDeg.length]);
+}

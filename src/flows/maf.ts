@@ -1,0 +1,40 @@
+import type { Bijector } from './bijector.js';
+import { chain } from './bijectors/chain.js';
+import { MafLayer } from './bijectors/maf.js';
+import { permutation } from './bijectors/permutation.js';
+import { FlowModel } from './flow-model.js';
+import { SeedStream } from './init.js';
+
+/** Options of {@link maf}. Every field has a default. */
+export interface MafOptions {
+  /** Data dimension. Default 2. */
+  readonly dim?: number;
+  /** MAF layers, with order reversal between them. Default 5. */
+  readonly layers?: number;
+  /** Hidden widths of each MADE. Default [64, 64]. */
+  readonly hidden?: readonly number[];
+  /** Soft bound on |log-scale|. Default 3. */
+  readonly maxLogScale?: number;
+  /** Seed of the initial weights. Default 0. */
+  readonly seed?: number;
+}
+
+/** MAF (Papamakarios et al. 2017): stacked MADE-conditioned affine layers; one-pass density, sequential sampling. */
+export function maf(opts: MafOptions = {}): FlowModel {
+  const dim = opts.dim ?? 2;
+  const layers = opts.layers ?? 5;
+  const hidden = opts.hidden ?? [64, 64];
+  const maxLogScale = opts.maxLogScale ?? 3;
+  const seed = opts.seed ?? 0;
+  const seeds = new SeedStream(seed);
+  const bs: Bijector[] = [];
+  for (let i = 0; i < layers; i++) {
+    if (i > 0) bs.push(permutation(dim, 'reverse'));
+    bs.push(new MafLayer(dim, { hidden, maxLogScale, seed: seeds.next() }));
+  }
+  return new FlowModel({
+    bijector: chain(bs),
+    dim,
+    config: { kind: 'maf', dim, layers, hidden: [...hidden], maxLogScale, seed },
+  });
+}

@@ -1,0 +1,62 @@
+import { type Tensor, tf } from '../../solvers/tf.js';
+import { constVariable, normalVariable, type SeedStream } from './init.js';
+
+/** Options of {@link Mlp}. */
+export interface MlpOptions {
+  /** Input width. */
+  readonly inDim: number;
+  /** Hidden widths (ReLU after each). */
+  readonly hidden: readonly number[];
+  /** Output width (linear). */
+  readonly outDim: number;
+  /** Seeds for the weights. */
+  readonly seeds: SeedStream;
+  /** Scale of the last layer's initial weights; 0 makes the network output 0 at init. Default 0. */
+  readonly outInitStd?: number;
+  /** Optional 0/1 masks per layer (`[in, out]`), for MADE. */
+  readonly masks?: readonly Tensor[];
+}
+
+/** A small fully connected ReLU network (He-normal init), the conditioner of couplings and MADE. */
+export class Mlp {
+  readonly params: tf.Variable[] = [];
+  private readonly weights: tf.Variable[] = [];
+  private readonly biases: tf.Variable[] = [];
+  private readonly masks: readonly Tensor[] | undefined;
+
+  constructor(opts: MlpOptions) {
+    const widths = [opts.inDim, ...opts.hidden, opts.outDim];
+    this.masks = opts.masks;
+    for (let i = 0; i + 1 < widths.length; i++) {
+      const last = i + 2 === widths.length;
+      const std = last ? (opts.outInitStd ?? 0) : Math.sqrt(2 / widths[i]);
+      const seed = opts.seeds.next();
+      const w =
+        std === 0
+          ? constVariable([widths[i], widths[i + 1]], 0, 'w')
+          : normalVariable([widths[i], widths[i + 1]], std, seed, 'w');
+      const b = constVariable([widths[i + 1]], 0, 'b');
+      this.weights.push(w);
+      this.biases.push(b);
+      this.params.push(w, b);
+    }
+  }
+
+  /** `[B, inDim] → [B, outDim]`. */
+  apply(x: Tensor): Tensor {
+    return tf.tidy(() => {
+      let h: tf.Tensor2D = x as tf.Tensor2D;
+      const n = this.weights.length;
+      for (let i = 0; i < n; i++) {
+        const w = this.masks ? tf.mul(this.weights[i], this.masks[i]) : this.weights[i];
+        h = tf.fused.matMul({
+          a: h,
+          b: w as tf.Tensor2D,
+          bias: this.biases[i],
+          activation: i + 1 < n ? 'relu' : 'linear',
+        }) as tf.Tensor2D;
+      }
+      return h;
+    });
+  }
+}

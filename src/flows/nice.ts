@@ -1,0 +1,40 @@
+import type { Bijector } from './bijector.js';
+import { chain } from './bijectors/chain.js';
+import { Coupling } from './bijectors/coupling.js';
+import { DiagonalScaling } from './bijectors/scaling.js';
+import { FlowModel } from './flow-model.js';
+import { SeedStream } from './init.js';
+import { halfMask } from './masks.js';
+
+/** Options of {@link nice}. Every field has a default. */
+export interface NiceOptions {
+  /** Data dimension. Default 2. */
+  readonly dim?: number;
+  /** Additive coupling layers (alternating halves). Default 4. */
+  readonly layers?: number;
+  /** Hidden widths of each coupling's MLP. Default [64, 64]. */
+  readonly hidden?: readonly number[];
+  /** Seed of the initial weights. Default 0. */
+  readonly seed?: number;
+}
+
+/** NICE (Dinh et al. 2015): additive couplings with alternating half-split masks, then a diagonal scaling. */
+export function nice(opts: NiceOptions = {}): FlowModel {
+  const dim = opts.dim ?? 2;
+  const layers = opts.layers ?? 4;
+  const hidden = opts.hidden ?? [64, 64];
+  const seed = opts.seed ?? 0;
+  const seeds = new SeedStream(seed);
+  const bs: Bijector[] = [];
+  for (let i = 0; i < layers; i++) {
+    bs.push(
+      new Coupling({ mask: halfMask(dim, (i % 2) as 0 | 1), hidden, scale: 'none', seed: seeds.next() }),
+    );
+  }
+  bs.push(new DiagonalScaling(dim));
+  return new FlowModel({
+    bijector: chain(bs),
+    dim,
+    config: { kind: 'nice', dim, layers, hidden: [...hidden], seed },
+  });
+}

@@ -1,0 +1,98 @@
+import type { ModelConfig } from '../model.js';
+import type { Bijector } from './bijector.js';
+import { chain } from './bijectors/chain.js';
+import { Coupling, type ScaleBound } from './bijectors/coupling.js';
+import { multiScale } from './bijectors/multiscale.js';
+import { Logit } from './bijectors/sigmoid.js';
+import { Squeeze } from './bijectors/squeeze.js';
+import { FlowModel } from './flow-model.js';
+import { checkImageShape, type ImageOptions, makeDequantizer } from './image.js';
+import { SeedStream } from './init.js';
+import { channelMask, checkerboardMask, halfMask } from './masks.js';
+
+/** Options of {@link realNVP}. Every field has a default. */
+export interface RealNVPOptions extends ImageOptions {
+  /** Data dimension for vector data. Default 2 (ignored with `imageShape`). */
+  readonly dim?: number;
+  /** Number of coupling layers (vector data) / couplings per half-level (images). Default 8 / 3. */
+  readonly layers?: number;
+  /** Hidden widths of each coupling's MLP. Default [64, 64]. */
+  readonly hidden?: readonly number[];
+  /** Scale bound of the affine couplings. Default `'tanh'`. */
+  readonly scale?: ScaleBound;
+  /** Seed of the initial weights. Default 0. */
+  readonly seed?: number;
+}
+
+/**
+ * RealNVP (Dinh et al. 2017). Vector data: `layers` affine couplings with alternating half-split
+ * masks. Images (`imageShape`): multi-scale — per level, `layers` checkerboard couplings, squeeze,
+ * `layers` channel couplings, then half the channels factored out; the last level is `layers + 1`
+ * checkerboard couplings; preceded by dequantization and logit preprocessing.
+ */
+export function realNVP(opts: RealNVPOptions = {}): FlowModel {
+  const seed = opts.seed ?? 0;
+  const seeds = new SeedStream(seed);
+  const hidden = opts.hidden ?? [64, 64];
+  const scale = opts.scale ?? 'tanh';
+  if (!opts.imageShape) {
+    const dim = opts.dim ?? 2;
+    const layers = opts.layers ?? 8;
+    const bs: Bijector[] = [];
+    for (let i = 0; i < layers; i++) {
+      bs.push(new Coupling({ mask: halfMask(dim, (i % 2) as 0 | 1), hidden, scale, seed: seeds.next() }));
+    }
+    const config: ModelConfig = { kind: 'realnvp', dim, layers, hidden: [...hidden], scale, seed };
+    return new FlowModel({ bijector: chain(bs), dim, config });
+  }
+  const shape0 = opts.imageShape;
+  const levels = opts.levels ?? 2;
+  const layers = opts.layers ?? 3;
+  checkImageShape(shape0, levels - 1, 'realNVP');
+  const dim = shape0[0] * shape0[1] * shape0[2];
+  const levelBs: Bijector[] = [];
+  const shapes: [number, number, number][] = [];
+  let s: [number, number, number] = [shape0[0], shape0[1], shape0[2]];
+  for (let l = 0; l < levels; l++) {
+    const last = l + 1 === levels;
+    const bs: Bijector[] = [];
+    const nChecker = last ? layers + 1 : layers;
+    for (let i = 0; i < nChecker; i++) {
+      bs.push(
+        new Coupling({ mask: checkerboardMask(s, (i % 2) as 0 | 1), hidden, scale, seed: seeds.next() }),
+      );
+    }
+    if (!last) {
+      bs.push(new Squeeze());
+      s = [s[0] / 2, s[1] / 2, s[2] * 4];
+      for (let i = 0; i < layers; i++) {
+        bs.push(new Coupling({ mask: channelMask(s, (i % 2) as 0 | 1), hidden, scale, seed: seeds.next() }));
+      }
+    }
+    levelBs.push(chain(bs));
+    shapes.push([...s]);
+    if (!last) s = [s[0], s[1], s[2] / 2];
+  }
+  const logitAlpha = opts.logitAlpha ?? 0.05;
+  const config: ModelConfig = {
+    kind: 'realnvp',
+    imageShape: [...shape0],
+    levels,
+    layers,
+    hidden: [...hidden],
+    scale,
+    seed,
+    pixelLevels: opts.pixelLevels ?? 17,
+    dequantization: opts.dequantization ?? 'uniform',
+    logitAlpha,
+  };
+  return new FlowModel({
+    bijector: chain([new Logit(logitAlpha), multiScale(levelBs, shapes)]),
+    dim,
+    eventShape: shape0,
+    latentShape: [dim],
+    dequantizer: makeDequantizer(opts, dim, seeds.next()),
+    pixelLevels: opts.pixelLevels ?? 17,
+    config,
+  });
+}

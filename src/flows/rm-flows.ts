@@ -1,0 +1,38 @@
+import { chain, invert } from './bijectors/chain.js';
+import { Planar } from './bijectors/planar.js';
+import { Radial } from './bijectors/radial.js';
+import { FlowModel } from './flow-model.js';
+import { SeedStream } from './init.js';
+
+/** Options of {@link planar} and {@link radial}. Every field has a default. */
+export interface RmFlowOptions {
+  /** Data dimension. Default 2. */
+  readonly dim?: number;
+  /** Number of layers. Default 16. */
+  readonly layers?: number;
+  /** Seed of the initial weights. Default 0. */
+  readonly seed?: number;
+}
+
+/**
+ * Planar flow (Rezende & Mohamed 2015): x = f_K ∘ … ∘ f_1(z), z ~ N(0, I). Sampling uses the
+ * closed form; `logProb` of data inverts each layer by safeguarded Newton/bisection.
+ */
+export function planar(opts: RmFlowOptions = {}): FlowModel {
+  const dim = opts.dim ?? 2;
+  const layers = opts.layers ?? 16;
+  const seed = opts.seed ?? 0;
+  const seeds = new SeedStream(seed);
+  const gen = chain(Array.from({ length: layers }, () => new Planar(dim, seeds.next())));
+  return new FlowModel({ bijector: invert(gen), dim, config: { kind: 'planar', dim, layers, seed } });
+}
+
+/** Radial flow (Rezende & Mohamed 2015); like {@link planar}, the inverse solves for the radius. */
+export function radial(opts: RmFlowOptions = {}): FlowModel {
+  const dim = opts.dim ?? 2;
+  const layers = opts.layers ?? 16;
+  const seed = opts.seed ?? 0;
+  const seeds = new SeedStream(seed);
+  const gen = chain(Array.from({ length: layers }, () => new Radial(dim, seeds.next())));
+  return new FlowModel({ bijector: invert(gen), dim, config: { kind: 'radial', dim, layers, seed } });
+}
