@@ -14,7 +14,14 @@ import type { SolveStats } from './types.js';
 const MAX_NONFINITE_REJECTIONS = 30;
 
 /** The scaled error norm of one step, as a scalar tensor (Hairer's RMS norm, or DOP853's rule). */
-function errorNorm(tab: EmbeddedTableau, y: Tensor, y1: Tensor, ks: Tensor[], h: number, o: ResolvedOptions) {
+function errorNorm(
+  tab: EmbeddedTableau,
+  y: Tensor,
+  y1: Tensor,
+  ks: Tensor[],
+  h: number,
+  o: ResolvedOptions,
+): Tensor {
   if (o.normLength !== undefined && o.normLength < y.size) {
     // seminorm: the error of the leading normLength elements only
     const lead = (x: Tensor) => tf.slice(tf.reshape(x, [-1]), 0, o.normLength);
@@ -76,7 +83,8 @@ export function solveAdaptive(
   const ys: Tensor[] = [y0];
   let t = ts[0];
   let y = y0;
-  let k1 = f(t, y0);
+  // In a tidy scope: if f throws (a shape error), what it created is released.
+  let k1 = tf.tidy(() => f(t, y0));
   let steps = 0;
   let rejected = 0;
   let nonFiniteRun = 0;
@@ -85,83 +93,103 @@ export function solveAdaptive(
   const release = (x: Tensor) => {
     if (x !== y0 && !ys.includes(x)) x.dispose();
   };
-  const fail = (err: Error): never => {
+  const fail = (err: unknown): never => {
     for (const z of ys.slice(1)) z.dispose();
     release(y);
     k1.dispose();
     throw err;
   };
-  if (!allFinite(y0)) fail(new NonFiniteError(t, 'the initial state y0'));
-  if (!allFinite(k1)) fail(new NonFiniteError(t, 'f(t0, y0)'));
-  const hMax = Math.min(o.maxStep, Math.abs(tEnd - t));
-  let hAbs =
-    o.firstStep !== undefined
-      ? Math.min(o.firstStep, hMax)
-      : initialStep(f, t, y0, k1, dir, tab.order, o.rtol, o.atol, hMax);
-  let next = 1;
-  while (next < ts.length) {
-    if (steps + rejected >= o.maxSteps) fail(new MaxStepsError(t, o.maxSteps, tEnd));
-    const hMin = 16 * Number.EPSILON * Math.max(Math.abs(t), Math.abs(tEnd) * 1e-3, 1e-300);
-    if (hAbs < hMin) {
-      fail(new StepSizeUnderflowError(t, dir * hAbs, `the step fell below ${hMin.toExponential(2)}`));
-    }
-    // Land exactly on the end time; a step that would leave a sliver is stretched to cover it.
-    let h = dir * hAbs;
-    if ((t + 1.01 * h - tEnd) * dir >= 0) h = tEnd - t;
-    const tNew = (t + h - tEnd) * dir >= 0 ? tEnd : t + h;
-    h = tNew - t;
-    const yCur = y;
-    const kCur = k1;
-    const step = tf.tidy(() => {
-      const { ks, y1 } = rkStep(f, tab, t, yCur, h, kCur);
-      ks.push(f(tNew, y1));
-      const err = errorNorm(tab, yCur, y1, ks, h, o);
-      return { ks, y1, err };
-    });
-    const err = step.err.dataSync()[0];
-    step.err.dispose();
-    if (Number.isFinite(err) && err <= 1) {
-      nonFiniteRun = 0;
-      // outputs inside (t, tNew]: by the continuous extension, or y₁ itself at tNew
-      if (tab.dense.kind === 'polynomial' && tab.dense.extra && (ts[next] - tNew) * dir < 0) {
-        const { c, a } = tab.dense.extra;
-        for (let j = 0; j < c.length; j++) {
-          step.ks.push(tf.tidy(() => f(t + c[j] * h, combine(yCur, h, a[j], step.ks))));
-        }
-      }
-      while (next < ts.length && (ts[next] - tNew) * dir <= 0) {
-        const theta = (ts[next] - t) / h;
-        ys.push(
-          ts[next] === tNew
-            ? tf.clone(step.y1)
-            : tf.tidy(() => denseEval(tab.dense, yCur, step.y1, step.ks, h, theta)),
-        );
-        next++;
-      }
-      const kNext = step.ks[tab.c.length];
-      for (const k of step.ks) if (k !== kCur && k !== kNext) k.dispose();
-      kCur.dispose();
-      release(yCur);
-      y = step.y1;
-      k1 = kNext;
-      t = tNew;
-      steps++;
-      hAbs = controller.accept(Math.abs(h), err, lastRejected);
-      lastRejected = false;
-    } else {
-      for (const k of step.ks) if (k !== kCur) k.dispose();
-      step.y1.dispose();
-      rejected++;
-      lastRejected = true;
-      if (!Number.isFinite(err) && ++nonFiniteRun >= MAX_NONFINITE_REJECTIONS) {
-        fail(
-          new NonFiniteError(t, `the solution (after ${nonFiniteRun} ever smaller steps down to h = ${h})`),
-        );
-      }
-      hAbs = controller.reject(Math.abs(h), err);
-    }
+  try {
+    return integrate();
+  } catch (err) {
+    // Any error (ours, or one f throws): release every tensor the solve holds, then rethrow.
+    return fail(err);
   }
-  k1.dispose();
-  release(y);
-  return { ys, stats: { nfe: f.nfe, steps, rejected } };
+  function integrate(): { ys: Tensor[]; stats: SolveStats } {
+    if (!allFinite(y0)) throw new NonFiniteError(t, 'the initial state y0');
+    if (!allFinite(k1)) throw new NonFiniteError(t, 'f(t0, y0)');
+    const hMax = Math.min(o.maxStep, Math.abs(tEnd - t));
+    let hAbs =
+      o.firstStep !== undefined
+        ? Math.min(o.firstStep, hMax)
+        : initialStep(f, t, y0, k1, dir, tab.order, o.rtol, o.atol, hMax);
+    let next = 1;
+    while (next < ts.length) {
+      if (steps + rejected >= o.maxSteps) throw new MaxStepsError(t, o.maxSteps, tEnd);
+      const hMin = 16 * Number.EPSILON * Math.max(Math.abs(t), Math.abs(tEnd) * 1e-3, 1e-300);
+      if (hAbs < hMin) {
+        // Steps shrunk only because every try gave NaN/Inf: the cause is the non-finite value.
+        if (nonFiniteRun > 0) {
+          throw new NonFiniteError(t, `the solution (every step from here, down to h = ${dir * hAbs})`);
+        }
+        throw new StepSizeUnderflowError(t, dir * hAbs, `the step fell below ${hMin.toExponential(2)}`);
+      }
+      // Land exactly on the end time; a step that would leave a sliver is stretched to cover it.
+      let h = dir * hAbs;
+      if ((t + 1.01 * h - tEnd) * dir >= 0) h = tEnd - t;
+      const tNew = (t + h - tEnd) * dir >= 0 ? tEnd : t + h;
+      h = tNew - t;
+      const yCur = y;
+      const kCur = k1;
+      const step = tf.tidy(() => {
+        const { ks, y1 } = rkStep(f, tab, t, yCur, h, kCur);
+        ks.push(f(tNew, y1));
+        const err = errorNorm(tab, yCur, y1, ks, h, o);
+        return { ks, y1, err };
+      });
+      const err = step.err.dataSync()[0];
+      step.err.dispose();
+      if (Number.isFinite(err) && err <= 1) {
+        nonFiniteRun = 0;
+        try {
+          // outputs inside (t, tNew]: by the continuous extension, or y₁ itself at tNew
+          if (tab.dense.kind === 'polynomial' && tab.dense.extra && (ts[next] - tNew) * dir < 0) {
+            const { c, a } = tab.dense.extra;
+            for (let j = 0; j < c.length; j++) {
+              step.ks.push(tf.tidy(() => f(t + c[j] * h, combine(yCur, h, a[j], step.ks))));
+            }
+          }
+          while (next < ts.length && (ts[next] - tNew) * dir <= 0) {
+            const theta = (ts[next] - t) / h;
+            ys.push(
+              ts[next] === tNew
+                ? tf.clone(step.y1)
+                : tf.tidy(() => denseEval(tab.dense, yCur, step.y1, step.ks, h, theta)),
+            );
+            next++;
+          }
+        } catch (e) {
+          // f threw in an extra stage: release this step's tensors (the caller releases the rest)
+          for (const k of step.ks) if (k !== kCur) k.dispose();
+          step.y1.dispose();
+          throw e;
+        }
+        const kNext = step.ks[tab.c.length];
+        for (const k of step.ks) if (k !== kCur && k !== kNext) k.dispose();
+        kCur.dispose();
+        release(yCur);
+        y = step.y1;
+        k1 = kNext;
+        t = tNew;
+        steps++;
+        hAbs = controller.accept(Math.abs(h), err, lastRejected);
+        lastRejected = false;
+      } else {
+        for (const k of step.ks) if (k !== kCur) k.dispose();
+        step.y1.dispose();
+        rejected++;
+        lastRejected = true;
+        if (!Number.isFinite(err) && ++nonFiniteRun >= MAX_NONFINITE_REJECTIONS) {
+          throw new NonFiniteError(
+            t,
+            `the solution (after ${nonFiniteRun} ever smaller steps down to h = ${h})`,
+          );
+        }
+        hAbs = controller.reject(Math.abs(h), err);
+      }
+    }
+    k1.dispose();
+    release(y);
+    return { ys, stats: { nfe: f.nfe, steps, rejected } };
+  }
 }

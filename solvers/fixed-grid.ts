@@ -38,24 +38,33 @@ export function solveFixed(
   const ys: Tensor[] = [y0];
   let y = y0;
   let steps = 0;
-  const fail = (err: Error): never => {
+  const fail = (err: unknown): never => {
     for (const z of ys.slice(1)) z.dispose();
     if (y !== y0 && !ys.includes(y)) y.dispose();
     throw err;
   };
-  for (let i = 1; i < ts.length; i++) {
-    let t = ts[i - 1];
-    for (const h of stepsBetween(ts[i - 1], ts[i], stepSize)) {
-      if (steps >= maxSteps) fail(new MaxStepsError(t, maxSteps, ts[ts.length - 1]));
-      const prev = y;
-      const t0 = t;
-      y = tf.tidy(() => rkStep(f, tab, t0, prev, h).y1);
-      if (prev !== y0 && !ys.includes(prev)) prev.dispose();
-      steps++;
-      t += h;
-    }
-    if (!allFinite(y)) fail(new NonFiniteError(ts[i], 'the state'));
-    ys.push(y);
+  try {
+    integrate();
+  } catch (err) {
+    // Any error (ours, or one f throws): release every tensor the solve holds, then rethrow.
+    fail(err);
   }
   return { ys, stats: { nfe: f.nfe, steps, rejected: 0 } };
+
+  function integrate(): void {
+    for (let i = 1; i < ts.length; i++) {
+      let t = ts[i - 1];
+      for (const h of stepsBetween(ts[i - 1], ts[i], stepSize)) {
+        if (steps >= maxSteps) throw new MaxStepsError(t, maxSteps, ts[ts.length - 1]);
+        const prev = y;
+        const t0 = t;
+        y = tf.tidy(() => rkStep(f, tab, t0, prev, h).y1);
+        if (prev !== y0 && !ys.includes(prev)) prev.dispose();
+        steps++;
+        t += h;
+      }
+      if (!allFinite(y)) throw new NonFiniteError(ts[i], 'the state');
+      ys.push(y);
+    }
+  }
 }

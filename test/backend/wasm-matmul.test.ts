@@ -25,7 +25,9 @@ describe('wasm matMul with transpose flags (patched kernel)', () => {
         const b = tf.randomNormal(sb, 0, 1, 'float32', 2);
         const plain = tf.matMul(a, b, ta, tb);
         const fused = tf.fused.matMul({ a, b, transposeA: ta, transposeB: tb, activation: 'relu' });
-        const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, ta, tb))))([a, b]);
+        const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, ta, tb))))(
+          [a, b],
+        );
         return [plain, fused, ga, gb];
       };
       const w = await on('wasm', run);

@@ -1,0 +1,51 @@
+/**
+ * The step options do what they say: fixed steps land exactly on every output time (a last
+ * partial step), `maxStep` caps adaptive steps, `firstStep` replaces the initial-step heuristic
+ * (saving its one evaluation), the controller options change the step sequence.
+ */
+import { expect, it } from 'vitest';
+import { odeint, solveIvp, tf } from '../../src/index.js';
+import { vanDerPol } from './problems.js';
+
+it('fixed steps: stepSize 0.3 over [0, 0.5, 1.6] → 2 + 4 steps, landing exactly on each time', () => {
+  // y' = t is integrated exactly by midpoint and rk4 (quadrature of a linear function)
+  const f = (t: number, y: tf.Tensor) => tf.add(tf.mul(y, 0), t);
+  for (const method of ['midpoint', 'rk4'] as const) {
+    const r = solveIvp(f, tf.tensor1d([0]), [0, 0.5, 1.6], { method, stepSize: 0.3 });
+    expect(r.stats.steps).toBe(2 + 4);
+    const ys = (r.ys.arraySync() as number[][]).map((y) => y[0]);
+    expect(ys[1]).toBeCloseTo(0.125, 6);
+    expect(ys[2]).toBeCloseTo(1.28, 6);
+  }
+  // without stepSize: one step per output interval
+  const one = solveIvp(f, tf.tensor1d([0]), [0, 0.5, 1.6, 2], { method: 'rk4' });
+  expect(one.stats.steps).toBe(3);
+  expect(one.stats.nfe).toBe(12);
+});
+
+it('maxStep caps the adaptive step', () => {
+  const y0 = tf.tensor1d([...vanDerPol.y0]);
+  const free = solveIvp(vanDerPol.f, y0, [0, 10], { rtol: 1e-3, atol: 1e-3 });
+  const capped = solveIvp(vanDerPol.f, y0, [0, 10], { rtol: 1e-3, atol: 1e-3, maxStep: 0.1 });
+  expect(free.stats.steps).toBeLessThan(100);
+  expect(capped.stats.steps).toBeGreaterThanOrEqual(100);
+});
+
+it('firstStep replaces the initial-step heuristic (one evaluation fewer) and reverse works with it', () => {
+  const y0 = tf.tensor1d([...vanDerPol.y0]);
+  const r = solveIvp(vanDerPol.f, y0, [0, 1], { firstStep: 0.01 });
+  expect(r.stats.nfe).toBe(6 * (r.stats.steps + r.stats.rejected) + 1);
+  const back = odeint(vanDerPol.f, y0, [1, 0], { firstStep: 0.01 });
+  expect(back.shape).toEqual([2, 2]);
+});
+
+it('safety, maxFactor, minFactor and beta change the step sequence', () => {
+  const y0 = tf.tensor1d([...vanDerPol.y0]);
+  const base = solveIvp(vanDerPol.f, y0, [0, 10], { rtol: 1e-4, atol: 1e-4 }).stats;
+  const cautious = solveIvp(vanDerPol.f, y0, [0, 10], { rtol: 1e-4, atol: 1e-4, safety: 0.5 }).stats;
+  const slowGrowth = solveIvp(vanDerPol.f, y0, [0, 10], { rtol: 1e-4, atol: 1e-4, maxFactor: 1.2 }).stats;
+  expect(cautious.steps).toBeGreaterThan(base.steps * 1.2);
+  expect(slowGrowth.steps).toBeGreaterThan(base.steps);
+  const iCtrl = solveIvp(vanDerPol.f, y0, [0, 10], { rtol: 1e-4, atol: 1e-4, beta: 0 }).stats;
+  expect(iCtrl).not.toEqual(base);
+});
