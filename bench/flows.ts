@@ -1,11 +1,15 @@
 /**
  * Discrete-flow benchmark: seconds per training iteration and held-out NLL after a fixed
- * wall-time budget, for RealNVP, Glow and MAF on 8gaussians and 2spirals.
+ * wall-time budget, for RealNVP, Glow and MAF on 8gaussians and 2spirals, and for the multi-scale
+ * RealNVP and Glow on the 8×8 digits (held-out bits/dim on the 297-image split of seed 0; batch 64,
+ * lr 2e-3, as in test/flows/train.test.ts; MAF has no image variant and is skipped there).
  * Run: `npx tsx bench/flows.ts [--budget 20] [--batch 256] [--lr 5e-3] [--backend wasm]
- *       [--models realnvp,glow,maf] [--data 8gaussians,2spirals]`. Writes bench/results/flows-<backend>.json.
+ *       [--models realnvp,glow,maf] [--data 8gaussians,2spirals,digits]`.
+ * Writes bench/results/flows-<backend>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { digitsData } from '../src/data/digits.js';
 import { toyData, toySampler } from '../src/data/index.js';
 import { type FlowModel, glow, maf, realNVP } from '../src/flows/index.js';
 import { type BackendName, initBackend, tf } from '../src/index.js';
@@ -17,7 +21,7 @@ const { values } = parseArgs({
     lr: { type: 'string', default: '5e-3' },
     backend: { type: 'string' },
     models: { type: 'string', default: 'realnvp,glow,maf' },
-    data: { type: 'string', default: '8gaussians,2spirals' },
+    data: { type: 'string', default: '8gaussians,2spirals,digits' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -25,11 +29,11 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npx tsx bench/flows.ts [options]
   --budget S     wall-time budget per (model, data) run in seconds (default 20)
-  --batch N      batch size (default 256)
-  --lr X         Adam learning rate (default 5e-3)
+  --batch N      batch size of the toy runs (default 256; digits: 64)
+  --lr X         Adam learning rate of the toy runs (default 5e-3; digits: 2e-3)
   --backend B    tfjs backend (default: as initBackend chooses)
   --models L     comma list of realnvp, glow, maf (default all)
-  --data L       comma list of toy data sets (default 8gaussians,2spirals)
+  --data L       comma list of toy data sets and/or digits (default 8gaussians,2spirals,digits)
 Prints a table and writes bench/results/flows-<backend>.json.`);
   process.exit(0);
 }
@@ -39,6 +43,43 @@ const MODELS: Record<string, () => FlowModel> = {
   glow: () => glow({ steps: 4, hidden: [48, 48], seed: 0 }),
   maf: () => maf({ layers: 5, hidden: [48, 48], seed: 0 }),
 };
+
+/** The multi-scale image models of the digits rows (the test's settings). */
+const IMAGE_MODELS: Record<string, () => FlowModel> = {
+  realnvp: () => realNVP({ imageShape: [8, 8, 1], layers: 2, hidden: [64], seed: 0 }),
+  glow: () => glow({ imageShape: [8, 8, 1], steps: 2, hidden: [64], seed: 0 }),
+};
+const DIGITS_BATCH = 64;
+const DIGITS_LR = 2e-3;
+
+/** Held-out data and a batch source for one data set. */
+function dataFor(data: string): {
+  test: tf.Tensor;
+  batch: (n: number, i: number) => tf.Tensor;
+  dispose: () => void;
+} {
+  if (data !== 'digits') {
+    const sampler = toySampler(data, 1);
+    const test = toyData(data, 5000, 12345);
+    return { test, batch: (n, i) => sampler(n, i), dispose: () => test.dispose() };
+  }
+  const { train, test } = digitsData({ test: 297, seed: 0 });
+  const nTrain = train.shape[0];
+  return {
+    test,
+    dispose: () => tf.dispose([train, test]),
+    batch: (n, i) =>
+      tf.tidy(() =>
+        tf.gather(
+          train,
+          tf.tensor1d(
+            Array.from({ length: n }, (_, k) => (i * n + k) % nTrain),
+            'int32',
+          ),
+        ),
+      ),
+  };
+}
 
 const backend = await initBackend(values.backend as BackendName | undefined);
 const budget = Number(values.budget);
@@ -50,21 +91,25 @@ interface Row {
   iterations: number;
   secondsPerIteration: number;
   testNll: number;
+  /** Held-out bits/dim (digits rows only). */
+  bitsPerDim?: number;
   budgetSeconds: number;
 }
 const rows: Row[] = [];
 for (const data of values.data.split(',')) {
-  const test = toyData(data, 5000, 12345);
+  const image = data === 'digits';
+  const { test, batch: draw, dispose } = dataFor(data);
   for (const name of values.models.split(',')) {
-    const make = MODELS[name];
-    if (!make) throw new Error(`unknown model '${name}'; expected one of ${Object.keys(MODELS).join(', ')}`);
+    if (!MODELS[name])
+      throw new Error(`unknown model '${name}'; expected one of ${Object.keys(MODELS).join(', ')}`);
+    const make = image ? IMAGE_MODELS[name] : MODELS[name];
+    if (!make) continue; // no image variant (maf)
     const m = make();
-    const opt = tf.train.adam(lr);
-    const sampler = toySampler(data, 1);
+    const opt = tf.train.adam(image ? DIGITS_LR : lr);
     const t0 = performance.now();
     let it = 0;
     while ((performance.now() - t0) / 1000 < budget) {
-      const x = sampler(batch, ++it);
+      const x = draw(image ? DIGITS_BATCH : batch, ++it);
       opt.minimize(() => m.trainLoss(x).loss as tf.Scalar, false, m.params as tf.Variable[]);
       x.dispose();
     }
@@ -72,6 +117,7 @@ for (const data of values.data.split(',')) {
     const nllT = tf.tidy(() => tf.neg(tf.mean(m.logProb(test))));
     const testNll = nllT.dataSync()[0];
     nllT.dispose();
+    const bitsPerDim = image ? testNll / (m.dim * Math.LN2) : undefined;
     opt.dispose();
     for (const v of m.params) v.dispose();
     rows.push({
@@ -80,20 +126,23 @@ for (const data of values.data.split(',')) {
       iterations: it,
       secondsPerIteration: secs / it,
       testNll,
+      ...(bitsPerDim === undefined ? {} : { bitsPerDim }),
       budgetSeconds: budget,
     });
   }
-  test.dispose();
+  dispose();
 }
 
 console.log(
-  `\nbackend ${backend}, batch ${batch}, Adam lr ${lr}, budget ${budget} s per run, test NLL on 5000 held-out points`,
+  `\nbackend ${backend}, batch ${batch}, Adam lr ${lr}, budget ${budget} s per run, test NLL on 5000 held-out points` +
+    `; digits: batch ${DIGITS_BATCH}, lr ${DIGITS_LR}, 297 held-out images, NLL in nats per image`,
 );
-console.log('| model | data | iterations | s / iteration | test NLL (nats) |');
-console.log('|---|---|---|---|---|');
+console.log('| model | data | iterations | s / iteration | test NLL (nats) | bits/dim |');
+console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   console.log(
-    `| ${r.model} | ${r.data} | ${r.iterations} | ${r.secondsPerIteration.toFixed(4)} | ${r.testNll.toFixed(3)} |`,
+    `| ${r.model} | ${r.data} | ${r.iterations} | ${r.secondsPerIteration.toFixed(4)} | ${r.testNll.toFixed(3)} | ` +
+      `${r.bitsPerDim === undefined ? '' : r.bitsPerDim.toFixed(3)} |`,
   );
 }
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -16,6 +16,7 @@ export interface OdeModule extends OdeFunc {
 export type FixedMethodName = 'euler' | 'midpoint' | 'heun' | 'rk4' | 'rk38';
 /** Adaptive embedded Runge–Kutta pairs. */
 export type AdaptiveMethodName = 'bosh3' | 'dopri5' | 'tsit5' | 'dop853';
+/** Every integration method `odeint` accepts (`method` option). */
 export type MethodName = FixedMethodName | AdaptiveMethodName;
 
 /** Options of {@link odeint} and {@link solveIvp}. Every field is optional. */

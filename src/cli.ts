@@ -6,13 +6,15 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { tf } from '../solvers/tf.js';
 import { type BackendName, initBackend } from './backend.js';
-import { isToyName, readCsv, toyData, toyNames, toySampler, toySpec } from './data/index.js';
+import { checkPixels, type DataSource, dataNames, dataSource, isDataName } from './cli-data.js';
+import { readCsv } from './data/index.js';
 import type { DensityModel } from './model.js';
 import { writeHtml } from './plot/html.js';
 import { buildReport } from './plot/report.js';
 import { hasCheckpoint, loadCheckpoint } from './train/checkpoint.js';
-import { meanNll } from './train/evaluate.js';
+import { evaluate, imageInfo } from './train/evaluate.js';
 import type { IterationRecord } from './train/history.js';
 import { availableKinds, createModel, MODEL_TABLE } from './train/models.js';
 import type { ProgressSink } from './train/progress.js';
@@ -28,7 +30,7 @@ export interface CliIO {
 class UsageError extends Error {}
 
 /** Default iterations of `train` per model kind: small enough that `npm start` ends in minutes on 2 cores. */
-export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 300 };
+export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 500 };
 const DEFAULT_ITERATIONS_OTHER = 1000;
 
 const HELP = {
@@ -37,19 +39,22 @@ const HELP = {
 usage: tsx src/cli.ts <command> [options]
 
 commands:
-  train    train a density model on toy data, checkpoint it, write report.html
+  train    train a density model on toy data or the 8×8 digits, checkpoint it, write report.html
   sample   draw samples from a checkpoint (CSV)
-  eval     negative log-likelihood of a checkpoint on fresh toy data or a CSV file
+  eval     negative log-likelihood (bits/dim for images) of a checkpoint on held-out data or a CSV file
   report   rebuild report.html from a checkpoint
 
 '<command> --help' describes each command's options.`,
   train: `usage: tsx src/cli.ts train [options]
 
-Trains a model on a toy 2-D density with Adam (decoupled weight decay), evaluates held-out NLL,
-checkpoints into --out (atomically) and writes --out/report.html (works offline).
+Trains a model on a toy 2-D density or on the 8×8 digits with Adam (decoupled weight decay),
+evaluates held-out NLL (and bits/dim on digits), checkpoints into --out (atomically) and writes
+--out/report.html (works offline). On digits the model is built for images (imageShape [8, 8, 1],
+17 pixel levels): use --model realnvp or glow (multi-scale); the report shows bits/dim and a grid
+of model samples next to real digits.
 
 options:
-  --data NAME          toy data: ${toyNames.join(', ')} (default 8gaussians)
+  --data NAME          ${dataNames.join(', ')} (default 8gaussians)
   --model KIND         model kind (default cnf): ${Object.keys(MODEL_TABLE).join(', ')}, or any registered kind
   --iters N            total iterations (default ${DEFAULT_ITERATIONS.cnf} for cnf — about a few minutes
                        on 2 cores; ${DEFAULT_ITERATIONS_OTHER} for other kinds)
@@ -57,7 +62,7 @@ options:
   --lr LR              learning rate (default 1e-3)
   --weight-decay WD    decoupled weight decay (default 1e-5)
   --eval-every K       held-out NLL every K iterations, checkpoint too (default 100)
-  --test-size N        held-out points (default 1000)
+  --test-size N        held-out points (default 1000; digits: 297 of the 1,797 images held out)
   --seed S             seed of data and initial weights (default 0)
   --out DIR            run directory (default runs/<data>-<model>)
   --resume             continue from the checkpoint in --out (optimizer state included)
@@ -78,21 +83,23 @@ options:
   eval: `usage: tsx src/cli.ts eval --checkpoint DIR [options]
 
 Mean negative log-likelihood (nats per point) of a trained model on fresh toy data (by default the
-data set it was trained on) or on the rows of a CSV file. Bad rows (non-numbers, NaN/Inf, wrong
-width) are refused with the line and column named.
+data set it was trained on) or on the rows of a CSV file; image models (digits) also print bits/dim,
+on the held-out digits of their training run. Bad rows (non-numbers, NaN/Inf, wrong width; for
+image models pixels that are not integers 0..16) are refused with the line or row and column named.
 
 options:
   --checkpoint DIR     run directory written by train (required)
-  --data NAME          toy data set (default: the one the model was trained on)
-  --file FILE          CSV file of points instead of toy data (a header line is allowed)
-  --n N                fresh toy points (default 5000)
-  --seed S             seed of the fresh points (default 12345)
+  --data NAME          data set (default: the one the model was trained on)
+  --file FILE          CSV file of points instead (a header line is allowed; digits: 64 pixels a row)
+  --n N                fresh toy points (default 5000); digits: at most N held-out images (default all)
+  --seed S             seed of the fresh toy points (default 12345; unused for digits)
   --backend NAME       tfjs backend (default: automatic)
   -h, --help           this text`,
   report: `usage: tsx src/cli.ts report --checkpoint DIR [options]
 
 Rebuilds the HTML report (density heatmap, samples vs data, trajectories when the model has them,
-loss/NLL/NFE curves) from a checkpoint. plotly.js is inlined: the page works offline.
+loss/NLL/NFE curves; for image models a grid of samples next to real digits and bits/dim) from a
+checkpoint. plotly.js is inlined: the page works offline.
 
 options:
   --checkpoint DIR     run directory written by train (required)
@@ -155,31 +162,55 @@ async function backend(flags: Flags, io: CliIO): Promise<void> {
   io.stderr.write(`backend: ${name}\n`);
 }
 
-function dataName(name: string): string {
-  if (!isToyName(name))
-    throw new UsageError(`unknown data set '${name}'; expected one of ${toyNames.join(', ')}`);
-  return name;
+function dataName(name: string): DataSource {
+  if (!isDataName(name))
+    throw new UsageError(`unknown data set '${name}'; expected one of ${dataNames.join(', ')}`);
+  return dataSource(name);
+}
+
+/** Refuses a model whose shape does not fit the data (a vector model on images, another width). */
+function checkFits(model: DensityModel, data: DataSource, what: string): void {
+  const kind = model.config().kind;
+  const image = imageInfo(model);
+  if (data.image && !image) {
+    throw new UsageError(
+      `${what}: '${kind}' does not build an image model, which --data ${data.name} needs ` +
+        `(imageShape [${data.image.shape.join(', ')}]); use --model realnvp or --model glow`,
+    );
+  }
+  if (model.dim !== data.dim || (image && data.image && image.shape.join() !== data.image.shape.join())) {
+    throw new UsageError(
+      `${what}: the '${kind}' model has dimension ${model.dim}${image ? ` (images [${image.shape.join(', ')}])` : ''}` +
+        `, but --data ${data.name} has dimension ${data.dim}`,
+    );
+  }
+}
+
+/** "held-out NLL 3.1234 nats" or, for image models, "held-out 2.4130 bits/dim (NLL 107.0 nats per image)". */
+function heldOut(r: IterationRecord): string {
+  if (r.testNll === undefined) return '';
+  return r.testBpd !== undefined
+    ? `held-out ${r.testBpd.toFixed(4)} bits/dim (NLL ${r.testNll.toFixed(2)} nats per image)`
+    : `held-out NLL ${r.testNll.toFixed(4)} nats`;
 }
 
 function writeReport(
   dir: string,
   model: DensityModel,
   history: readonly IterationRecord[],
-  data: string,
+  source: DataSource,
   seed: number,
   out = join(dir, 'report.html'),
 ): string {
-  const range = toySpec(data).range;
-  const points = toyData(data, 2000, seed + 1);
-  const figs = buildReport(model, history, points, { range, seed });
+  const data = source.name;
+  const points = source.image ? source.reportData(64, seed) : source.reportData(2000, seed + 1);
+  const figs = buildReport(model, history, points, { range: source.range, seed });
   points.dispose();
   const kind = model.config().kind;
   const last = [...history].reverse().find((r) => r.testNll !== undefined);
   const notes = [
     `model: ${kind}; data: ${data}; iterations: ${history.at(-1)?.iteration ?? 0}` +
-      (last?.testNll !== undefined
-        ? `; held-out NLL ${last.testNll.toFixed(4)} nats at iteration ${last.iteration}`
-        : '') +
+      (last ? `; ${heldOut(last)} at iteration ${last.iteration}` : '') +
       (history.length ? `; ${history.at(-1)?.elapsed.toFixed(1)} s of training` : ''),
   ];
   writeHtml(out, figs, { title: `odeflow: ${kind} on ${data}`, notes });
@@ -203,7 +234,8 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     quiet: 'boolean',
   });
   if (flags.help) return help(io, 'train');
-  const data = dataName(str(flags, 'data') ?? '8gaussians');
+  const source = dataName(str(flags, 'data') ?? '8gaussians');
+  const data = source.name;
   const kind = str(flags, 'model') ?? 'cnf';
   const iterations = num(flags, 'iters', DEFAULT_ITERATIONS[kind] ?? DEFAULT_ITERATIONS_OTHER, 'int');
   const seed = num(flags, 'seed', 0, 'nonneg-int');
@@ -214,7 +246,7 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     learningRate: num(flags, 'lr', 1e-3),
     weightDecay: flags['weight-decay'] === '0' ? 0 : num(flags, 'weight-decay', 1e-5),
     evalEvery: num(flags, 'eval-every', 100, 'nonneg-int'),
-    testSize: num(flags, 'test-size', 1000, 'int'),
+    testSize: num(flags, 'test-size', source.defaultTestSize, 'int'),
   };
   await backend(flags, io);
   const resume = flags.resume && hasCheckpoint(out) ? await loadCheckpoint(out) : undefined;
@@ -224,7 +256,9 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
       `--resume: the checkpoint in ${out} holds a '${resume.model.config().kind}' model, not '${kind}'`,
     );
   }
-  const model = resume?.model ?? (await createModel(kind, { dim: 2, seed }));
+  const image = source.image ? { imageShape: source.image.shape, pixelLevels: source.image.levels } : {};
+  const model = resume?.model ?? (await createModel(kind, { dim: source.dim, seed, ...image }));
+  checkFits(model, source, resume ? `--resume (checkpoint in ${out})` : `--model ${kind}`);
   const modelKind = model.config().kind;
   io.stderr.write(
     `training ${modelKind} on ${data}: ${iterations} iterations, batch ${options.batchSize}, lr ${options.learningRate}` +
@@ -232,7 +266,7 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   );
   let history: IterationRecord[];
   try {
-    const result = await train(model, toySampler(data, seed), {
+    const result = await train(model, source.sampler(seed, options.testSize), {
       ...options,
       checkpointDir: out,
       resume,
@@ -249,11 +283,11 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   } finally {
     if (resume?.optimizer) for (const o of resume.optimizer) o.tensor.dispose();
   }
-  const report = writeReport(out, model, history, data, seed);
+  const report = writeReport(out, model, history, source, seed);
   const last = [...history].reverse().find((r) => r.testNll !== undefined);
   io.stdout.write(
     `done: ${history.at(-1)?.iteration ?? 0} iterations in ${(history.at(-1)?.elapsed ?? 0).toFixed(1)} s` +
-      (last?.testNll !== undefined ? `, held-out NLL ${last.testNll.toFixed(4)} nats` : '') +
+      (last ? `, ${heldOut(last)}` : '') +
       `\ncheckpoint: ${out}\nreport: ${report}\n`,
   );
   return 0;
@@ -300,19 +334,38 @@ async function cmdEval(args: string[], io: CliIO): Promise<number> {
   await backend(flags, io);
   const { model, state } = await loadCheckpoint(dir);
   const file = str(flags, 'file');
-  let source: string;
-  const x = file
-    ? readCsv(file, model.dim)
-    : (() => {
-        const name = dataName(str(flags, 'data') ?? String(state.meta.data ?? '8gaussians'));
-        const n = num(flags, 'n', 5000, 'int');
-        source = `${n} fresh ${name} points`;
-        return toyData(name, n, num(flags, 'seed', 12345, 'nonneg-int'));
-      })();
-  source ??= `${x.shape[0]} rows of ${file}`;
-  const nll = meanNll(model, x);
-  x.dispose();
-  io.stdout.write(`NLL ${nll.toFixed(4)} nats per point (${source})\n`);
+  const image = imageInfo(model);
+  let label: string;
+  let x: tf.Tensor2D;
+  if (file) {
+    x = readCsv(file, model.dim);
+    label = `${x.shape[0]} rows of ${file}`;
+  } else {
+    const data = dataName(str(flags, 'data') ?? String(state.meta.data ?? '8gaussians'));
+    checkFits(model, data, `--data ${data.name}`);
+    const meta = state.meta;
+    const set = data.evalSet({
+      n: data.image
+        ? flags.n === undefined
+          ? undefined
+          : num(flags, 'n', 1, 'int')
+        : num(flags, 'n', 5000, 'int'),
+      seed: num(flags, 'seed', 12345, 'nonneg-int'),
+      trainSeed: typeof meta.seed === 'number' ? meta.seed : 0,
+      testSize:
+        typeof meta.testSize === 'number' && meta.data === data.name ? meta.testSize : data.defaultTestSize,
+    });
+    x = set.x;
+    label = set.label;
+  }
+  try {
+    if (image) checkPixels(x, image, file ?? 'data');
+    const ev = evaluate(model, x);
+    const bpd = ev.bitsPerDim === undefined ? '' : `, ${ev.bitsPerDim.toFixed(4)} bits/dim`;
+    io.stdout.write(`NLL ${ev.nll.toFixed(4)} nats per point${bpd} (${label})\n`);
+  } finally {
+    x.dispose();
+  }
   return 0;
 }
 
@@ -322,9 +375,9 @@ async function cmdReport(args: string[], io: CliIO): Promise<number> {
   const dir = required(flags, 'checkpoint');
   await backend(flags, io);
   const { model, state } = await loadCheckpoint(dir);
-  const data = dataName(String(state.meta.data ?? '8gaussians'));
+  const source = dataName(String(state.meta.data ?? '8gaussians'));
   const seed = typeof state.meta.seed === 'number' ? state.meta.seed : 0;
-  const out = writeReport(dir, model, state.history, data, seed, str(flags, 'out'));
+  const out = writeReport(dir, model, state.history, source, seed, str(flags, 'out'));
   io.stdout.write(`report: ${out}\n`);
   return 0;
 }

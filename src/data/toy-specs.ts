@@ -46,6 +46,7 @@ export const TOY_SPECS = {
   '8gaussians': {
     description: 'eight Gaussians (std 0.5/1.414) on a circle of radius 4/1.414',
     range: [-4, 4],
+    /** n points, `[n·2]` interleaved x, y. */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
@@ -61,6 +62,7 @@ export const TOY_SPECS = {
   '2spirals': {
     description: 'two interleaved spiral arms (1.5 turns), noise 0.1',
     range: [-4, 4],
+    /** n points, `[n·2]` interleaved x, y. */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const half = Math.ceil(n / 2);
@@ -80,6 +82,7 @@ export const TOY_SPECS = {
   checkerboard: {
     description: 'uniform on the dark squares of a 4x4 board of side 2 covering [-4, 4]^2',
     range: [-4, 4],
+    /** n points, `[n·2]` interleaved x, y. */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
@@ -94,6 +97,7 @@ export const TOY_SPECS = {
   moons: {
     description: "scikit-learn's two moons (noise 0.1), scaled by 2 and shifted by (-1, -0.2)",
     range: [-4, 4],
+    /** n points, `[n·2]` interleaved x, y. */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const nOut = Math.floor(n / 2);
@@ -120,6 +124,7 @@ export const TOY_SPECS = {
   circles: {
     description: "scikit-learn's two circles (radius 1 and 0.5, noise 0.08), scaled by 3",
     range: [-4, 4],
+    /** n points, `[n·2]` interleaved x, y. */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const nOut = Math.floor(n / 2);
@@ -144,6 +149,7 @@ export const TOY_SPECS = {
   pinwheel: {
     description: 'five curved arms (radial std 0.3, tangential std 0.1, rate 0.25), scaled by 2',
     range: [-4, 4],
+    /** n points, `[n·2]` interleaved x, y. */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
@@ -164,6 +170,7 @@ export const TOY_SPECS = {
   swissroll: {
     description: "scikit-learn's swiss roll (noise 1.0), coordinates (x, z) divided by 5",
     range: [-4, 4],
+    /** n points, `[n·2]` interleaved x, y. */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
@@ -179,6 +186,7 @@ export const TOY_SPECS = {
   rings: {
     description: 'four concentric rings (radius 3, 2.25, 1.5, 0.75), noise 0.08',
     range: [-4, 4],
+    /** n points, `[n·2]` interleaved x, y. */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const q = Math.floor(n / 4);

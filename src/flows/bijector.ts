@@ -25,7 +25,9 @@ export interface Bijector {
   readonly name: string;
   /** Trainable variables, in a stable order. */
   readonly params: readonly tf.Variable[];
+  /** The normalizing direction (data → latent): y = f(x) and log|det ∂y/∂x|. */
   forward(x: Tensor): ForwardResult;
+  /** The generative direction (latent → data): x = f⁻¹(y) and log|det ∂x/∂y|. */
   inverse(y: Tensor): InverseResult;
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { plotCall } from './embed.js';
 import type { Figure } from './figure.js';
 
 let plotlySource: string | undefined;
@@ -16,11 +17,6 @@ export function plotlyBundle(): string {
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** JSON that is safe inside a <script> element. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 /** Options of {@link renderHtml} and {@link writeHtml}. */
@@ -39,16 +35,7 @@ export function renderHtml(figs: readonly Figure[], options: HtmlOptions = {}): 
   const title = options.title ?? 'odeflow report';
   const notes = (options.notes ?? []).map((n) => `<p>${escapeHtml(n)}</p>`).join('\n');
   const divs = figs.map((_, i) => `<div id="fig${i}" class="fig"></div>`).join('\n');
-  const calls = figs
-    .map((fig, i) => {
-      const layout = { margin: { t: 40 }, ...(fig.layout ?? {}) };
-      const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
-      const add = fig.frames
-        ? `.then(function(){return Plotly.addFrames('fig${i}', ${scriptJson(fig.frames)});})`
-        : '';
-      return `Plotly.newPlot('fig${i}', ${scriptJson(fig.data)}, ${scriptJson(layout)}, ${scriptJson(config)})${add};`;
-    })
-    .join('\n');
+  const calls = figs.map((fig, i) => plotCall(`fig${i}`, fig)).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}.fig{min-height:420px;margin:1.5em 0}</style>

@@ -1,8 +1,22 @@
+export { type AnimationOptions, animation } from './animation.js';
+export { bitsPerDimCurve } from './bits-curve.js';
 export { trainingCurves } from './curves.js';
 export { type DensityHeatmapOptions, densityHeatmap } from './density.js';
+export { plotCall, scriptJson } from './embed.js';
 export type { Figure } from './figure.js';
 export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './html.js';
+export { type ImageGridOptions, type ImagePanel, type Images, imageGrid, tileImages } from './image-grid.js';
+export {
+  type HtmlDisplay,
+  inNotebook,
+  type NotebookSetupOptions,
+  notebookSetup,
+  type ShowOptions,
+  show,
+  showAll,
+} from './notebook.js';
 export { columns, type Points } from './points.js';
 export { buildReport, type ReportOptions, type TrajectoryModel } from './report.js';
 export { type SamplesVsDataOptions, samplesVsData } from './scatter.js';
 export { type TrajectoriesOptions, trajectories } from './trajectories.js';
+export { type WorkPrecisionOptions, type WorkPrecisionRow, workPrecision } from './work-precision.js';

@@ -1,9 +1,12 @@
-import type { Tensor } from '../../solvers/tf.js';
+import { type Tensor, tf } from '../../solvers/tf.js';
 import type { DensityModel } from '../model.js';
+import { imageInfo } from '../train/evaluate.js';
 import type { IterationRecord } from '../train/history.js';
+import { bitsPerDimCurve } from './bits-curve.js';
 import { trainingCurves } from './curves.js';
 import { densityHeatmap } from './density.js';
 import type { Figure } from './figure.js';
+import { imageGrid } from './image-grid.js';
 import { samplesVsData } from './scatter.js';
 import { trajectories } from './trajectories.js';
 
@@ -13,6 +16,7 @@ import { trajectories } from './trajectories.js';
  * include a trajectory plot when the model has it.
  */
 export interface TrajectoryModel {
+  /** Paths of `n` points from the base distribution to data, `[steps, n, dim]`. */
   trajectories(n: number, options?: { steps?: number; seed?: number }): Tensor;
 }
 
@@ -32,12 +36,17 @@ export interface ReportOptions {
   paths?: number;
   /** Seed for samples and paths. Default 0. */
   seed?: number;
+  /** Image models: samples (and real images) in the grid. Default 64. */
+  images?: number;
+  /** Image models: images per row of the grid. Default 8. */
+  imageCols?: number;
 }
 
 /**
  * The figures of a training report: for 2-D models a density heatmap from exact `logProb`,
- * samples vs data, and trajectories (if the model provides them); then the training curves
- * (loss, test NLL, NFE) when there is a history.
+ * samples vs data, and trajectories (if the model provides them); for image models (config with
+ * `imageShape`) a grid of model samples next to real images from `data`; then the training
+ * curves when there is a history (bits/dim for image models; loss, test NLL and NFE otherwise).
  */
 export function buildReport(
   model: DensityModel,
@@ -59,6 +68,29 @@ export function buildReport(
       p.dispose();
     }
   }
-  if (history.length > 0) figs.push(trainingCurves(history));
+  const image = imageInfo(model);
+  if (image) {
+    const n = options.images ?? 64;
+    const s = model.sample(n, seed);
+    const real = tf.tidy(() => tf.slice(data, [0, 0], [Math.min(n, data.shape[0]), -1]));
+    figs.push(
+      imageGrid(
+        [
+          { images: s, title: 'model samples' },
+          { images: real, title: 'data' },
+        ],
+        {
+          shape: image.shape,
+          cols: options.imageCols ?? 8,
+          max: n,
+          zmin: 0,
+          zmax: image.levels - 1,
+          title: 'image grid: model samples (left) and data (right)',
+        },
+      ),
+    );
+    tf.dispose([s, real]);
+  }
+  if (history.length > 0) figs.push(image ? bitsPerDimCurve(history, model.dim) : trainingCurves(history));
   return figs;
 }

@@ -19,3 +19,46 @@ export function meanNll(model: DensityModel, x: Tensor, batchSize = 1000): numbe
   }
   return total / n;
 }
+
+/** What an image model declares about its data (from its config). */
+export interface ImageInfo {
+  /** `[H, W, C]` of one image. */
+  shape: [number, number, number];
+  /** Pixel levels L: data are integers in {0..L−1}. */
+  levels: number;
+}
+
+/**
+ * The image description of a model whose config has an `imageShape` `[H, W, C]` (the multi-scale
+ * flows; `pixelLevels` defaults to 17), or undefined for models of vectors.
+ */
+export function imageInfo(model: DensityModel): ImageInfo | undefined {
+  const c = model.config();
+  const s = c.imageShape;
+  if (!Array.isArray(s) || s.length !== 3 || !s.every((v) => Number.isInteger(v) && v > 0)) return undefined;
+  const levels = typeof c.pixelLevels === 'number' ? c.pixelLevels : 17;
+  return { shape: [s[0], s[1], s[2]], levels };
+}
+
+/** Bits per dimension of a mean negative log-likelihood of `nllNats` over `dim` dimensions. */
+export function nllToBitsPerDim(nllNats: number, dim: number): number {
+  return nllNats / (dim * Math.LN2);
+}
+
+/** Held-out numbers of {@link evaluate}. */
+export interface Evaluation {
+  /** Mean negative log-likelihood, nats per point. */
+  nll: number;
+  /** Bits per dimension, for image models only (of the discrete data: dequantization bound). */
+  bitsPerDim?: number;
+}
+
+/**
+ * {@link meanNll} of `x`, plus bits/dim when `model` is an image model ({@link imageInfo}).
+ * For image models `logProb` is a one-sample dequantization bound, so the figures vary slightly
+ * from call to call.
+ */
+export function evaluate(model: DensityModel, x: Tensor, batchSize = 1000): Evaluation {
+  const nll = meanNll(model, x, batchSize);
+  return imageInfo(model) ? { nll, bitsPerDim: nllToBitsPerDim(nll, model.dim) } : { nll };
+}

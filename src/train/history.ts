@@ -8,6 +8,8 @@ export interface IterationRecord {
   loss: number;
   /** Held-out negative log-likelihood (nats per point), on evaluation iterations only. */
   testNll?: number;
+  /** Held-out bits per dimension (image models), on evaluation iterations only. */
+  testBpd?: number;
   /** Global L2 norm of the gradient. */
   gradNorm: number;
   /** The model's numbers for this iteration (NFE, regularizers, …), as its `trainLoss` reported them. */

@@ -9,7 +9,14 @@ export {
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoint.js';
-export { meanNll } from './evaluate.js';
+export {
+  type Evaluation,
+  evaluate,
+  type ImageInfo,
+  imageInfo,
+  meanNll,
+  nllToBitsPerDim,
+} from './evaluate.js';
 export { type IterationRecord, nfeBackward, nfeForward } from './history.js';
 export {
   availableKinds,

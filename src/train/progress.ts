@@ -3,6 +3,7 @@ import { nfeBackward, nfeForward } from './history.js';
 
 /** Where progress goes: a writable stream (isTTY picks the redrawn bar over plain lines). */
 export interface ProgressSink {
+  /** Writes a chunk of text (a line, or a redrawn bar with carriage returns). */
   write(s: string): unknown;
   isTTY?: boolean;
 }
@@ -19,13 +20,14 @@ function duration(s: number): string {
 
 /**
  * The training progress display. On a TTY a single bar line is redrawn (at most ~10 times a
- * second): iteration, loss, last test NLL, NFE forward/backward (when the model reports them),
- * seconds per iteration and time left. Elsewhere (CI logs, pipes) it writes a plain line every
+ * second): iteration, loss, last test NLL (bits/dim for image models), NFE forward/backward
+ * (when the model reports them), seconds per iteration and time left. Elsewhere (CI logs, pipes) it writes a plain line every
  * `every` iterations and on each evaluation.
  */
 export class Progress {
   private lastDraw = 0;
   private lastTest: number | undefined;
+  private lastBpd: number | undefined;
   private avg = 0;
 
   constructor(
@@ -39,7 +41,12 @@ export class Progress {
     const f = nfeForward(r.info);
     const b = nfeBackward(r.info);
     const nfe = f === undefined && b === undefined ? '' : ` | nfe ${fmt(f, 0)}/${fmt(b, 0)}`;
-    const test = this.lastTest === undefined ? '' : ` | test ${fmt(this.lastTest)}`;
+    const test =
+      this.lastBpd !== undefined
+        ? ` | test ${fmt(this.lastBpd)} bits/dim`
+        : this.lastTest === undefined
+          ? ''
+          : ` | test ${fmt(this.lastTest)}`;
     const left = (this.total - r.iteration) * this.avg;
     return (
       `it ${r.iteration}/${this.total} | loss ${fmt(r.loss)}${test}${nfe} | ` +
@@ -52,6 +59,7 @@ export class Progress {
     // exponential average of s/it, started from the first measurement
     this.avg = this.avg === 0 ? r.seconds : 0.9 * this.avg + 0.1 * r.seconds;
     if (r.testNll !== undefined) this.lastTest = r.testNll;
+    if (r.testBpd !== undefined) this.lastBpd = r.testBpd;
     if (this.sink.isTTY) {
       const now = Date.now();
       if (now - this.lastDraw < 100 && r.iteration < this.total && r.testNll === undefined) return;

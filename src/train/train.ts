@@ -4,7 +4,7 @@ import type { Sampler } from '../data/toy.js';
 import type { DensityModel, LossInfo } from '../model.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
 import { type Checkpoint, saveCheckpoint } from './checkpoint.js';
-import { meanNll } from './evaluate.js';
+import { evaluate } from './evaluate.js';
 import type { IterationRecord } from './history.js';
 import { Progress, type ProgressSink } from './progress.js';
 
@@ -50,6 +50,8 @@ export interface TrainResult {
   iteration: number;
   /** Last held-out NLL, if evaluated. */
   testNll?: number;
+  /** Last held-out bits/dim, if evaluated and the model is an image model. */
+  testBpd?: number;
   /** Wall seconds of this call. */
   seconds: number;
   /** Why it stopped: all iterations done, or `onIteration` returned false. */
@@ -83,8 +85,8 @@ function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
  * decoupled weight decay ({@link AdamW}). Each iteration: draw `sampler(batchSize, iteration)`,
  * take first-order gradients of the loss, refuse a non-finite loss or gradient (throwing
  * {@link TrainingDivergedError} before the step is applied, so no checkpoint ever holds its
- * weights), step, evaluate the held-out NLL every `evalEvery` iterations, checkpoint every
- * `checkpointEvery`, report progress and call `onIteration`. No tensors are left per iteration.
+ * weights), step, evaluate the held-out NLL (and bits/dim for image models) every `evalEvery`
+ * iterations, checkpoint every `checkpointEvery`, report progress and call `onIteration`. No tensors are left per iteration.
  *
  * The model's `info` is read after the gradient is computed, so a model may fill in numbers
  * (e.g. `nfeBackward`) during its backward pass. Info keys `nfe`/`nfeForward` and `nfeBackward`
@@ -165,7 +167,9 @@ export async function train(
         elapsed: elapsedBefore + (performance.now() - started) / 1000,
       };
       if (testData && (iteration % evalEvery === 0 || iteration === iterations)) {
-        record.testNll = meanNll(model, testData, options.evalBatch ?? 1000);
+        const ev = evaluate(model, testData, options.evalBatch ?? 1000);
+        record.testNll = ev.nll;
+        if (ev.bitsPerDim !== undefined) record.testBpd = ev.bitsPerDim;
       }
       history.push(record);
       progress?.update(record);
@@ -186,6 +190,7 @@ export async function train(
     history,
     iteration: Math.min(iteration, iterations),
     testNll: last?.testNll,
+    testBpd: last?.testBpd,
     seconds: (performance.now() - started) / 1000,
     stopped,
   };

@@ -1,0 +1,150 @@
+/**
+ * The data sources the command line trains and evaluates on: the toy 2-D densities and the 8×8
+ * handwritten digits (an image source: models are built with its `imageShape`).
+ */
+import { type Tensor, tf } from '../solvers/tf.js';
+import { DataError } from './data/check.js';
+import { digitsData, loadDigits } from './data/digits.js';
+import { Rng } from './data/rng.js';
+import { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from './data/toy.js';
+
+/** Image data: what a model of it is built with. */
+export interface ImageData {
+  /** `[H, W, C]` of one image. */
+  shape: [number, number, number];
+  /** Pixel levels L: pixels are integers in {0..L−1}. */
+  levels: number;
+}
+
+/** Held-out points for `eval` and a phrase that says what they are. */
+export interface EvalSet {
+  x: tf.Tensor2D;
+  label: string;
+}
+
+/** One data set the CLI knows. */
+export interface DataSource {
+  readonly name: string;
+  /** Flattened dimension of one point. */
+  readonly dim: number;
+  /** Set for image data. */
+  readonly image?: ImageData;
+  /** Plot range of 2-D data. */
+  readonly range: readonly [number, number];
+  /** Default held-out size (`--test-size`). */
+  readonly defaultTestSize: number;
+  /** Training batches; `sampler(n, -1)` gives (at most n) held-out points disjoint from training. */
+  sampler(seed: number, testSize: number): Sampler;
+  /** Points for `eval`: fresh toy points, or the held-out split of the training run. */
+  evalSet(opts: { n?: number; seed: number; trainSeed: number; testSize: number }): EvalSet;
+  /** Real examples shown in the report. */
+  reportData(n: number, seed: number): tf.Tensor2D;
+}
+
+/** Names of the CLI's data sets: the toy densities, then `digits`. */
+export const dataNames: readonly string[] = [...toyNames, 'digits'];
+
+function toySource(name: string): DataSource {
+  return {
+    name,
+    dim: 2,
+    range: toySpec(name).range,
+    defaultTestSize: 1000,
+    sampler: (seed) => toySampler(name, seed),
+    evalSet: ({ n = 5000, seed }) => ({ x: toyData(name, n, seed), label: `${n} fresh ${name} points` }),
+    reportData: (n, seed) => toyData(name, n, seed),
+  };
+}
+
+/** The digits split by `seed` ({@link digitsData}): training and held-out pixels, row-major `[n, 64]`. */
+function digitsSplit(seed: number, testSize: number): { train: Float32Array; test: Float32Array } {
+  const { count } = loadDigits();
+  if (!Number.isInteger(testSize) || testSize < 1 || testSize >= count) {
+    throw new DataError(`digits: the held-out size must be an integer in 1..${count - 1}, got ${testSize}`);
+  }
+  const { train, test } = digitsData({ test: testSize, seed });
+  const out = { train: Float32Array.from(train.dataSync()), test: Float32Array.from(test.dataSync()) };
+  tf.dispose([train, test]);
+  return out;
+}
+
+/** Rows `ids` of a row-major `[n, 64]` pixel array as a tensor. */
+function rows(values: Float32Array, ids: readonly number[]): tf.Tensor2D {
+  const out = new Float32Array(ids.length * 64);
+  ids.forEach((k, r) => {
+    out.set(values.subarray(k * 64, k * 64 + 64), r * 64);
+  });
+  return tf.tensor2d(out, [ids.length, 64]);
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** The 8×8 digits (1,797 images, pixels 0..16; see data/DIGITS.md), 297 held out by default. */
+const digitsSource: DataSource = {
+  name: 'digits',
+  dim: 64,
+  image: { shape: [8, 8, 1], levels: 17 },
+  range: [0, 16],
+  defaultTestSize: 297,
+  sampler(seed, testSize) {
+    const split = digitsSplit(seed, testSize);
+    const nTrain = split.train.length / 64;
+    const nTest = split.test.length / 64;
+    const stream = new Rng(`digits:${seed}`);
+    return (n, step) => {
+      if (step !== undefined && step < 0) return rows(split.test, range(Math.min(n, nTest)));
+      // a batch without replacement (reshuffled each time it exceeds the training split)
+      const rng = step === undefined ? stream : new Rng(`digits:${seed}:${step}`);
+      const pool = range(nTrain);
+      const ids: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const left = nTrain - (i % nTrain);
+        const j = rng.int(left);
+        ids.push(pool[j]);
+        [pool[j], pool[left - 1]] = [pool[left - 1], pool[j]];
+      }
+      return rows(split.train, ids);
+    };
+  },
+  evalSet({ n, trainSeed, testSize }) {
+    const { test } = digitsSplit(trainSeed, testSize);
+    const count = Math.min(n ?? Number.POSITIVE_INFINITY, test.length / 64);
+    return {
+      x: rows(test, range(count)),
+      label: `${count} held-out digits of split seed ${trainSeed}`,
+    };
+  },
+  reportData(n, seed) {
+    const { test } = digitsSplit(seed, digitsSource.defaultTestSize);
+    return rows(test, range(Math.min(n, test.length / 64)));
+  },
+};
+
+/** Whether `name` names a CLI data set. */
+export function isDataName(name: string): boolean {
+  return name === 'digits' || isToyName(name);
+}
+
+/** The data source called `name`; throws naming the known ones. */
+export function dataSource(name: string): DataSource {
+  if (name === 'digits') return digitsSource;
+  if (isToyName(name)) return toySource(name);
+  throw new Error(`unknown data set '${name}'; expected one of ${dataNames.join(', ')}`);
+}
+
+/**
+ * Refuses image data that a model of `image` cannot have come from: each value must be an integer
+ * pixel level in 0..L−1. The message names the data row and column (1-based) and the value.
+ */
+export function checkPixels(x: Tensor, image: ImageData, source = 'data'): void {
+  const v = x.dataSync();
+  const width = x.shape[1] ?? 1;
+  for (let k = 0; k < v.length; k++) {
+    if (!Number.isInteger(v[k]) || v[k] < 0 || v[k] > image.levels - 1) {
+      throw new DataError(
+        `${source}: row ${Math.floor(k / width) + 1}, column ${(k % width) + 1} is ${v[k]}; pixels of ` +
+          `${image.shape.join('×')} images must be integers 0..${image.levels - 1}`,
+      );
+    }
+  }
+}

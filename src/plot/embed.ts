@@ -1,0 +1,22 @@
+import type { Figure } from './figure.js';
+
+/** JSON that is safe inside a `<script>` element. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/**
+ * The JavaScript that draws `fig` into the element with id `divId` (`Plotly.newPlot`, then
+ * `Plotly.addFrames` for an animation). Shared by the HTML report and the notebook display.
+ */
+export function plotCall(divId: string, fig: Figure): string {
+  if (!/^[A-Za-z][\w-]*$/.test(divId))
+    throw new Error(`plot element id '${divId}' must match [A-Za-z][A-Za-z0-9_-]*`);
+  const id = `'${divId}'`;
+  const layout = { margin: { t: 40 }, ...(fig.layout ?? {}) };
+  const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
+  const add = fig.frames
+    ? `.then(function(){return Plotly.addFrames(${id}, ${scriptJson(fig.frames)});})`
+    : '';
+  return `Plotly.newPlot(${id}, ${scriptJson(fig.data)}, ${scriptJson(layout)}, ${scriptJson(config)})${add};`;
+}
