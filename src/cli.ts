@@ -30,7 +30,17 @@ export interface CliIO {
 class UsageError extends Error {}
 
 /** Default iterations of `train` per model kind: small enough that `npm start` ends in minutes on 2 cores. */
-export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 500 };
+export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 500, 'flow-matching': 1000 };
+
+/**
+ * Batch size, learning rate and weight decay per model kind where they differ from the general
+ * defaults (100, 1e-3, 1e-5): flow matching regresses cheap batches, so bigger ones and a larger
+ * step fit it best (OT-CFM reaches NLL 3.0 on 8gaussians in ~800 iterations with these).
+ */
+const TRAIN_DEFAULTS: Record<string, { batch: number; lr: number; weightDecay: number }> = {
+  'flow-matching': { batch: 256, lr: 3e-3, weightDecay: 0 },
+};
+const OBJECTIVES = ['ml', 'cfm', 'ot-cfm', 'rectified'] as const;
 const DEFAULT_ITERATIONS_OTHER = 1000;
 
 const HELP = {
@@ -56,6 +66,9 @@ of model samples next to real digits.
 options:
   --data NAME          ${dataNames.join(', ')} (default 8gaussians)
   --model KIND         model kind (default cnf): ${Object.keys(MODEL_TABLE).join(', ')}, or any registered kind
+  --objective OBJ      how a cnf is trained: ml (maximum likelihood, default), or by flow matching:
+                       cfm, ot-cfm (minibatch optimal transport), rectified (model kind flow-matching;
+                       default batch 256, lr 3e-3, no weight decay, 1000 iterations)
   --iters N            total iterations (default ${DEFAULT_ITERATIONS.cnf} for cnf — about a few minutes
                        on 2 cores; ${DEFAULT_ITERATIONS_OTHER} for other kinds)
   --batch B            batch size (default 100)
@@ -221,6 +234,7 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   const flags = parse(args, {
     data: 'string',
     model: 'string',
+    objective: 'string',
     iters: 'string',
     batch: 'string',
     lr: 'string',
@@ -236,15 +250,27 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   if (flags.help) return help(io, 'train');
   const source = dataName(str(flags, 'data') ?? '8gaussians');
   const data = source.name;
-  const kind = str(flags, 'model') ?? 'cnf';
+  const objective = str(flags, 'objective') ?? 'ml';
+  if (!(OBJECTIVES as readonly string[]).includes(objective)) {
+    throw new UsageError(`--objective ${objective} is invalid: expected one of ${OBJECTIVES.join(', ')}`);
+  }
+  const asked = str(flags, 'model');
+  if (objective !== 'ml' && asked !== undefined && asked !== 'cnf' && asked !== 'flow-matching') {
+    throw new UsageError(
+      `--objective ${objective} trains a CNF field by flow matching; --model ${asked} cannot`,
+    );
+  }
+  const kind = objective === 'ml' ? (asked ?? 'cnf') : 'flow-matching';
+  const fm = objective === 'ml' ? {} : { objective };
+  const kindDefaults = TRAIN_DEFAULTS[kind] ?? { batch: 100, lr: 1e-3, weightDecay: 1e-5 };
   const iterations = num(flags, 'iters', DEFAULT_ITERATIONS[kind] ?? DEFAULT_ITERATIONS_OTHER, 'int');
   const seed = num(flags, 'seed', 0, 'nonneg-int');
   const out = resolve(str(flags, 'out') ?? join('runs', `${data}-${kind}`));
   const options = {
     iterations,
-    batchSize: num(flags, 'batch', 100, 'int'),
-    learningRate: num(flags, 'lr', 1e-3),
-    weightDecay: flags['weight-decay'] === '0' ? 0 : num(flags, 'weight-decay', 1e-5),
+    batchSize: num(flags, 'batch', kindDefaults.batch, 'int'),
+    learningRate: num(flags, 'lr', kindDefaults.lr),
+    weightDecay: flags['weight-decay'] === '0' ? 0 : num(flags, 'weight-decay', kindDefaults.weightDecay),
     evalEvery: num(flags, 'eval-every', 100, 'nonneg-int'),
     testSize: num(flags, 'test-size', source.defaultTestSize, 'int'),
   };
@@ -257,7 +283,7 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     );
   }
   const image = source.image ? { imageShape: source.image.shape, pixelLevels: source.image.levels } : {};
-  const model = resume?.model ?? (await createModel(kind, { dim: source.dim, seed, ...image }));
+  const model = resume?.model ?? (await createModel(kind, { dim: source.dim, seed, ...image, ...fm }));
   checkFits(model, source, resume ? `--resume (checkpoint in ${out})` : `--model ${kind}`);
   const modelKind = model.config().kind;
   io.stderr.write(

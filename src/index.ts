@@ -7,6 +7,7 @@ export { type BackendName, BackendUnavailableError, initBackend } from './backen
 export * from './cnf/index.js';
 export { type Digits, digitsData, loadDigits } from './data/digits.js';
 export * from './data/index.js';
+export * from './flowmatch/index.js';
 export * from './flows/index.js';
 export type { DensityModel, LossInfo, ModelConfig } from './model.js';
 export * from './nn/index.js';

@@ -1,13 +1,14 @@
 import { odeintAdjoint } from '../../solvers/adjoint.js';
 import { solveIvp } from '../../solvers/odeint.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
-import type { OdeintOptions, SolveStats } from '../../solvers/types.js';
+import type { OdeFunc, OdeintOptions, SolveStats } from '../../solvers/types.js';
 import type { DensityModel, LossInfo, ModelConfig } from '../model.js';
 import { probeNoise } from '../nn/divergence.js';
 import { uniformRng } from '../nn/init.js';
 import { mlpField, type VectorField } from '../nn/mlp.js';
 import { augmentedDynamics, type Regularizers, type StateLayout, stateLayout } from './dynamics.js';
 import { withEndTimeGradient } from './end-time.js';
+import { fusedDynamics } from './fused.js';
 import { type CnfConfig, type CnfOptions, resolveCnfOptions, type SolverSettings } from './options.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -62,15 +63,17 @@ export class CNF implements DensityModel {
     this.cfg = resolveCnfOptions(options);
     const c = this.cfg;
     this.dim = c.dim;
-    this.fields = Array.from({ length: c.blocks }, (_, i) =>
-      mlpField({
-        dim: c.dim,
-        hidden: c.hidden,
-        layer: c.layer,
-        activation: c.activation,
-        seed: c.seed * 1009 + i,
-      }),
-    );
+    this.fields =
+      options.fields?.slice() ??
+      Array.from({ length: c.blocks }, (_, i) =>
+        mlpField({
+          dim: c.dim,
+          hidden: c.hidden,
+          layer: c.layer,
+          activation: c.activation,
+          seed: c.seed * 1009 + i,
+        }),
+      );
     this.sqrtEndTimes = this.fields.map(() => {
       const init = tf.scalar(Math.sqrt(c.T));
       const s = tf.variable(init, c.trainT);
@@ -136,11 +139,14 @@ export class CNF implements DensityModel {
           ownNoise = true;
         }
       }
-      const { F, constants } = augmentedDynamics(this.fields[i], layout, eps);
+      const { F, constants, params } = this.dynamics(i, layout, eps);
       const adjoint = phase === 'train' && c.gradient === 'adjoint';
       if (adjoint) {
         // the backward pass runs after trainLoss's scope has ended and evaluates F again
-        for (const k of constants) this.held.push(tf.keep(k));
+        // (derived per-solve tensors too; the variables themselves are never held)
+        for (const k of [...constants, ...params.filter((q) => !(q instanceof tf.Variable))]) {
+          this.held.push(tf.keep(k));
+        }
         if (ownNoise && eps) this.held.push(tf.keep(eps));
       }
       const ts = direction > 0 ? [0, T] : [T, 0];
@@ -148,7 +154,7 @@ export class CNF implements DensityModel {
       if (adjoint) {
         ys = odeintAdjoint(F, y, ts, {
           ...this.solverOptions(settings),
-          params: this.fields[i].params,
+          params,
           onForwardStats: (s: SolveStats) => {
             nfe += s.nfe;
           },
@@ -168,6 +174,23 @@ export class CNF implements DensityModel {
       }
     }
     return { y, nfe, layout };
+  }
+
+  /**
+   * Block i's augmented dynamics: the fused hand-differentiated op when the field allows it (a
+   * plain mlpField with a σ/softplus-core activation, and `fused` not turned off), else the
+   * generic tangent-propagation form. `params`: the tensors the adjoint differentiates.
+   */
+  private dynamics(
+    i: number,
+    layout: StateLayout,
+    eps: Tensor | null,
+  ): { F: OdeFunc; constants: Tensor[]; params: readonly Tensor[] } {
+    const field = this.fields[i];
+    const fused = this.cfg.fused ? fusedDynamics(field, layout, eps) : null;
+    if (fused) return { F: fused.F, constants: fused.constants, params: fused.params };
+    const { F, constants } = augmentedDynamics(field, layout, eps);
+    return { F, constants, params: field.params };
   }
 
   private static column(y: Tensor, col: number): Tensor {
@@ -211,6 +234,32 @@ export class CNF implements DensityModel {
       const z = tf.randomNormal([n, this.dim], 0, 1, 'float32', seed);
       const { y, logDet } = this.inverse(z);
       return { x: y, logProb: tf.sub(this.baseLogProb(z), logDet) };
+    });
+  }
+
+  /**
+   * Paths of n points flowing from the base distribution to the data: z ~ N(0, I) solved back
+   * from T to 0 through the blocks (last block first), recorded at `steps` evenly spaced times
+   * (default 50, at least 2; shared between blocks). Returns [steps, n, D], first row at the base.
+   */
+  trajectories(n: number, options: { steps?: number; seed?: number } = {}): Tensor {
+    const steps = Math.max(2, Math.floor(options.steps ?? 50));
+    const settings = this.solverOptions(this.cfg.eval);
+    return tf.tidy(() => {
+      let x = tf.randomNormal([n, this.dim], 0, 1, 'float32', options.seed);
+      const rows: Tensor[] = [tf.expandDims(x, 0)];
+      const blocks = this.fields.length;
+      for (let k = blocks - 1, left = steps - 1; k >= 0; k--) {
+        // intervals for this block: an even share of what is left
+        const m = Math.max(1, Math.round(left / (k + 1)));
+        left -= m;
+        const T = this.sqrtEndTimes[k].dataSync()[0] ** 2;
+        const ts = Array.from({ length: m + 1 }, (_, j) => T * (1 - j / m));
+        const { ys } = solveIvp(this.fields[k], x, ts, settings);
+        rows.push(tf.slice(ys, [1, 0, 0], [m, -1, -1]));
+        x = tf.reshape(tf.slice(ys, [m, 0, 0], [1, -1, -1]), [n, this.dim]);
+      }
+      return tf.concat(rows, 0);
     });
   }
 

@@ -6,6 +6,14 @@ import type { CnfOptions } from './options.js';
 export { CNF, type FlowResult, type TrainLossOptions } from './cnf.js';
 export { augmentedDynamics, type Regularizers, type StateLayout, stateLayout } from './dynamics.js';
 export { withEndTimeGradient } from './end-time.js';
+export { fusedDynamics } from './fused.js';
+export {
+  type ActivationCore,
+  activationCore,
+  buildFusedOp,
+  type FusedOp,
+  type FusedSpec,
+} from './fused-op.js';
 export { type CnfConfig, type CnfOptions, resolveCnfOptions, type SolverSettings } from './options.js';
 
 /** Rebuilds a CNF (fresh variables) from its config. */

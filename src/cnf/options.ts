@@ -2,6 +2,7 @@ import type { MethodName } from '../../solvers/types.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { NOISE_KINDS, type NoiseKind } from '../nn/divergence.js';
 import { LAYER_KINDS, type LayerKind } from '../nn/layers.js';
+import type { VectorField } from '../nn/mlp.js';
 
 /** Solver settings of one phase (training or evaluation). */
 export interface SolverSettings {
@@ -56,6 +57,17 @@ export interface CnfOptions {
   jacobian?: number;
   /** Seed of the weights and of the Hutchinson noise sequence. Default 0. */
   seed?: number;
+  /**
+   * Evaluate the dynamics as one hand-differentiated op (fast; plain mlpFields with tanh, sigmoid
+   * or softplus) rather than by autodiff of the tangent propagation. Same numbers. Default true.
+   */
+  fused?: boolean;
+  /**
+   * Ready-made vector fields, one per block (e.g. a flow-matching field), used instead of building
+   * new ones; `blocks` becomes their number. Their `dim` must equal `dim`. Not part of the config:
+   * a model rebuilt from `config()` gets fresh fields.
+   */
+  fields?: readonly VectorField[];
 }
 
 /** {@link CnfOptions} resolved: every default filled, the solver settings per phase. */
@@ -77,6 +89,7 @@ export interface CnfConfig {
   kinetic: number;
   jacobian: number;
   seed: number;
+  fused: boolean;
 }
 
 function check(ok: boolean, name: string, value: unknown, expected: string): void {
@@ -103,7 +116,7 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
     hidden: [...(o.hidden ?? [64, 64, 64])],
     layer: o.layer ?? 'concatsquash',
     activation: o.activation ?? 'tanh',
-    blocks: o.blocks ?? 1,
+    blocks: o.fields?.length ?? o.blocks ?? 1,
     T: o.T ?? 0.5,
     trainT: o.trainT ?? true,
     divergence: o.divergence ?? 'exact',
@@ -115,6 +128,7 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
     kinetic: o.kinetic ?? 0,
     jacobian: o.jacobian ?? 0,
     seed: o.seed ?? 0,
+    fused: o.fused ?? true,
   };
   check(Number.isInteger(c.dim) && c.dim > 0, 'dim', c.dim, 'a whole number > 0');
   check(
@@ -135,5 +149,14 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   check(Number.isFinite(c.kinetic) && c.kinetic >= 0, 'kinetic', c.kinetic, 'a finite number ≥ 0');
   check(Number.isFinite(c.jacobian) && c.jacobian >= 0, 'jacobian', c.jacobian, 'a finite number ≥ 0');
   check(Number.isFinite(c.seed), 'seed', c.seed, 'a finite number');
+  if (o.fields) {
+    const dims = o.fields.map((f) => f.dim);
+    check(
+      dims.length > 0 && dims.every((d) => d === c.dim),
+      'fields (their dim)',
+      dims,
+      `${c.dim} for every field`,
+    );
+  }
   return c;
 }

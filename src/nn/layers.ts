@@ -30,6 +30,26 @@ export interface TimeLayer {
   readonly params: readonly tf.Variable[];
   /** Effective `w` [din, dout] and `b` [dout] at time t (a scalar tensor). */
   effective(t: Tensor, fold: Fold): { w: Tensor; b: Tensor };
+  /**
+   * The layer at one time per example, t [B, 1]: z̃ = (u·w + b) ⊙ gate + shift with `w` [din, dout]
+   * and `b` [dout] independent of t, `gate` [B, dout] (or null: no gate) and `shift` [B, dout].
+   * Tangents: dz̃ = (v·w) ⊙ gate.
+   */
+  perExample(t: Tensor, fold: Fold): PerExample;
+}
+
+/** A layer at per-example times (see {@link TimeLayer.perExample}). */
+export interface PerExample {
+  w: Tensor;
+  b: Tensor;
+  gate: Tensor | null;
+  shift: Tensor;
+}
+
+/** t [B, 1] times the row vector v [n] scaled by s: [B, n] (a [B,1]×[1,n] matMul, no broadcast op). */
+function outer(t: Tensor, v: Tensor, s: number): Tensor {
+  const row = tf.reshape(s === 1 ? v : tf.mul(v, s), [1, -1]);
+  return tf.matMul(t, row);
 }
 
 function foldInput(w: Tensor, b: Tensor, fold: Fold): { w: Tensor; b: Tensor } {
@@ -59,6 +79,10 @@ export function concatLayer(din: number, dout: number, rng: Uniform): TimeLayer 
     dout,
     params: [W, wt, b],
     effective: (t, fold) => foldInput(W, tf.add(b, tf.mul(wt, t)), fold),
+    perExample: (t, fold) => {
+      const { w, b: bias } = foldInput(W, b, fold);
+      return { w, b: bias, gate: null, shift: outer(t, wt, fold.c) };
+    },
   };
 }
 
@@ -84,6 +108,12 @@ export function concatSquashLayer(din: number, dout: number, rng: Uniform): Time
       const w = tf.mul(W, gate);
       // β·1ᵀ(W ⊙ gate) = (β·1ᵀW) ⊙ gate: foldInput applies it to the gated weights.
       return foldInput(w, tf.add(tf.mul(b, gate), tf.mul(d, t)), fold);
+    },
+    perExample: (t, fold) => {
+      // c·((α·u·W + β·1ᵀW + b) ⊙ gate + d·t): the fold applies to W and b before the gate
+      const { w, b: bias } = foldInput(W, b, fold);
+      const gate = tf.sigmoid(tf.add(outer(t, g, 1), c));
+      return { w, b: bias, gate, shift: outer(t, d, fold.c) };
     },
   };
 }

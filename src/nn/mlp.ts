@@ -2,7 +2,7 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeModule } from '../../solvers/types.js';
 import { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
 import { uniformRng } from './init.js';
-import { LAYER_KINDS, type LayerKind, type TimeLayer, timeLayer } from './layers.js';
+import { type Fold, LAYER_KINDS, type LayerKind, type TimeLayer, timeLayer } from './layers.js';
 
 /** Options of {@link mlpField}. */
 export interface MlpFieldOptions {
@@ -92,49 +92,116 @@ export function resolveMlpOptions(o: MlpFieldOptions): MlpFieldConfig {
   return c;
 }
 
-/** Runs the network on values and tangents. */
+/** A time: one for the whole batch (JS number) or one per example (tensor [B, 1]). */
+export type Time = number | Tensor;
+
+/** One layer's pre-activation z̃ [B, dout] and the tangents dz̃ [K, B, dout] (or [din, 1, dout] for identity). */
+interface LayerOut {
+  z: Tensor;
+  dz: Tensor;
+}
+
+/** One layer at a single time: the gate is folded into the weights, one fused matMul. */
+function layerAtScalar(
+  layer: TimeLayer,
+  tS: Tensor,
+  fold: Fold,
+  u: Tensor,
+  v: Tangents | false,
+  pad: number,
+): LayerOut {
+  const { w, b } = layer.effective(tS, fold);
+  const z = tf.fused.matMul({ a: u, b: padRows(w, pad), bias: b });
+  return { z, dz: v === false ? z : tangentMatMul(layer, w, v) };
+}
+
+/** w with `pad` zero rows appended (the ignored input columns). */
+function padRows(w: Tensor, pad: number): Tensor {
+  return pad > 0
+    ? tf.pad(w, [
+        [0, pad],
+        [0, 0],
+      ])
+    : w;
+}
+
+/** One layer at per-example times t [B, 1]: z̃ = (u·w + b) ⊙ gate + shift, dz̃ = (v·w) ⊙ gate. */
+function layerAtTensor(
+  layer: TimeLayer,
+  t: Tensor,
+  fold: Fold,
+  u: Tensor,
+  v: Tangents | false,
+  pad: number,
+): LayerOut {
+  const { w, b, gate, shift } = layer.perExample(t, fold);
+  let z = tf.fused.matMul({ a: u, b: padRows(w, pad), bias: b });
+  let dz = v === false ? null : tangentMatMul(layer, w, v);
+  if (gate !== null) {
+    z = tf.mul(z, gate);
+    if (dz !== null) dz = tf.mul(dz, gate);
+  }
+  z = tf.add(z, shift);
+  return { z, dz: dz ?? z };
+}
+
+/** v·w for tangents v [K, B, din]; identity tangents (v = null): e_k·w = row k of w, [din, 1, dout]. */
+function tangentMatMul(layer: TimeLayer, w: Tensor, v: Tangents): Tensor {
+  if (v === 'identity') return tf.reshape(w, [layer.din, 1, layer.dout]);
+  const [k, batch] = v.shape;
+  return tf.reshape(tf.matMul(tf.reshape(v, [k * batch, layer.din]), w), [k, batch, layer.dout]);
+}
+
+/** Runs the network on values and (unless `tangents` is false) tangents. */
 function propagate(
   layers: readonly TimeLayer[],
   act: Activation,
-  dim: number,
-  t: number,
+  t: Time,
   x: Tensor,
-  tangents: Tangents,
+  tangents: Tangents | false,
   inputPad: number,
 ): JvpResult {
-  const tS = tf.scalar(t);
+  const tS = typeof t === 'number' ? tf.scalar(t) : t;
+  const run = typeof t === 'number' ? layerAtScalar : layerAtTensor;
   const batch = x.shape[0];
   let u = x;
-  let v: Tensor | null = tangents === 'identity' ? null : tangents;
+  let v: Tangents | false = tangents;
   let fold = { alpha: 1, beta: 0 };
   for (let i = 0; i < layers.length; i++) {
     const last = i === layers.length - 1;
     const layer = layers[i];
-    const { w, b } = layer.effective(tS, { ...fold, c: last ? 1 : act.c });
-    const wIn =
-      i === 0 && inputPad > 0
-        ? tf.pad(w, [
-            [0, inputPad],
-            [0, 0],
-          ])
-        : w;
-    const z = tf.fused.matMul({ a: u, b: wIn, bias: b });
-    let dz: Tensor;
-    if (v === null) {
-      // identity tangents: e_k·W is row k of W, the same for every sample
-      dz = tf.reshape(w, [layer.din, 1, layer.dout]);
-      if (last) dz = tf.broadcastTo(dz, [layer.din, batch, layer.dout]);
-    } else {
-      const k = v.shape[0];
-      dz = tf.reshape(tf.matMul(tf.reshape(v, [k * batch, layer.din]), w), [k, batch, layer.dout]);
+    const { z, dz } = run(layer, tS, { ...fold, c: last ? 1 : act.c }, u, v, i === 0 ? inputPad : 0);
+    if (last) {
+      const full = dz.shape[1] === batch ? dz : tf.broadcastTo(dz, [dz.shape[0], batch, layer.dout]);
+      return { f: z, jv: v === false ? z : full };
     }
-    if (last) return { f: z, jv: dz };
     const { u: un, du } = act.core(z);
-    v = tf.mul(dz, du);
+    if (v !== false) v = tf.mul(dz, du);
     u = un;
     fold = { alpha: act.alpha, beta: act.beta };
   }
-  throw new Error(`mlpField: no layers (dim ${dim})`);
+  throw new Error('mlpField: no layers');
+}
+
+const PLAIN = new WeakSet<object>();
+
+/**
+ * True for a field made by {@link mlpField} itself (not a wrapper that reuses its layers): its
+ * value is exactly the layers' composition, so code may evaluate the layers directly.
+ */
+export function isMlpField(f: VectorField): f is MlpField {
+  return PLAIN.has(f);
+}
+
+/**
+ * The field {@link mlpField} returns: a {@link VectorField} whose call and `jvp` also accept one
+ * time per example, t as a tensor [B, 1] (flow matching trains with per-example times). A number
+ * t takes the fast path (time-dependent weights computed once for the batch).
+ */
+export interface MlpField extends VectorField {
+  (t: Time, x: Tensor): Tensor;
+  /** {@link VectorField.jvp} with t a number or a tensor [B, 1]. */
+  jvp(t: Time, x: Tensor, tangents: Tangents, options?: JvpOptions): JvpResult;
 }
 
 /**
@@ -145,37 +212,38 @@ function propagate(
  * const f = mlpField({ dim: 2, hidden: [64, 64, 64], layer: 'concatsquash', activation: 'tanh' });
  * const dx = f(0.1, x); // [B, 2]
  */
-export function mlpField(options: MlpFieldOptions): VectorField {
+export function mlpField(options: MlpFieldOptions): MlpField {
   const config = resolveMlpOptions(options);
   const rng = uniformRng(config.seed);
   const widths = [config.dim, ...config.hidden, config.dim];
   const layers = widths.slice(1).map((w, i) => timeLayer(config.layer, widths[i], w, rng));
   const act = activation(config.activation);
   const params = layers.flatMap((l) => l.params);
-  const jvp = (t: number, x: Tensor, tangents: Tangents, o: JvpOptions = {}): JvpResult => {
-    const pad = o.inputPad ?? 0;
+  const checkInput = (t: Time, x: Tensor, pad: number): void => {
     if (x.rank !== 2 || x.shape[1] !== config.dim + pad) {
       throw new Error(
         `field input has shape [${x.shape.join(', ')}]; expected [B, ${config.dim + pad}] (dim ${config.dim} + ${pad} ignored columns)`,
       );
     }
-    return propagate(layers, act, config.dim, t, x, tangents, pad);
+    if (typeof t !== 'number' && (t.rank !== 2 || t.shape[0] !== x.shape[0] || t.shape[1] !== 1)) {
+      throw new Error(
+        `field time has shape [${t.shape.join(', ')}]; expected a number or a tensor [${x.shape[0]}, 1] (one time per example)`,
+      );
+    }
   };
-  const value = (t: number, x: Tensor): Tensor =>
-    tf.tidy(() => {
-      // value only: the same layers without tangents
-      const tS = tf.scalar(t);
-      let u = x;
-      let fold = { alpha: 1, beta: 0 };
-      for (let i = 0; i < layers.length; i++) {
-        const last = i === layers.length - 1;
-        const { w, b } = layers[i].effective(tS, { ...fold, c: last ? 1 : act.c });
-        const z = tf.fused.matMul({ a: u, b: w, bias: b });
-        if (last) return z;
-        u = act.core(z).u;
-        fold = { alpha: act.alpha, beta: act.beta };
-      }
-      return u;
+  const jvp = (t: Time, x: Tensor, tangents: Tangents, o: JvpOptions = {}): JvpResult => {
+    const pad = o.inputPad ?? 0;
+    checkInput(t, x, pad);
+    return tf.tidy(() => {
+      const { f, jv } = propagate(layers, act, t, x, tangents, pad);
+      return { f, jv };
     });
-  return Object.assign(value, { params, dim: config.dim, layers, config, jvp });
+  };
+  const value = (t: Time, x: Tensor): Tensor => {
+    checkInput(t, x, 0);
+    return tf.tidy(() => propagate(layers, act, t, x, false, 0).f);
+  };
+  const field: MlpField = Object.assign(value, { params, dim: config.dim, layers, config, jvp });
+  PLAIN.add(field);
+  return field;
 }

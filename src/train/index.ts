@@ -17,6 +17,7 @@ export {
   meanNll,
   nllToBitsPerDim,
 } from './evaluate.js';
+export { type GridDensity, type GridOptions, gridLogProb } from './grid.js';
 export { type IterationRecord, nfeBackward, nfeForward } from './history.js';
 export {
   availableKinds,

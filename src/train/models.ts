@@ -2,7 +2,7 @@ import type { DensityModel, ModelConfig } from '../model.js';
 import { modelFromConfig, registeredKinds } from '../registry.js';
 
 /** Modules that register odeflow's own model kinds when imported (tried in order). */
-const MODEL_MODULES = ['../cnf/index.js', '../flows/index.js'] as const;
+const MODEL_MODULES = ['../cnf/index.js', '../flows/index.js', '../flowmatch/index.js'] as const;
 
 let loading: Promise<void> | undefined;
 
@@ -53,12 +53,13 @@ export interface ModelKindEntry {
 /**
  * odeflow's model table: kind → defaults. `cnf` defaults follow FFJORD's 8gaussians setting
  * (DESIGN.md §4): concatsquash 64-64-64, tanh, T = 0.5 trainable, exact divergence, dopri5 with
- * rtol = atol = 1e-5, adjoint. Kinds registered by other code but not listed here are created
+ * rtol = atol = 1e-5 — but gradients by backpropagation through the solver, which on wasm is
+ * faster per iteration than the adjoint (bench/cnf.ts) and exact for the discrete solve. Kinds registered by other code but not listed here are created
  * from `{ kind, ...options }` alone.
  */
 export const MODEL_TABLE: Record<string, ModelKindEntry> = {
   cnf: {
-    description: 'continuous normalizing flow (FFJORD), concatsquash 64-64-64 tanh, dopri5, adjoint',
+    description: 'continuous normalizing flow (FFJORD), concatsquash 64-64-64 tanh, dopri5, backprop',
     defaults: {
       hidden: [64, 64, 64],
       layer: 'concatsquash',
@@ -69,8 +70,12 @@ export const MODEL_TABLE: Record<string, ModelKindEntry> = {
       method: 'dopri5',
       rtol: 1e-5,
       atol: 1e-5,
-      adjoint: true,
+      gradient: 'backprop',
     },
+  },
+  'flow-matching': {
+    description: 'the CNF field trained by flow matching (--objective cfm | ot-cfm | rectified)',
+    defaults: { hidden: [64, 64, 64], layer: 'concatsquash', activation: 'tanh', objective: 'ot-cfm' },
   },
   realnvp: { description: 'RealNVP affine coupling flow', defaults: {} },
   glow: { description: 'Glow steps (ActNorm, LU linear, affine coupling)', defaults: {} },

@@ -1,0 +1,196 @@
+/**
+ * FFJORD's 8gaussians benchmark (DESIGN.md §4): concatsquash 64-64-64, tanh, T = 0.5 trainable,
+ * dopri5 rtol = atol = 1e-5, batch 100, Adam lr 1e-3, weight decay 1e-5. For each gradient mode
+ * (backprop, adjoint) and divergence (exact, Hutchinson): seconds per iteration, NFE forward /
+ * backward, held-out NLL vs iteration and training seconds to reach the target NLL (3.0). Prints a
+ * table and writes bench/results/cnf-<backend>.json.
+ *
+ *   npx tsx bench/cnf.ts [--backend wasm] [--modes backprop,adjoint] [--div exact,hutchinson]
+ *                        [--iters 1000] [--eval-every 50] [--target 3.0] [--kinetic 0] ...
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { tf } from '../solvers/tf.js';
+import type { MethodName } from '../solvers/types.js';
+import { type BackendName, initBackend } from '../src/backend.js';
+import { CNF } from '../src/cnf/index.js';
+import { toyData, toySampler } from '../src/data/index.js';
+import { train } from '../src/train/train.js';
+
+const HELP = `FFJORD 8gaussians benchmark (DESIGN.md §4) for the CNF.
+
+usage: npx tsx bench/cnf.ts [options]
+  --backend NAME     wasm | cpu | tensorflow (default wasm)
+  --modes LIST       gradient modes: backprop,adjoint (default both)
+  --div LIST         divergences: exact,hutchinson (default both)
+  --iters N          iterations per run (default 1000)
+  --eval-every K     held-out NLL every K iterations (default 50)
+  --test-size N      held-out points (default 2000)
+  --target NLL       report training seconds to reach this held-out NLL (default 3.0)
+  --stop             stop a run once the target is reached
+  --lr LR            Adam learning rate (default 1e-3)
+  --weight-decay WD  (default 1e-5)
+  --method NAME      solver (default dopri5); --rtol, --atol (default 1e-5)
+  --kinetic W        kinetic-energy regularizer weight (default 0)
+  --jacobian W       Jacobian Frobenius regularizer weight (default 0)
+  --seed S           (default 0)
+  --tag NAME         suffix of the result file (cnf-<backend>[-tag].json)
+  --help             this text`;
+
+interface Run {
+  mode: string;
+  divergence: string;
+  iterations: number;
+  secondsPerIteration: number;
+  nfeForward: number;
+  nfeBackward: number;
+  nll: Array<{ iteration: number; nll: number; trainSeconds: number }>;
+  secondsToTarget: number | null;
+  iterationsToTarget: number | null;
+  finalNll: number | null;
+  load: number[];
+}
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    modes: { type: 'string', default: 'backprop,adjoint' },
+    div: { type: 'string', default: 'exact,hutchinson' },
+    iters: { type: 'string', default: '1000' },
+    'eval-every': { type: 'string', default: '50' },
+    'test-size': { type: 'string', default: '2000' },
+    target: { type: 'string', default: '3.0' },
+    stop: { type: 'boolean', default: false },
+    lr: { type: 'string', default: '1e-3' },
+    'weight-decay': { type: 'string', default: '1e-5' },
+    method: { type: 'string', default: 'dopri5' },
+    rtol: { type: 'string', default: '1e-5' },
+    atol: { type: 'string', default: '1e-5' },
+    kinetic: { type: 'string', default: '0' },
+    jacobian: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '0' },
+    tag: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const backend = await initBackend(values.backend as BackendName);
+const iters = Number(values.iters);
+const evalEvery = Number(values['eval-every']);
+const target = Number(values.target);
+const seed = Number(values.seed);
+const runs: Run[] = [];
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+for (const mode of values.modes.split(',') as Array<'backprop' | 'adjoint'>) {
+  for (const divergence of values.div.split(',') as Array<'exact' | 'hutchinson'>) {
+    const cnf = new CNF({
+      dim: 2,
+      hidden: [64, 64, 64],
+      layer: 'concatsquash',
+      activation: 'tanh',
+      T: 0.5,
+      trainT: true,
+      divergence,
+      gradient: mode,
+      method: values.method as MethodName,
+      rtol: Number(values.rtol),
+      atol: Number(values.atol),
+      kinetic: Number(values.kinetic),
+      jacobian: Number(values.jacobian),
+      seed,
+    });
+    const testData = toyData('8gaussians', Number(values['test-size']), seed + 12345);
+    let trainSeconds = 0;
+    const run: Run = {
+      mode,
+      divergence,
+      iterations: 0,
+      secondsPerIteration: 0,
+      nfeForward: 0,
+      nfeBackward: 0,
+      nll: [],
+      secondsToTarget: null,
+      iterationsToTarget: null,
+      finalNll: null,
+      load: [],
+    };
+    const seconds: number[] = [];
+    const nfeF: number[] = [];
+    const nfeB: number[] = [];
+    await train(cnf, toySampler('8gaussians', seed), {
+      iterations: iters,
+      batchSize: 100,
+      learningRate: Number(values.lr),
+      weightDecay: Number(values['weight-decay']),
+      evalEvery,
+      testData,
+      progress: false,
+      onIteration: (r) => {
+        trainSeconds += r.seconds;
+        seconds.push(r.seconds);
+        nfeF.push(Number(r.info.nfe ?? 0));
+        nfeB.push(Number(r.info.nfeBackward ?? 0));
+        run.iterations = r.iteration;
+        if (r.testNll !== undefined) {
+          run.nll.push({ iteration: r.iteration, nll: r.testNll, trainSeconds });
+          run.load.push(loadavg()[0]);
+          console.error(
+            `${backend} ${mode}/${divergence} it ${r.iteration}: NLL ${r.testNll.toFixed(3)}, ` +
+              `${r.seconds.toFixed(3)} s/it, NFE ${r.info.nfe}/${r.info.nfeBackward ?? '-'}, ` +
+              `train ${trainSeconds.toFixed(1)} s, load ${loadavg()[0].toFixed(2)}`,
+          );
+          if (run.secondsToTarget === null && r.testNll <= target) {
+            run.secondsToTarget = trainSeconds;
+            run.iterationsToTarget = r.iteration;
+            if (values.stop) return false;
+          }
+        }
+        return true;
+      },
+    });
+    run.secondsPerIteration = mean(seconds);
+    run.nfeForward = mean(nfeF);
+    // backprop differentiates the recorded forward solve: no separate backward solve
+    run.nfeBackward = mean(nfeB);
+    run.finalNll = run.nll.at(-1)?.nll ?? null;
+    runs.push(run);
+    testData.dispose();
+    cnf.dispose();
+  }
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+console.log(
+  `\nCNF 8gaussians on ${backend} (concatsquash 64-64-64 tanh, ${values.method} rtol ${values.rtol}, ` +
+    `kinetic ${values.kinetic}, lr ${values.lr}); FFJORD reference: NLL 3.0 after ~1000 it, ~200 s`,
+);
+console.log(
+  `${pad('mode', 10)}${pad('div', 12)}${pad('iters', 7)}${pad('s/it', 8)}${pad('NFE f/b', 12)}` +
+    `${pad('final NLL', 11)}${pad(`s to ${target}`, 11)}${pad('it to', 7)}load`,
+);
+for (const r of runs) {
+  console.log(
+    `${pad(r.mode, 10)}${pad(r.divergence, 12)}${pad(String(r.iterations), 7)}${pad(r.secondsPerIteration.toFixed(3), 8)}` +
+      `${pad(`${r.nfeForward.toFixed(0)}/${r.nfeBackward.toFixed(0)}`, 12)}${pad(r.finalNll?.toFixed(3) ?? '-', 11)}` +
+      `${pad(r.secondsToTarget?.toFixed(1) ?? '-', 11)}${pad(String(r.iterationsToTarget ?? '-'), 7)}` +
+      `${mean(r.load).toFixed(2)}`,
+  );
+  console.log(`  NLL vs iteration: ${r.nll.map((p) => `${p.iteration}:${p.nll.toFixed(2)}`).join(' ')}`);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const file = join(here, 'results', `cnf-${backend}${values.tag ? `-${values.tag}` : ''}.json`);
+mkdirSync(dirname(file), { recursive: true });
+writeFileSync(
+  file,
+  `${JSON.stringify({ backend, settings: values, date: new Date().toISOString(), tensors: tf.memory().numTensors, runs }, null, 2)}\n`,
+);
+console.log(`\nwrote ${file}`);

@@ -1,0 +1,170 @@
+/**
+ * Flow matching vs maximum likelihood on 8gaussians: wall time (training only, evaluation
+ * excluded) until the held-out NLL (exact divergence, dopri5 rtol = atol = 1e-5, 2000 points)
+ * reaches a target, and sampling NFE at rtol = atol = 1e-5 — for the same field
+ * (concatsquash 64-64-64, tanh).
+ * Run: `npx tsx bench/flow-matching.ts [--target 3.0] [--budget 300] [--every 100] [--methods ml,cfm,ot-cfm]`.
+ * Writes bench/results/flow-matching-<backend>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { flowMatching } from '../src/flowmatch/index.js';
+import {
+  CNF,
+  type DensityModel,
+  initBackend,
+  meanNll,
+  mlpField,
+  solveIvp,
+  tf,
+  toyData,
+  toySampler,
+  train,
+} from '../src/index.js';
+
+const { values } = parseArgs({
+  options: {
+    target: { type: 'string', default: '3.0' },
+    budget: { type: 'string', default: '300' },
+    every: { type: 'string', default: '100' },
+    methods: { type: 'string', default: 'ml,cfm,ot-cfm' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(`usage: npx tsx bench/flow-matching.ts [options]
+  --target X     held-out NLL to reach (default 3.0)
+  --budget S     training seconds per method before giving up (default 300)
+  --every N      evaluate the held-out NLL every N iterations (default 100)
+  --methods L    comma list of ml (FFJORD objective, rk4 training steps), cfm, ot-cfm
+Prints a table and writes bench/results/flow-matching-<backend>.json.`);
+  process.exit(0);
+}
+
+const backend = await initBackend();
+const target = Number(values.target);
+const budget = Number(values.budget);
+const every = Number(values.every);
+const test = toyData('8gaussians', 2000, 99);
+const sampler = toySampler('8gaussians', 1);
+
+interface Row {
+  method: string;
+  iterations: number;
+  trainSeconds: number;
+  nll: number;
+  reached: boolean;
+  samplingNfe: number;
+  curve: { iteration: number; seconds: number; nll: number }[];
+}
+
+/** Trains until the target or the budget, evaluating every `every` iterations off the clock. */
+async function race(
+  method: string,
+  run: (onIteration: (iteration: number, model: DensityModel) => boolean) => Promise<unknown>,
+  samplingNfe: (model: DensityModel) => number,
+): Promise<Row> {
+  let evalSeconds = 0;
+  const t0 = performance.now();
+  const row: Row = {
+    method,
+    iterations: 0,
+    trainSeconds: 0,
+    nll: Number.NaN,
+    reached: false,
+    samplingNfe: 0,
+    curve: [],
+  };
+  let last: DensityModel | undefined;
+  await run((iteration, model) => {
+    last = model;
+    row.iterations = iteration;
+    if (iteration % every !== 0) return true;
+    const e0 = performance.now();
+    const nll = meanNll(model, test, 2000);
+    evalSeconds += (performance.now() - e0) / 1000;
+    const seconds = (performance.now() - t0) / 1000 - evalSeconds;
+    row.curve.push({ iteration, seconds, nll });
+    row.nll = nll;
+    row.trainSeconds = seconds;
+    console.log(
+      `${method.padEnd(7)} it ${String(iteration).padStart(5)}  ${seconds.toFixed(1).padStart(6)} s  NLL ${nll.toFixed(3)}`,
+    );
+    if (nll <= target) row.reached = true;
+    return !row.reached && seconds < budget;
+  });
+  if (last) row.samplingNfe = samplingNfe(last);
+  return row;
+}
+
+const z = tf.randomNormal([1000, 2], 0, 1, 'float32', 5);
+const dopri = { method: 'dopri5' as const, rtol: 1e-5, atol: 1e-5 };
+const rows: Row[] = [];
+for (const method of values.methods.split(',')) {
+  const field = mlpField({ dim: 2, hidden: [64, 64, 64], seed: 1 });
+  if (method === 'ml') {
+    const cnf = new CNF({
+      dim: 2,
+      hidden: [64, 64, 64],
+      seed: 1,
+      train: { method: 'rk4', stepSize: 0.0625 },
+    });
+    rows.push(
+      await race(
+        method,
+        (cb) =>
+          train(cnf, sampler, {
+            iterations: 100_000,
+            batchSize: 100,
+            learningRate: 3e-3,
+            evalEvery: 0,
+            progress: false,
+            onIteration: (r, m) => cb(r.iteration, m),
+          }),
+        () => {
+          const s = solveIvp(cnf.fields[0], z, [cnf.endTimes()[0], 0], dopri);
+          s.ys.dispose();
+          return s.stats.nfe;
+        },
+      ),
+    );
+  } else {
+    rows.push(
+      await race(
+        method,
+        (cb) =>
+          flowMatching(field, sampler, {
+            objective: method as 'cfm' | 'ot-cfm',
+            sigma: method === 'cfm' ? 0.1 : 0,
+            iterations: 100_000,
+            batchSize: 256,
+            learningRate: 3e-3,
+            progress: false,
+            onIteration: (r, m) => cb(r.iteration, m),
+          }),
+        () => {
+          const s = solveIvp(field, z, [0, 1], dopri);
+          s.ys.dispose();
+          return s.stats.nfe;
+        },
+      ),
+    );
+  }
+}
+
+console.log(
+  `\n8gaussians, target held-out NLL ${target}, backend ${backend}, ${cpus()[0]?.model} × ${cpus().length}`,
+);
+console.log('| method | iterations | train s | NLL | reached | sampling NFE (dopri5 1e-5) |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(
+    `| ${r.method} | ${r.iterations} | ${r.trainSeconds.toFixed(1)} | ${r.nll.toFixed(3)} | ${r.reached ? 'yes' : 'no'} | ${r.samplingNfe} |`,
+  );
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  `bench/results/flow-matching-${backend}.json`,
+  `${JSON.stringify({ backend, date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, target, rows }, null, 2)}\n`,
+);
