@@ -1,3 +1,5 @@
+export { odeintAdjoint } from './adjoint.js';
+export type { AdjointOptions } from './adjoint-options.js';
 export {
   MaxStepsError,
   NonFiniteError,
@@ -8,8 +10,6 @@ export {
 } from './errors.js';
 export { ADAPTIVE_METHODS, FIXED_METHODS } from './methods.js';
 export { odeint, solveIvp } from './odeint.js';
-export { odeintAdjoint } from './adjoint.js';
-export type { AdjointOptions } from './adjoint-options.js';
 export { type OdexOptions, type OdexResult, odexSolve } from './odex.js';
 export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
 export { tf } from './tf.js';
