@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { tf } from '../solvers/tf.js';
 import type { MethodName } from '../solvers/types.js';
 import { type BackendName, initBackend } from '../src/backend.js';
-import { CNF } from '../src/cnf/index.js';
+import { CNF, FFJORD_TOY } from '../src/cnf/index.js';
 import { toyData, toySampler } from '../src/data/index.js';
 import { train } from '../src/train/train.js';
 
@@ -34,6 +34,8 @@ usage: npx tsx bench/cnf.ts [options]
   --lr LR            Adam learning rate (default 1e-3)
   --weight-decay WD  (default 1e-5)
   --method NAME      solver (default dopri5); --rtol, --atol (default 1e-5)
+  --train-method M   training-phase solver only (held-out NLL keeps --method/--rtol/--atol),
+  --train-step H     with its step for a fixed-step method, e.g. --train-method rk4 --train-step 0.0625
   --kinetic W        kinetic-energy regularizer weight (default 0)
   --jacobian W       Jacobian Frobenius regularizer weight (default 0)
   --seed S           (default 0)
@@ -69,6 +71,8 @@ const { values } = parseArgs({
     method: { type: 'string', default: 'dopri5' },
     rtol: { type: 'string', default: '1e-5' },
     atol: { type: 'string', default: '1e-5' },
+    'train-method': { type: 'string' },
+    'train-step': { type: 'string' },
     kinetic: { type: 'string', default: '0' },
     jacobian: { type: 'string', default: '0' },
     seed: { type: 'string', default: '0' },
@@ -93,16 +97,18 @@ for (const mode of values.modes.split(',') as Array<'backprop' | 'adjoint'>) {
   for (const divergence of values.div.split(',') as Array<'exact' | 'hutchinson'>) {
     const cnf = new CNF({
       dim: 2,
-      hidden: [64, 64, 64],
-      layer: 'concatsquash',
-      activation: 'tanh',
-      T: 0.5,
-      trainT: true,
+      ...FFJORD_TOY,
       divergence,
       gradient: mode,
       method: values.method as MethodName,
       rtol: Number(values.rtol),
       atol: Number(values.atol),
+      ...(values['train-method'] && {
+        train: {
+          method: values['train-method'] as MethodName,
+          ...(values['train-step'] && { stepSize: Number(values['train-step']) }),
+        },
+      }),
       kinetic: Number(values.kinetic),
       jacobian: Number(values.jacobian),
       seed,

@@ -11,6 +11,7 @@ export {
 export { ADAPTIVE_METHODS, FIXED_METHODS } from './methods.js';
 export { odeint, solveIvp } from './odeint.js';
 export { type OdexOptions, type OdexResult, odexSolve } from './odex.js';
+export { METHOD_NAMES } from './options.js';
 export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
 export { tf } from './tf.js';
 export type {

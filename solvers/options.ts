@@ -1,4 +1,5 @@
 import { OdeOptionError } from './errors.js';
+import { ADAPTIVE_METHODS, FIXED_METHODS } from './methods.js';
 import type { MethodName, OdeintOptions } from './types.js';
 
 /** Unit round-off of float32: tolerances below ~10× this cannot be met by the tfjs backends. */
@@ -17,16 +18,10 @@ export type ResolvedOptions = Required<Omit<OdeintOptions, 'stepSize' | 'firstSt
   normLength?: number;
 };
 
+/** Every method name, fixed-step first (the tables in methods.ts are the source). */
 export const METHOD_NAMES: readonly MethodName[] = [
-  'euler',
-  'midpoint',
-  'heun',
-  'rk4',
-  'rk38',
-  'bosh3',
-  'dopri5',
-  'tsit5',
-  'dop853',
+  ...(Object.keys(FIXED_METHODS) as MethodName[]),
+  ...(Object.keys(ADAPTIVE_METHODS) as MethodName[]),
 ];
 
 function check(ok: boolean, name: string, value: unknown, range: string): void {

@@ -22,3 +22,5 @@ export function cnfFromConfig(config: ModelConfig): CNF {
 }
 
 registerModel('cnf', cnfFromConfig);
+
+export { FFJORD_TOY } from './presets.js';

@@ -12,6 +12,7 @@ import { gaussianPath } from './paths.js';
  */
 export type FlowMatchingObjective = 'cfm' | 'ot-cfm' | 'rectified';
 
+/** The objectives {@link FlowMatchingModel} accepts. */
 export const OBJECTIVES: readonly FlowMatchingObjective[] = ['cfm', 'ot-cfm', 'rectified'];
 
 /** Settings of the regression loss. */

@@ -4,11 +4,9 @@ import { ActNorm } from './bijectors/actnorm.js';
 import { chain } from './bijectors/chain.js';
 import { Coupling, type ScaleBound } from './bijectors/coupling.js';
 import { LuLinear } from './bijectors/lu-linear.js';
-import { multiScale } from './bijectors/multiscale.js';
-import { Logit } from './bijectors/sigmoid.js';
 import { Squeeze } from './bijectors/squeeze.js';
 import { FlowModel } from './flow-model.js';
-import { checkImageShape, type ImageOptions, makeDequantizer } from './image.js';
+import { checkImageShape, type ImageOptions, multiScaleImageModel } from './image.js';
 import { SeedStream } from './init.js';
 import { channelMask, halfMask } from './masks.js';
 
@@ -64,7 +62,7 @@ export function glow(opts: GlowOptions = {}): FlowModel {
   const shape0 = opts.imageShape;
   const levels = opts.levels ?? 2;
   checkImageShape(shape0, levels, 'glow');
-  const dim = shape0[0] * shape0[1] * shape0[2];
+  const _dim = shape0[0] * shape0[1] * shape0[2];
   const levelBs: Bijector[] = [];
   const shapes: [number, number, number][] = [];
   let s: [number, number, number] = [shape0[0], shape0[1], shape0[2]];
@@ -77,26 +75,6 @@ export function glow(opts: GlowOptions = {}): FlowModel {
     shapes.push([...s]);
     if (l + 1 < levels) s = [s[0], s[1], s[2] / 2];
   }
-  const logitAlpha = opts.logitAlpha ?? 0.05;
-  const config: ModelConfig = {
-    kind: 'glow',
-    imageShape: [...shape0],
-    levels,
-    steps,
-    hidden: [...hidden],
-    scale,
-    seed,
-    pixelLevels: opts.pixelLevels ?? 17,
-    dequantization: opts.dequantization ?? 'uniform',
-    logitAlpha,
-  };
-  return new FlowModel({
-    bijector: chain([new Logit(logitAlpha), multiScale(levelBs, shapes)]),
-    dim,
-    eventShape: shape0,
-    latentShape: [dim],
-    dequantizer: makeDequantizer(opts, dim, seeds.next()),
-    pixelLevels: opts.pixelLevels ?? 17,
-    config,
-  });
+  const config: ModelConfig = { kind: 'glow', levels, steps, hidden: [...hidden], scale, seed };
+  return multiScaleImageModel({ ...opts, imageShape: shape0 }, levelBs, shapes, seeds.next(), config);
 }

@@ -1,4 +1,10 @@
+import type { ModelConfig } from '../model.js';
+import type { Bijector } from './bijector.js';
+import { chain } from './bijectors/chain.js';
+import { multiScale } from './bijectors/multiscale.js';
+import { Logit } from './bijectors/sigmoid.js';
 import { type Dequantizer, UniformDequantizer, VariationalDequantizer } from './dequantize.js';
+import { FlowModel } from './flow-model.js';
 
 /** Options shared by the image (multi-scale) variants of `realNVP` and `glow`. */
 export interface ImageOptions {
@@ -30,4 +36,37 @@ export function checkImageShape(shape: readonly number[], times: number, who: st
       `${who}: imageShape [${shape.join(', ')}] must be [H, W, C] with H and W divisible by ${f}`,
     );
   }
+}
+
+/**
+ * Assembles a multi-scale image model: dequantization, logit preprocessing, then the levels'
+ * bijectors with half the channels factored out after each level but the last. `config` holds
+ * the kind's own keys; the image keys are added here.
+ */
+export function multiScaleImageModel(
+  opts: ImageOptions & { readonly imageShape: readonly [number, number, number] },
+  levels: readonly Bijector[],
+  shapes: readonly [number, number, number][],
+  dequantizerSeed: number,
+  config: ModelConfig,
+): FlowModel {
+  const shape0 = opts.imageShape;
+  const dim = shape0[0] * shape0[1] * shape0[2];
+  const logitAlpha = opts.logitAlpha ?? 0.05;
+  const pixelLevels = opts.pixelLevels ?? 17;
+  return new FlowModel({
+    bijector: chain([new Logit(logitAlpha), multiScale([...levels], [...shapes])]),
+    dim,
+    eventShape: shape0,
+    latentShape: [dim],
+    dequantizer: makeDequantizer(opts, dim, dequantizerSeed),
+    pixelLevels,
+    config: {
+      ...config,
+      imageShape: [...shape0],
+      pixelLevels,
+      dequantization: opts.dequantization ?? 'uniform',
+      logitAlpha,
+    },
+  });
 }

@@ -2,11 +2,9 @@ import type { ModelConfig } from '../model.js';
 import type { Bijector } from './bijector.js';
 import { chain } from './bijectors/chain.js';
 import { Coupling, type ScaleBound } from './bijectors/coupling.js';
-import { multiScale } from './bijectors/multiscale.js';
-import { Logit } from './bijectors/sigmoid.js';
 import { Squeeze } from './bijectors/squeeze.js';
 import { FlowModel } from './flow-model.js';
-import { checkImageShape, type ImageOptions, makeDequantizer } from './image.js';
+import { checkImageShape, type ImageOptions, multiScaleImageModel } from './image.js';
 import { SeedStream } from './init.js';
 import { channelMask, checkerboardMask, halfMask } from './masks.js';
 
@@ -49,7 +47,7 @@ export function realNVP(opts: RealNVPOptions = {}): FlowModel {
   const levels = opts.levels ?? 2;
   const layers = opts.layers ?? 3;
   checkImageShape(shape0, levels - 1, 'realNVP');
-  const dim = shape0[0] * shape0[1] * shape0[2];
+  const _dim = shape0[0] * shape0[1] * shape0[2];
   const levelBs: Bijector[] = [];
   const shapes: [number, number, number][] = [];
   let s: [number, number, number] = [shape0[0], shape0[1], shape0[2]];
@@ -73,26 +71,6 @@ export function realNVP(opts: RealNVPOptions = {}): FlowModel {
     shapes.push([...s]);
     if (!last) s = [s[0], s[1], s[2] / 2];
   }
-  const logitAlpha = opts.logitAlpha ?? 0.05;
-  const config: ModelConfig = {
-    kind: 'realnvp',
-    imageShape: [...shape0],
-    levels,
-    layers,
-    hidden: [...hidden],
-    scale,
-    seed,
-    pixelLevels: opts.pixelLevels ?? 17,
-    dequantization: opts.dequantization ?? 'uniform',
-    logitAlpha,
-  };
-  return new FlowModel({
-    bijector: chain([new Logit(logitAlpha), multiScale(levelBs, shapes)]),
-    dim,
-    eventShape: shape0,
-    latentShape: [dim],
-    dequantizer: makeDequantizer(opts, dim, seeds.next()),
-    pixelLevels: opts.pixelLevels ?? 17,
-    config,
-  });
+  const config: ModelConfig = { kind: 'realnvp', levels, layers, hidden: [...hidden], scale, seed };
+  return multiScaleImageModel({ ...opts, imageShape: shape0 }, levelBs, shapes, seeds.next(), config);
 }

@@ -1,5 +1,5 @@
-import { tf } from '../../solvers/tf.js';
 import type { DensityModel } from '../model.js';
+import { gridLogProb } from '../train/grid.js';
 import type { Figure } from './figure.js';
 
 /** Options of {@link densityHeatmap}. */
@@ -24,25 +24,7 @@ export function densityHeatmap(model: DensityModel, options: DensityHeatmapOptio
   if (model.dim !== 2) throw new Error(`densityHeatmap needs a 2-D model, got dim ${model.dim}`);
   const [lo, hi] = options.range ?? [-4, 4];
   const n = options.n ?? 100;
-  const batch = options.batch ?? 2000;
-  const h = (hi - lo) / n;
-  const axis = Array.from({ length: n }, (_, i) => lo + (i + 0.5) * h);
-  const pts = new Float32Array(n * n * 2);
-  for (let j = 0; j < n; j++) {
-    for (let i = 0; i < n; i++) {
-      pts[2 * (j * n + i)] = axis[i];
-      pts[2 * (j * n + i) + 1] = axis[j];
-    }
-  }
-  const logp = new Float32Array(n * n);
-  for (let s = 0; s < n * n; s += batch) {
-    const size = Math.min(batch, n * n - s);
-    const out = tf.tidy(() => model.logProb(tf.tensor2d(pts.subarray(2 * s, 2 * (s + size)), [size, 2])));
-    logp.set(out.dataSync(), s);
-    out.dispose();
-  }
-  let mass = 0;
-  for (const v of logp) mass += Math.exp(v) * h * h;
+  const { axis, logp, mass } = gridLogProb(model, { range: [lo, hi], n, batch: options.batch });
   const z = Array.from({ length: n }, (_, j) =>
     Array.from(logp.subarray(j * n, (j + 1) * n), (v) => (options.log ? v : Math.exp(v))),
   );

@@ -1,3 +1,4 @@
+import { FFJORD_TOY } from '../cnf/presets.js';
 import type { DensityModel, ModelConfig } from '../model.js';
 import { modelFromConfig, registeredKinds } from '../registry.js';
 
@@ -60,18 +61,7 @@ export interface ModelKindEntry {
 export const MODEL_TABLE: Record<string, ModelKindEntry> = {
   cnf: {
     description: 'continuous normalizing flow (FFJORD), concatsquash 64-64-64 tanh, dopri5, backprop',
-    defaults: {
-      hidden: [64, 64, 64],
-      layer: 'concatsquash',
-      activation: 'tanh',
-      T: 0.5,
-      trainT: true,
-      divergence: 'exact',
-      method: 'dopri5',
-      rtol: 1e-5,
-      atol: 1e-5,
-      gradient: 'backprop',
-    },
+    defaults: { ...FFJORD_TOY, gradient: 'backprop' },
   },
   'flow-matching': {
     description: 'the CNF field trained by flow matching (--objective cfm | ot-cfm | rectified)',

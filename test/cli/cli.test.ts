@@ -1,25 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type CliIO, main } from '../../src/cli.js';
+import { main } from '../../src/cli.js';
 import { plotlyBundle } from '../../src/plot/index.js';
+import { capture, tempDir } from './helpers.js';
 import '../train/gaussian-model.js'; // registers the 'test-gaussian' kind
 
-function capture(): CliIO & { out: () => string; err: () => string } {
-  const o: string[] = [];
-  const e: string[] = [];
-  return {
-    stdout: { write: (s: string) => o.push(s), isTTY: false },
-    stderr: { write: (s: string) => e.push(s), isTTY: false },
-    out: () => o.join(''),
-    err: () => e.join(''),
-  };
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'odeflow-cli-'));
+const tmp = () => tempDir('cli');
 
 describe('cli --help', () => {
   for (const cmd of ['train', 'sample', 'eval', 'report']) {

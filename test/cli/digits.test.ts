@@ -1,26 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../solvers/tf.js';
-import { type CliIO, main } from '../../src/cli.js';
+import { main } from '../../src/cli.js';
 import { checkPixels, dataSource } from '../../src/cli-data.js';
 import { digitsData } from '../../src/data/digits.js';
+import { capture, tempDir } from './helpers.js';
 
 // Runs on the test run's backend (wasm by default): the image flows are too slow on 'cpu'.
 
-function capture(): CliIO & { out: () => string; err: () => string } {
-  const o: string[] = [];
-  const e: string[] = [];
-  return {
-    stdout: { write: (s: string) => o.push(s), isTTY: false },
-    stderr: { write: (s: string) => e.push(s), isTTY: false },
-    out: () => o.join(''),
-    err: () => e.join(''),
-  };
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'odeflow-digits-'));
+const tmp = () => tempDir('digits');
 const bitsOf = (nll: number) => nll / (64 * Math.LN2);
 
 describe('the digits data source', () => {

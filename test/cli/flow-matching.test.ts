@@ -1,23 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIO, main } from '../../src/cli.js';
-
-function capture(): CliIO & { out: () => string; err: () => string } {
-  const o: string[] = [];
-  const e: string[] = [];
-  return {
-    stdout: { write: (s: string) => o.push(s), isTTY: false },
-    stderr: { write: (s: string) => e.push(s), isTTY: false },
-    out: () => o.join(''),
-    err: () => e.join(''),
-  };
-}
+import { main } from '../../src/cli.js';
+import { capture, tempDir } from './helpers.js';
 
 describe('cli train --objective (flow matching)', () => {
   it('trains a flow-matching model, checkpoints it, and eval/report load it back', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'odeflow-fm-'));
+    const out = tempDir('fm');
     const io = capture();
     const args = ['train', '--data', 'moons', '--objective', 'ot-cfm', '--iters', '20', '--eval-every', '20'];
     expect(await main([...args, '--test-size', '200', '--out', out, '--quiet'], io)).toBe(0);

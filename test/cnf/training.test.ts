@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CNF, type CnfOptions } from '../../src/cnf/index.js';
+import { CNF, type CnfOptions, FFJORD_TOY } from '../../src/cnf/index.js';
 import { toyData, toySampler } from '../../src/data/index.js';
 import { meanNll } from '../../src/train/evaluate.js';
 import { train } from '../../src/train/train.js';
@@ -7,18 +7,7 @@ import { train } from '../../src/train/train.js';
 const LONG = process.env.ODEFLOW_LONG === '1';
 
 /** FFJORD's 8gaussians setting (DESIGN.md §4). */
-const FFJORD: CnfOptions = {
-  dim: 2,
-  hidden: [64, 64, 64],
-  layer: 'concatsquash',
-  activation: 'tanh',
-  T: 0.5,
-  trainT: true,
-  divergence: 'exact',
-  method: 'dopri5',
-  rtol: 1e-5,
-  atol: 1e-5,
-};
+const FFJORD: CnfOptions = { dim: 2, ...FFJORD_TOY };
 
 describe('CNF training on 8gaussians', () => {
   it('a short run (40 iterations, small field, loose tolerances) clearly lowers the held-out NLL', async () => {

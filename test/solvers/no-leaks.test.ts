@@ -5,19 +5,9 @@
  * covered in errors.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { type MethodName, odeint, solveIvp, tf } from '../../src/index.js';
+import { METHOD_NAMES, odeint, solveIvp, tf } from '../../src/index.js';
 
-const METHODS: MethodName[] = [
-  'euler',
-  'midpoint',
-  'heun',
-  'rk4',
-  'rk38',
-  'bosh3',
-  'dopri5',
-  'tsit5',
-  'dop853',
-];
+const METHODS = METHOD_NAMES;
 
 describe.each(METHODS)('%s', (method) => {
   const opts = { method, rtol: 1e-4, atol: 1e-6 };

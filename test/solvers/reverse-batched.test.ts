@@ -2,20 +2,10 @@
  * Reverse-time solves (decreasing ts) and batched [B, D] states.
  */
 import { describe, expect, it } from 'vitest';
-import { type MethodName, odeint, solveIvp, tf } from '../../src/index.js';
+import { METHOD_NAMES, odeint, solveIvp, tf } from '../../src/index.js';
 import { lotkaVolterra } from './problems.js';
 
-const METHODS: MethodName[] = [
-  'euler',
-  'midpoint',
-  'heun',
-  'rk4',
-  'rk38',
-  'bosh3',
-  'dopri5',
-  'tsit5',
-  'dop853',
-];
+const METHODS = METHOD_NAMES;
 const RATES = [0.5, 1, 2];
 const decay = (_t: number, y: tf.Tensor) => tf.mul(y, tf.tensor1d(RATES.map((r) => -r)));
 
