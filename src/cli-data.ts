@@ -2,8 +2,11 @@
  * The data sources the command line trains and evaluates on: the toy 2-D densities and the 8×8
  * handwritten digits (an image source: models are built with its `imageShape`).
  */
+
+import { readFileSync } from 'node:fs';
 import { type Tensor, tf } from '../solvers/tf.js';
 import { DataError } from './data/check.js';
+import { csvWidth, parseCsv } from './data/csv.js';
 import { digitsData, loadDigits } from './data/digits.js';
 import { Rng } from './data/rng.js';
 import { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from './data/toy.js';
@@ -68,13 +71,26 @@ function digitsSplit(seed: number, testSize: number): { train: Float32Array; tes
   return out;
 }
 
-/** Rows `ids` of a row-major `[n, 64]` pixel array as a tensor. */
-function rows(values: Float32Array, ids: readonly number[]): tf.Tensor2D {
-  const out = new Float32Array(ids.length * 64);
+/** Rows `ids` of a row-major `[n, width]` array as a tensor. */
+function rows(values: Float32Array, ids: readonly number[], width = 64): tf.Tensor2D {
+  const out = new Float32Array(ids.length * width);
   ids.forEach((k, r) => {
-    out.set(values.subarray(k * 64, k * 64 + 64), r * 64);
+    out.set(values.subarray(k * width, (k + 1) * width), r * width);
   });
-  return tf.tensor2d(out, [ids.length, 64]);
+  return tf.tensor2d(out, [ids.length, width]);
+}
+
+/** n row indices of a pool of `size`, without replacement (the pool is reshuffled when n > size). */
+function drawRows(rng: Rng, size: number, n: number): number[] {
+  const pool = range(size);
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const left = size - (i % size);
+    const j = rng.int(left);
+    ids.push(pool[j]);
+    [pool[j], pool[left - 1]] = [pool[left - 1], pool[j]];
+  }
+  return ids;
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -95,15 +111,7 @@ const digitsSource: DataSource = {
       if (step !== undefined && step < 0) return rows(split.test, range(Math.min(n, nTest)));
       // a batch without replacement (reshuffled each time it exceeds the training split)
       const rng = step === undefined ? stream : new Rng(`digits:${seed}:${step}`);
-      const pool = range(nTrain);
-      const ids: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const left = nTrain - (i % nTrain);
-        const j = rng.int(left);
-        ids.push(pool[j]);
-        [pool[j], pool[left - 1]] = [pool[left - 1], pool[j]];
-      }
-      return rows(split.train, ids);
+      return rows(split.train, drawRows(rng, nTrain, n));
     };
   },
   evalSet({ n, trainSeed, testSize }) {
@@ -120,14 +128,69 @@ const digitsSource: DataSource = {
   },
 };
 
-/** Whether `name` names a CLI data set. */
+/**
+ * A CSV file of points (one per line, any width; see parseCsv), refused with the line and
+ * column named if a value is not a finite number or a line has the wrong width. `testSize` rows,
+ * chosen by the seed, are held out; batches are drawn from the rest.
+ */
+function csvSource(path: string): DataSource {
+  const text = readFileSync(path, 'utf8');
+  const dim = csvWidth(text, path);
+  const all = parseCsv(text, dim, path);
+  const values = Float32Array.from(all.dataSync());
+  const count = all.shape[0];
+  all.dispose();
+  let bound = 0;
+  for (const v of values) bound = Math.max(bound, Math.abs(v));
+  const split = (seed: number, testSize: number) => {
+    if (!Number.isInteger(testSize) || testSize < 1 || testSize >= count) {
+      throw new DataError(
+        `${path}: the held-out size must be an integer in 1..${count - 1}, got ${testSize}`,
+      );
+    }
+    const order = drawRows(new Rng(`csv:${seed}`), count, count);
+    return { test: order.slice(0, testSize), train: order.slice(testSize) };
+  };
+  const defaultTestSize = Math.max(1, Math.min(1000, Math.floor(count / 10)));
+  return {
+    name: path,
+    dim,
+    range: [-Math.ceil(bound * 1.1), Math.ceil(bound * 1.1)],
+    defaultTestSize,
+    sampler(seed, testSize) {
+      const { train, test } = split(seed, testSize);
+      const stream = new Rng(`csv:${seed}:batches`);
+      return (n, step) => {
+        if (step !== undefined && step < 0) return rows(values, test.slice(0, n), dim);
+        const rng = step === undefined ? stream : new Rng(`csv:${seed}:${step}`);
+        return rows(
+          values,
+          drawRows(rng, train.length, n).map((i) => train[i]),
+          dim,
+        );
+      };
+    },
+    evalSet({ n, trainSeed, testSize }) {
+      const { test } = split(trainSeed, testSize);
+      const ids = test.slice(0, Math.min(n ?? Number.POSITIVE_INFINITY, test.length));
+      return { x: rows(values, ids, dim), label: `${ids.length} held-out rows of ${path}` };
+    },
+    reportData(n, seed) {
+      const { test } = split(seed, defaultTestSize);
+      return rows(values, test.slice(0, n), dim);
+    },
+  };
+}
+
+/** Whether `name` names a CLI data set (a toy density, `digits`, or a `.csv` file). */
 export function isDataName(name: string): boolean {
-  return name === 'digits' || isToyName(name);
+  return name === 'digits' || isToyName(name) || name.endsWith('.csv');
 }
 
 /** The data source called `name`; throws naming the known ones. */
 export function dataSource(name: string): DataSource {
   if (name === 'digits') return digitsSource;
+  if (name.endsWith('.csv')) return csvSource(name);
   if (isToyName(name)) return toySource(name);
   throw new Error(`unknown data set '${name}'; expected one of ${dataNames.join(', ')}`);
 }

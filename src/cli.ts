@@ -3,7 +3,7 @@
  * `npm start` runs `train` with its defaults.
  */
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { tf } from '../solvers/tf.js';
@@ -64,7 +64,8 @@ evaluates held-out NLL (and bits/dim on digits), checkpoints into --out (atomica
 of model samples next to real digits.
 
 options:
-  --data NAME          ${dataNames.join(', ')} (default 8gaussians)
+  --data NAME          ${dataNames.join(', ')} (default 8gaussians), or a .csv file of
+                       points (one per line; a bad value or width is refused by line and column)
   --model KIND         model kind (default cnf): ${Object.keys(MODEL_TABLE).join(', ')}, or any registered kind
   --objective OBJ      how a cnf is trained: ml (maximum likelihood, default), or by flow matching:
                        cfm, ot-cfm (minibatch optimal transport), rectified (model kind flow-matching;
@@ -177,7 +178,9 @@ async function backend(flags: Flags, io: CliIO): Promise<void> {
 
 function dataName(name: string): DataSource {
   if (!isDataName(name))
-    throw new UsageError(`unknown data set '${name}'; expected one of ${dataNames.join(', ')}`);
+    throw new UsageError(
+      `unknown data set '${name}'; expected one of ${dataNames.join(', ')}, or a .csv file`,
+    );
   return dataSource(name);
 }
 
@@ -265,7 +268,7 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   const kindDefaults = TRAIN_DEFAULTS[kind] ?? { batch: 100, lr: 1e-3, weightDecay: 1e-5 };
   const iterations = num(flags, 'iters', DEFAULT_ITERATIONS[kind] ?? DEFAULT_ITERATIONS_OTHER, 'int');
   const seed = num(flags, 'seed', 0, 'nonneg-int');
-  const out = resolve(str(flags, 'out') ?? join('runs', `${data}-${kind}`));
+  const out = resolve(str(flags, 'out') ?? join('runs', `${basename(data, '.csv')}-${kind}`));
   const options = {
     iterations,
     batchSize: num(flags, 'batch', kindDefaults.batch, 'int'),

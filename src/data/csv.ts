@@ -36,6 +36,21 @@ export function parseCsv(text: string, dim: number, source = 'csv'): tf.Tensor2D
   return checkData(rows, dim, { source });
 }
 
+/**
+ * The number of columns of CSV text: the width of its first data line (after blank lines,
+ * `#` comments and a header). Throws naming the source when there is no data line.
+ */
+export function csvWidth(text: string, source = 'csv'): number {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const cells = line.split(/\s*[,;\t]\s*|\s+/);
+    if (cells.every((c) => Number.isNaN(Number(c)))) continue; // header
+    return cells.length;
+  }
+  throw new DataError(`${source}: no data rows`);
+}
+
 /** Reads a CSV file with {@link parseCsv}; messages name the file. */
 export function readCsv(path: string, dim: number): tf.Tensor2D {
   return parseCsv(readFileSync(path, 'utf8'), dim, path);
