@@ -29,6 +29,7 @@ const { values } = parseArgs({
     budget: { type: 'string', default: '300' },
     every: { type: 'string', default: '100' },
     methods: { type: 'string', default: 'ml,cfm,ot-cfm' },
+    batch: { type: 'string', default: '256' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -38,6 +39,7 @@ if (values.help) {
   --budget S     training seconds per method before giving up (default 300)
   --every N      evaluate the held-out NLL every N iterations (default 100)
   --methods L    comma list of ml (FFJORD objective, rk4 training steps), cfm, ot-cfm
+  --batch N      flow-matching batch size (default 256; ml uses 100)
 Prints a table and writes bench/results/flow-matching-<backend>.json.`);
   process.exit(0);
 }
@@ -138,7 +140,7 @@ for (const method of values.methods.split(',')) {
             objective: method as 'cfm' | 'ot-cfm',
             sigma: method === 'cfm' ? 0.1 : 0,
             iterations: 100_000,
-            batchSize: 256,
+            batchSize: Number(values.batch),
             learningRate: 3e-3,
             progress: false,
             onIteration: (r, m) => cb(r.iteration, m),

@@ -16,14 +16,27 @@ export interface CouplingOptions {
 /** Largest batch for the exact (Hungarian) coupling; O(n³) time. */
 export const MAX_EXACT_BATCH = 512;
 
-/** Squared Euclidean distances between the rows of a [n, D] and b [m, D], read back. */
-function squaredDistances(a: Tensor, b: Tensor): Float32Array {
-  return tf.tidy(() => {
-    const a2 = tf.sum(tf.square(a), 1, true);
-    const b2 = tf.sum(tf.square(b), 1, true);
-    const d = tf.add(tf.sub(a2, tf.mul(2, tf.matMul(a, tf.transpose(b)))), tf.transpose(b2));
-    return tf.relu(d).dataSync() as Float32Array;
-  });
+/**
+ * Squared Euclidean distances between the rows of a [n, D] and b [m, D], in float64 on the JS
+ * side (the points are read back once; n·m·D flops are cheaper here than wasm kernel launches).
+ */
+function squaredDistances(a: Tensor, b: Tensor): Float64Array {
+  const [n, d] = a.shape;
+  const m = b.shape[0];
+  const av = a.dataSync();
+  const bv = b.dataSync();
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) {
+        const diff = av[i * d + k] - bv[j * d + k];
+        s += diff * diff;
+      }
+      out[i * m + j] = s;
+    }
+  }
+  return out;
 }
 
 function mulberry32(seed: number): () => number {

@@ -18,8 +18,9 @@ export type FlowMatchingTrainOptions = FlowMatchingOptions &
 /**
  * Trains `field` (noise at t = 0, data at t = 1) by flow matching on batches from `sampler`,
  * with the shared training loop (AdamW, held-out NLL through the CNF on the same field when the
- * source is normal, progress bar, checkpoints, NaN stop). Held-out evaluation solves ODEs, so
- * keep `evalEvery` coarse; set it to 0 to train without any ODE solve.
+ * source is normal, progress bar, checkpoints, NaN stop). Defaults differ from `train`'s where
+ * regression wants it: batch 128, learning rate 3e-3, no weight decay, and no held-out evaluation
+ * (`evalEvery` 0: training then solves no ODE at all; evaluation does, so keep it coarse).
  *
  * @example
  * const field = mlpField({ dim: 2, hidden: [64, 64, 64] });
@@ -32,7 +33,13 @@ export async function flowMatching(
   options: FlowMatchingTrainOptions = {},
 ): Promise<{ model: FlowMatchingModel; result: TrainResult; rounds: TrainResult[] }> {
   const model = new FlowMatchingModel(field, options);
-  const trainOptions: TrainOptions = { batchSize: 256, evalEvery: 0, weightDecay: 0, ...options };
+  const trainOptions: TrainOptions = {
+    batchSize: 128,
+    learningRate: 3e-3,
+    evalEvery: 0,
+    weightDecay: 0,
+    ...options,
+  };
   if (model.config().source !== 'normal') trainOptions.evalEvery = 0;
   const result = await train(model, sampler, trainOptions);
   const rounds: TrainResult[] = [];

@@ -10,7 +10,7 @@ describe('cli train --objective (flow matching)', () => {
     const io = capture();
     const args = ['train', '--data', 'moons', '--objective', 'ot-cfm', '--iters', '20', '--eval-every', '20'];
     expect(await main([...args, '--test-size', '200', '--out', out, '--quiet'], io)).toBe(0);
-    expect(io.err()).toMatch(/training flow-matching on moons: 20 iterations, batch 256, lr 0.003/);
+    expect(io.err()).toMatch(/training flow-matching on moons: 20 iterations, batch 128, lr 0.003/);
     const ckpt = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
     expect(ckpt.model.kind).toBe('flow-matching');
     expect(ckpt.model.objective).toBe('ot-cfm');
