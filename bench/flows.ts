@@ -1,6 +1,6 @@
 /**
  * Discrete-flow benchmark: seconds per training iteration and held-out NLL after a fixed
- * wall-time budget, for RealNVP, Glow and MAF on 8gaussians and 2spirals, and for the multi-scale
+ * wall-time budget, for RealNVP, Glow, MAF and the CNF on 8gaussians and 2spirals, and for the multi-scale
  * RealNVP and Glow on the 8×8 digits (held-out bits/dim on the 297-image split of seed 0; batch 64,
  * lr 2e-3, as in test/flows/train.test.ts; MAF has no image variant and is skipped there).
  * Run: `npx tsx bench/flows.ts [--budget 20] [--batch 256] [--lr 5e-3] [--backend wasm]
@@ -9,10 +9,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { CNF, FFJORD_TOY } from '../src/cnf/index.js';
 import { digitsData } from '../src/data/digits.js';
 import { toyData, toySampler } from '../src/data/index.js';
-import { type FlowModel, glow, maf, realNVP } from '../src/flows/index.js';
+import { glow, maf, realNVP } from '../src/flows/index.js';
 import { type BackendName, initBackend, tf } from '../src/index.js';
+import type { DensityModel } from '../src/model.js';
 
 const { values } = parseArgs({
   options: {
@@ -20,7 +22,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '256' },
     lr: { type: 'string', default: '5e-3' },
     backend: { type: 'string' },
-    models: { type: 'string', default: 'realnvp,glow,maf' },
+    models: { type: 'string', default: 'realnvp,glow,maf,cnf' },
     data: { type: 'string', default: '8gaussians,2spirals,digits' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -32,20 +34,22 @@ if (values.help) {
   --batch N      batch size of the toy runs (default 256; digits: 64)
   --lr X         Adam learning rate of the toy runs (default 5e-3; digits: 2e-3)
   --backend B    tfjs backend (default: as initBackend chooses)
-  --models L     comma list of realnvp, glow, maf (default all)
+  --models L     comma list of realnvp, glow, maf, cnf (default all)
   --data L       comma list of toy data sets and/or digits (default 8gaussians,2spirals,digits)
 Prints a table and writes bench/results/flows-<backend>.json.`);
   process.exit(0);
 }
 
-const MODELS: Record<string, () => FlowModel> = {
+const MODELS: Record<string, () => DensityModel> = {
+  // FFJORD's setting, trained with fixed rk4 steps (bench/cnf.ts: the fastest CNF recipe)
+  cnf: () => new CNF({ dim: 2, ...FFJORD_TOY, train: { method: 'rk4', stepSize: 0.0625 } }),
   realnvp: () => realNVP({ layers: 6, hidden: [48, 48], seed: 0 }),
   glow: () => glow({ steps: 4, hidden: [48, 48], seed: 0 }),
   maf: () => maf({ layers: 5, hidden: [48, 48], seed: 0 }),
 };
 
 /** The multi-scale image models of the digits rows (the test's settings). */
-const IMAGE_MODELS: Record<string, () => FlowModel> = {
+const IMAGE_MODELS: Record<string, () => DensityModel> = {
   realnvp: () => realNVP({ imageShape: [8, 8, 1], layers: 2, hidden: [64], seed: 0 }),
   glow: () => glow({ imageShape: [8, 8, 1], steps: 2, hidden: [64], seed: 0 }),
 };

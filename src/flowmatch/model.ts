@@ -25,10 +25,12 @@ export interface FlowMatchingOptions {
   /** Sinkhorn regularisation, relative to the mean squared distance. Default 0.05. */
   reg?: number;
   /**
-   * Source distribution at t = 0: `'normal'` (standard normal; log-densities available) or the
-   * name of a toy data set (e.g. '8gaussians' → moons, as in torchcfm's tutorials). Default 'normal'.
+   * Source distribution at t = 0: `'normal'` (standard normal; log-densities available), the
+   * name of a toy data set (e.g. '8gaussians' → moons, as in torchcfm's tutorials), or any
+   * sampler `(n, step) => Tensor` (recorded as 'custom': a model rebuilt from its config needs it
+   * passed again to sample). Default 'normal'.
    */
-  source?: 'normal' | string;
+  source?: 'normal' | string | Sampler;
   /** Solver of `logProb` and `sample` (the CNF's evaluation settings). Default dopri5, rtol = atol = 1e-5. */
   eval?: SolverSettings;
   /** Divergence of `logProb`. Default 'exact'. */
@@ -86,12 +88,15 @@ export class FlowMatchingModel implements DensityModel {
       sigma,
       coupling: options.coupling ?? 'exact',
       reg: options.reg ?? 0.05,
-      source: options.source ?? 'normal',
+      source: typeof options.source === 'function' ? 'custom' : (options.source ?? 'normal'),
       eval: { method: 'dopri5', rtol: 1e-5, atol: 1e-5, ...(options.eval ?? {}) },
       divergence: options.divergence ?? 'exact',
       seed: options.seed ?? 0,
     };
-    if (this.cfg.source !== 'normal') this.source = toySampler(this.cfg.source, this.cfg.seed + 17);
+    if (typeof options.source === 'function') this.source = options.source;
+    else if (this.cfg.source !== 'normal' && this.cfg.source !== 'custom') {
+      this.source = toySampler(this.cfg.source, this.cfg.seed + 17);
+    }
     this.cnf = new CNF({
       dim: this.dim,
       fields: [dataToNoise(field)],
@@ -114,6 +119,11 @@ export class FlowMatchingModel implements DensityModel {
   /** n source points (t = 0). */
   sourceSample(n: number, seed: number): Tensor {
     if (this.source) return this.source(n, seed);
+    if (this.cfg.source === 'custom') {
+      throw new Error(
+        "this model's source was a custom sampler: rebuild it with options.source set to that sampler",
+      );
+    }
     return tf.randomNormal([n, this.dim], 0, 1, 'float32', seed);
   }
 

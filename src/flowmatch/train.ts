@@ -32,6 +32,11 @@ export async function flowMatching(
   sampler: Sampler,
   options: FlowMatchingTrainOptions = {},
 ): Promise<{ model: FlowMatchingModel; result: TrainResult; rounds: TrainResult[] }> {
+  const reflows = options.reflow ?? 0;
+  const objective = options.objective ?? 'ot-cfm';
+  if (reflows > 0 && objective !== 'rectified') {
+    throw new Error(`reflow is part of rectified flow; objective is '${objective}'`);
+  }
   const model = new FlowMatchingModel(field, options);
   const trainOptions: TrainOptions = {
     batchSize: 128,
@@ -43,10 +48,6 @@ export async function flowMatching(
   if (model.config().source !== 'normal') trainOptions.evalEvery = 0;
   const result = await train(model, sampler, trainOptions);
   const rounds: TrainResult[] = [];
-  const reflows = options.reflow ?? 0;
-  if (reflows > 0 && model.config().objective !== 'rectified') {
-    throw new Error(`reflow is part of rectified flow; objective is '${model.config().objective}'`);
-  }
   for (let r = 0; r < reflows; r++) {
     model.reflow(options.reflowPairs ?? 10_000, 1000 + r);
     rounds.push(await train(model, sampler, { ...trainOptions, resume: undefined }));
