@@ -30,7 +30,7 @@ export interface CliIO {
 class UsageError extends Error {}
 
 /** Default iterations of `train` per model kind: small enough that `npm start` ends in minutes on 2 cores. */
-export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 500, 'flow-matching': 1000 };
+export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 800, 'flow-matching': 1000 };
 
 /**
  * Batch size, learning rate and weight decay per model kind where they differ from the general
