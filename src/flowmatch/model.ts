@@ -5,8 +5,9 @@ import type { SolverSettings } from '../cnf/options.js';
 import type { Sampler } from '../data/toy.js';
 import { toySampler } from '../data/toy.js';
 import type { DensityModel, LossInfo, ModelConfig } from '../model.js';
-import { type MlpFieldOptions, mlpField, type VectorField } from '../nn/mlp.js';
+import { type MlpField, type MlpFieldOptions, mlpField } from '../nn/mlp.js';
 import {
+  DEFAULT_OBJECTIVE,
   type FlowMatchingObjective,
   flowMatchingLoss,
   OBJECTIVES,
@@ -61,7 +62,7 @@ export interface FlowMatchingConfig extends ModelConfig {
  */
 export class FlowMatchingModel implements DensityModel {
   readonly dim: number;
-  readonly field: VectorField;
+  readonly field: MlpField;
   readonly params: readonly tf.Variable[];
   /** The CNF over the same field (data at 0, noise at 1), for log-densities and sampling. */
   readonly cnf: CNF;
@@ -70,8 +71,8 @@ export class FlowMatchingModel implements DensityModel {
   private step = 0;
   private pairs?: { x0: Tensor; x1: Tensor };
 
-  constructor(field: VectorField, options: FlowMatchingOptions = {}) {
-    const objective = options.objective ?? 'ot-cfm';
+  constructor(field: MlpField, options: FlowMatchingOptions = {}) {
+    const objective = options.objective ?? DEFAULT_OBJECTIVE;
     if (!OBJECTIVES.includes(objective)) {
       throw new Error(`objective '${objective}' is invalid: expected one of ${OBJECTIVES.join(', ')}`);
     }

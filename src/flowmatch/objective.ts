@@ -1,5 +1,5 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
-import type { VectorField } from '../nn/mlp.js';
+import type { MlpField } from '../nn/mlp.js';
 import { type CouplingKind, couple } from './coupling.js';
 import { gaussianPath } from './paths.js';
 
@@ -14,6 +14,9 @@ export type FlowMatchingObjective = 'cfm' | 'ot-cfm' | 'rectified';
 
 /** The objectives {@link FlowMatchingModel} accepts. */
 export const OBJECTIVES: readonly FlowMatchingObjective[] = ['cfm', 'ot-cfm', 'rectified'];
+
+/** The objective used when none is given. */
+export const DEFAULT_OBJECTIVE: FlowMatchingObjective = 'ot-cfm';
 
 /** Settings of the regression loss. */
 export interface ObjectiveSettings {
@@ -33,7 +36,7 @@ export interface ObjectiveSettings {
  * dimensions). `seed` makes t, ε and Sinkhorn draws reproducible.
  */
 export function flowMatchingLoss(
-  field: VectorField,
+  field: MlpField,
   x0: Tensor,
   x1: Tensor,
   s: ObjectiveSettings,
@@ -47,7 +50,7 @@ export function flowMatchingLoss(
     const t = tf.randomUniform([n, 1], 0, 1, 'float32', seed);
     const eps = s.sigma > 0 ? tf.randomNormal(a.shape, 0, 1, 'float32', seed + 1) : undefined;
     const { xt, ut } = gaussianPath(a, b, t, s.sigma, eps);
-    const v = field(t as unknown as number, xt);
+    const v = field(t, xt);
     return tf.mean(tf.sum(tf.square(tf.sub(v, ut)), 1));
   });
 }

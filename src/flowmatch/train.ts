@@ -1,7 +1,8 @@
 import type { Sampler } from '../data/toy.js';
-import type { VectorField } from '../nn/mlp.js';
+import type { MlpField } from '../nn/mlp.js';
 import { type TrainOptions, type TrainResult, train } from '../train/train.js';
 import { FlowMatchingModel, type FlowMatchingOptions } from './model.js';
+import { DEFAULT_OBJECTIVE } from './objective.js';
 
 /** Options of {@link flowMatching}: the objective's and the training loop's. */
 export type FlowMatchingTrainOptions = FlowMatchingOptions &
@@ -28,12 +29,12 @@ export type FlowMatchingTrainOptions = FlowMatchingOptions &
  * const lp = model.logProb(x); // exact log-density through the CNF
  */
 export async function flowMatching(
-  field: VectorField,
+  field: MlpField,
   sampler: Sampler,
   options: FlowMatchingTrainOptions = {},
 ): Promise<{ model: FlowMatchingModel; result: TrainResult; rounds: TrainResult[] }> {
   const reflows = options.reflow ?? 0;
-  const objective = options.objective ?? 'ot-cfm';
+  const objective = options.objective ?? DEFAULT_OBJECTIVE;
   if (reflows > 0 && objective !== 'rectified') {
     throw new Error(`reflow is part of rectified flow; objective is '${objective}'`);
   }
