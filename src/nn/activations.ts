@@ -80,5 +80,3 @@ export function activation(name: ActivationName): Activation {
   return a;
 }
 
-/** The identity map (α = 1, β = 0): the fold of a network's raw input. */
-export const IDENTITY_FOLD = { alpha: 1, beta: 0 } as const;
