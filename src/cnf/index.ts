@@ -1,11 +1,8 @@
-import type { ModelConfig } from '../model.js';
-import { registerModel } from '../registry.js';
-import { CNF } from './cnf.js';
-import type { CnfOptions } from './options.js';
-
+export { type CnfBlockSettings, CnfBlock, type DivergenceKind } from './block.js';
 export { CNF, type FlowResult, type TrainLossOptions } from './cnf.js';
 export { augmentedDynamics, type Regularizers, type StateLayout, stateLayout } from './dynamics.js';
 export { withEndTimeGradient } from './end-time.js';
+export { cnfFromConfig, readCnfOptions } from './from-config.js';
 export { fusedDynamics } from './fused.js';
 export {
   type ActivationCore,
@@ -15,12 +12,5 @@ export {
   type FusedSpec,
 } from './fused-op.js';
 export { type CnfConfig, type CnfOptions, resolveCnfOptions, type SolverSettings } from './options.js';
-
-/** Rebuilds a CNF (fresh variables) from its config. */
-export function cnfFromConfig(config: ModelConfig): CNF {
-  return new CNF(config as unknown as CnfOptions);
-}
-
-registerModel('cnf', cnfFromConfig);
-
 export { FFJORD_TOY } from './presets.js';
+export { FFJORD_SOLVER } from './solver-defaults.js';

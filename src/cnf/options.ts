@@ -1,20 +1,15 @@
-import type { MethodName } from '../../solvers/types.js';
+import type { SolverOptions } from '../../solvers/options.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { NOISE_KINDS, type NoiseKind } from '../nn/divergence.js';
 import { LAYER_KINDS, type LayerKind } from '../nn/layers.js';
 import type { VectorField } from '../nn/mlp.js';
+import { FFJORD_SOLVER } from './solver-defaults.js';
 
-/** Solver settings of one phase (training or evaluation). */
-export interface SolverSettings {
-  /** Integration method. */
-  method?: MethodName;
-  /** Relative tolerance (adaptive methods). */
-  rtol?: number;
-  /** Absolute tolerance (adaptive methods). */
-  atol?: number;
-  /** Step size (fixed-step methods). */
-  stepSize?: number;
-}
+/**
+ * Solver settings of one phase: the solvers' own {@link SolverOptions}, handed unchanged to the
+ * solve. Kept as an alias: `SolverSettings` was the CNF's own (re-declared) type before.
+ */
+export type SolverSettings = SolverOptions;
 
 /** Options of {@link CNF}. Only `dim` is required. */
 export interface CnfOptions {
@@ -42,15 +37,17 @@ export interface CnfOptions {
   gradient?: 'backprop' | 'adjoint';
   /** Alias of `gradient: 'adjoint'` (true) / `'backprop'` (false); `gradient` wins if both are given. */
   adjoint?: boolean;
-  /** Solver settings of both phases (overridden by `train` / `eval`). Default dopri5, rtol = atol = 1e-5. */
-  method?: MethodName;
-  rtol?: number;
-  atol?: number;
-  stepSize?: number;
-  /** Solver settings of trainLoss. */
-  train?: SolverSettings;
-  /** Solver settings of logProb, forward, inverse and sample. */
-  eval?: SolverSettings;
+  /**
+   * Solver settings of both phases, handed unchanged to the solve (fields not given take the
+   * solvers' defaults, solvers/options.ts). Default {@link FFJORD_SOLVER}: dopri5, rtol = atol = 1e-5.
+   */
+  solver?: SolverOptions;
+  /** Solver settings of training passes (trainLoss). Default `solver`. */
+  train?: SolverOptions;
+  /** Solver settings of logProb, forward, inverse and sample. Default `solver`. */
+  eval?: SolverOptions;
+  /** Width C of a context [B, C] the fields read, f(t, x, c) (a conditional CNF). Default 0. */
+  contextDim?: number;
   /** Weight of the kinetic-energy regularizer ∫‖f‖² dt (Finlay et al. 2020). Default 0 (off). */
   kinetic?: number;
   /** Weight of the Jacobian Frobenius regularizer ∫‖∂f/∂x‖²_F dt. Default 0 (off). */
@@ -71,7 +68,7 @@ export interface CnfOptions {
 }
 
 /** {@link CnfOptions} resolved: every default filled, the solver settings per phase. */
-export interface CnfConfig {
+export type CnfConfig = {
   kind: 'cnf';
   dim: number;
   hidden: number[];
@@ -84,28 +81,17 @@ export interface CnfConfig {
   evalDivergence: 'exact' | 'hutchinson';
   noise: NoiseKind;
   gradient: 'backprop' | 'adjoint';
-  train: SolverSettings;
-  eval: SolverSettings;
+  train: SolverOptions;
+  eval: SolverOptions;
+  contextDim: number;
   kinetic: number;
   jacobian: number;
   seed: number;
   fused: boolean;
-}
+};
 
 function check(ok: boolean, name: string, value: unknown, expected: string): void {
   if (!ok) throw new Error(`CNF option ${name} = ${JSON.stringify(value)} is invalid: expected ${expected}`);
-}
-
-function settings(o: CnfOptions, phase: SolverSettings | undefined): SolverSettings {
-  const s: SolverSettings = {
-    method: phase?.method ?? o.method ?? 'dopri5',
-    rtol: phase?.rtol ?? o.rtol ?? 1e-5,
-    atol: phase?.atol ?? o.atol ?? 1e-5,
-  };
-  // a phase that names its own method does not inherit the shared stepSize
-  const step = phase?.stepSize ?? (phase?.method === undefined ? o.stepSize : undefined);
-  if (step !== undefined) s.stepSize = step;
-  return s;
 }
 
 /** Fills the defaults of {@link CnfOptions} and validates them (errors name the option and range). */
@@ -123,8 +109,9 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
     evalDivergence: o.evalDivergence ?? 'exact',
     noise: o.noise ?? 'gaussian',
     gradient: o.gradient ?? (o.adjoint === true ? 'adjoint' : 'backprop'),
-    train: settings(o, o.train),
-    eval: settings(o, o.eval),
+    train: o.train ?? o.solver ?? FFJORD_SOLVER,
+    eval: o.eval ?? o.solver ?? FFJORD_SOLVER,
+    contextDim: o.contextDim ?? 0,
     kinetic: o.kinetic ?? 0,
     jacobian: o.jacobian ?? 0,
     seed: o.seed ?? 0,
@@ -149,6 +136,7 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   check(Number.isFinite(c.kinetic) && c.kinetic >= 0, 'kinetic', c.kinetic, 'a finite number ≥ 0');
   check(Number.isFinite(c.jacobian) && c.jacobian >= 0, 'jacobian', c.jacobian, 'a finite number ≥ 0');
   check(Number.isFinite(c.seed), 'seed', c.seed, 'a finite number');
+  check(Number.isInteger(c.contextDim) && c.contextDim >= 0, 'contextDim', c.contextDim, 'a whole number ≥ 0');
   if (o.fields) {
     const dims = o.fields.map((f) => f.dim);
     check(

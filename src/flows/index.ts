@@ -25,13 +25,20 @@ export {
   UniformDequantizer,
   VariationalDequantizer,
 } from './dequantize.js';
-export { FlowModel, type FlowModelOptions } from './flow-model.js';
+export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from './flow-model.js';
+export {
+  glowFromConfig,
+  mafFromConfig,
+  niceFromConfig,
+  planarFromConfig,
+  radialFromConfig,
+  realNVPFromConfig,
+} from './from-config.js';
 export { type GlowOptions, glow, glowStep } from './glow.js';
 export type { ImageOptions } from './image.js';
 export { type MafOptions, maf } from './maf.js';
 export { channelMask, checkerboardMask, halfMask } from './masks.js';
 export { type NiceOptions, nice } from './nice.js';
 export { type RealNVPOptions, realNVP } from './realnvp.js';
-export { registerFlows } from './register.js';
 export { planar, type RmFlowOptions, radial } from './rm-flows.js';
 export { solveMonotone } from './scalar-solve.js';

@@ -2,11 +2,10 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../solvers/tf.js';
 import type { DensityModel, ModelConfig } from '../model.js';
-import { modelFromConfig, registeredKinds } from '../registry.js';
 import type { AdamW, NamedTensor } from './adamw.js';
 import { writeFileAtomic } from './atomic.js';
 import type { IterationRecord } from './history.js';
-import { loadModelKinds } from './models.js';
+import { MODEL_TABLE, type ModelTable, modelFromConfig } from './models.js';
 
 /** Name of the file that describes a checkpoint (written last, atomically). */
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -144,11 +143,11 @@ export function hasCheckpoint(dir: string): boolean {
 }
 
 /**
- * Loads a checkpoint written by {@link saveCheckpoint}: rebuilds the model from its config via the
- * registry (loading odeflow's own model kinds first if needed), assigns the saved weights (checking
+ * Loads a checkpoint written by {@link saveCheckpoint}: rebuilds the model from its config through
+ * the model table (`table`, default odeflow's {@link MODEL_TABLE}), assigns the saved weights (checking
  * count and shapes), and returns it with the training state and optimizer state.
  */
-export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
+export async function loadCheckpoint(dir: string, table: ModelTable = MODEL_TABLE): Promise<Checkpoint> {
   const path = join(dir, CHECKPOINT_FILE);
   if (!existsSync(path)) {
     throw new Error(
@@ -159,8 +158,7 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   if (file.format !== FORMAT || file.version !== VERSION) {
     throw new Error(`${path}: not an odeflow checkpoint of version ${VERSION}`);
   }
-  if (!registeredKinds().includes(file.model.kind)) await loadModelKinds();
-  const model = modelFromConfig(file.model);
+  const model = modelFromConfig(file.model, table);
   const saved = readGroup(dir, file.weightsManifest);
   try {
     if (saved.length !== model.params.length) {

@@ -1,4 +1,3 @@
-export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from '../registry.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
 export { isTempName, writeFileAtomic } from './atomic.js';
 export {
@@ -23,9 +22,10 @@ export {
   availableKinds,
   type CreateOptions,
   createModel,
-  loadModelKinds,
   MODEL_TABLE,
   type ModelKindEntry,
+  type ModelTable,
+  modelFromConfig,
 } from './models.js';
 export { Progress, type ProgressSink } from './progress.js';
 export { TrainingDivergedError, type TrainOptions, type TrainResult, train } from './train.js';

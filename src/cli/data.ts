@@ -4,12 +4,12 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { type Tensor, tf } from '../solvers/tf.js';
-import { DataError } from './data/check.js';
-import { csvWidth, parseCsv } from './data/csv.js';
-import { digitsData, loadDigits } from './data/digits.js';
-import { Rng } from './data/rng.js';
-import { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from './data/toy.js';
+import { type Tensor, tf } from '../../solvers/tf.js';
+import { DataError } from '../data/check.js';
+import { csvWidth, parseCsv } from '../data/csv.js';
+import { digitsData, loadDigits } from '../data/digits.js';
+import { Rng } from '../data/rng.js';
+import { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from '../data/toy.js';
 
 /** Image data: what a model of it is built with. */
 export interface ImageData {
