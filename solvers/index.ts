@@ -10,9 +10,9 @@ export {
 } from './errors.js';
 export { ADAPTIVE_METHODS, FIXED_METHODS } from './methods.js';
 export { odeint, solveIvp } from './odeint.js';
-export { solveIvpAsync } from './solve-ivp-async.js';
 export { type OdexOptions, type OdexResult, odexSolve } from './odex.js';
 export { DEFAULT_OPTIONS, METHOD_NAMES, type SolverOptions } from './options.js';
+export { solveIvpAsync } from './solve-ivp-async.js';
 export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
 export { tf } from './tf.js';
 export type {

@@ -64,7 +64,18 @@ const KNOWN = new Set([
   'beta',
 ]);
 
-const NUMERIC_KEYS = ['rtol', 'atol', 'stepSize', 'firstStep', 'maxStep', 'maxSteps', 'safety', 'maxFactor', 'minFactor', 'beta'];
+const NUMERIC_KEYS = [
+  'rtol',
+  'atol',
+  'stepSize',
+  'firstStep',
+  'maxStep',
+  'maxSteps',
+  'safety',
+  'maxFactor',
+  'minFactor',
+  'beta',
+];
 
 /**
  * The first structural problem of `v` as {@link SolverOptions} (not an object, an unknown key, a

@@ -7,7 +7,12 @@ export { type BackendName, BackendUnavailableError, initBackend } from './backen
 export * from './cnf/index.js';
 export { Chain, chain, Invert, invert } from './core/chain.js';
 export { ConfigError, ConfigReader } from './core/config-reader.js';
-export { type Dequantizer, FlowModel, type FlowModelOptions, type SampleWithLogProb } from './core/flow-model.js';
+export {
+  type Dequantizer,
+  FlowModel,
+  type FlowModelOptions,
+  type SampleWithLogProb,
+} from './core/flow-model.js';
 export { standardNormalLogProb } from './core/normal.js';
 export type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from './core/transform.js';
 export { type Digits, digitsData, loadDigits } from './data/digits.js';

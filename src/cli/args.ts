@@ -77,7 +77,8 @@ export function choice<T extends string>(flags: Flags, name: string, choices: re
   const v = str(flags, name);
   if (v === undefined) return undefined;
   const hit = choices.find((c) => c === v);
-  if (hit === undefined) throw new UsageError(`--${name} ${v} is invalid: expected one of ${choices.join(', ')}`);
+  if (hit === undefined)
+    throw new UsageError(`--${name} ${v} is invalid: expected one of ${choices.join(', ')}`);
   return hit;
 }
 

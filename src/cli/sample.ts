@@ -18,7 +18,13 @@ options:
 
 /** Runs `sample`; resolves to the exit status. */
 export async function cmdSample(args: string[], io: CliIO): Promise<number> {
-  const flags = parse(args, { checkpoint: 'string', n: 'string', seed: 'string', out: 'string', backend: 'string' });
+  const flags = parse(args, {
+    checkpoint: 'string',
+    n: 'string',
+    seed: 'string',
+    out: 'string',
+    backend: 'string',
+  });
   if (flags.help) {
     io.stdout.write(`${SAMPLE_HELP}\n`);
     return 0;

@@ -1,10 +1,10 @@
 /** What several subcommands share: data-set lookup, the model/data fit check, the report writer. */
 import { join } from 'node:path';
+import type { IterationRecord } from '../metrics/history.js';
+import { imageInfo } from '../metrics/image-info.js';
 import type { DensityModel } from '../model.js';
 import { writeHtml } from '../plot/html.js';
 import { buildReport } from '../plot/report.js';
-import { imageInfo } from '../train/evaluate.js';
-import type { IterationRecord } from '../train/history.js';
 import { UsageError } from './args.js';
 import { type DataSource, dataNames, dataSource, isDataName } from './data.js';
 

@@ -1,12 +1,12 @@
 /** `odeflow train`: trains a model, checkpoints it and writes report.html. */
 import { basename, join, resolve } from 'node:path';
 import { isSolverOptions, METHOD_NAMES, type SolverOptions } from '../../solvers/options.js';
+import type { IterationRecord } from '../metrics/history.js';
 import { NOISE_KINDS } from '../nn/divergence.js';
-import { loadCheckpoint, hasCheckpoint } from '../train/checkpoint.js';
-import type { IterationRecord } from '../train/history.js';
+import { hasCheckpoint, loadCheckpoint } from '../train/checkpoint.js';
 import { createModel, MODEL_TABLE, type ModelTable } from '../train/models.js';
 import { TrainingDivergedError, train } from '../train/train.js';
-import { backend, choice, type CliIO, type Flags, num, optionalNum, parse, str, UsageError } from './args.js';
+import { backend, type CliIO, choice, type Flags, num, optionalNum, parse, str, UsageError } from './args.js';
 import { dataNames } from './data.js';
 import { checkFits, dataName, heldOut, writeReport } from './shared.js';
 
@@ -78,10 +78,13 @@ function solverFromFlags(flags: Flags, kind: string, table: ModelTable): SolverO
   const rtol = optionalNum(flags, 'rtol');
   const atol = flags.atol === '0' ? 0 : optionalNum(flags, 'atol');
   const stepSize = optionalNum(flags, 'step-size');
-  if (method === undefined && rtol === undefined && atol === undefined && stepSize === undefined) return undefined;
+  if (method === undefined && rtol === undefined && atol === undefined && stepSize === undefined)
+    return undefined;
   const key = SOLVER_KEY[kind];
   if (key === undefined) {
-    throw new UsageError(`--method, --rtol, --atol and --step-size set the ODE solver of cnf and flow-matching, not '${kind}'`);
+    throw new UsageError(
+      `--method, --rtol, --atol and --step-size set the ODE solver of cnf and flow-matching, not '${kind}'`,
+    );
   }
   const base = Object.hasOwn(table, kind) ? table[kind].defaults[key] : undefined;
   const settings: SolverOptions = isSolverOptions(base) ? { ...base } : {};
@@ -157,6 +160,12 @@ export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   const kind = objective === 'ml' ? (asked ?? 'cnf') : 'flow-matching';
   if (!Object.hasOwn(table, kind)) {
     throw new UsageError(`unknown model kind '${kind}'; known kinds: ${Object.keys(table).join(', ')}`);
+  }
+  if (source.image && !table[kind].images && !flags.resume) {
+    throw new UsageError(
+      `--model ${kind}: '${kind}' does not build an image model, which --data ${data} needs ` +
+        `(imageShape [${source.image.shape.join(', ')}]); use --model realnvp or --model glow`,
+    );
   }
   const fm = objective === 'ml' ? {} : { objective };
   const chosen = modelFlags(flags, kind, table);

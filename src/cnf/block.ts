@@ -191,7 +191,9 @@ export class CnfBlock implements Bijector {
     const s = this.settings;
     const batch = x.shape[0];
     if (x.size !== batch * this.dim) {
-      throw new Error(`CNF input has shape [${x.shape.join(', ')}]; expected [B, ${this.dim}] (or [B, ...] with ${this.dim} elements)`);
+      throw new Error(
+        `CNF input has shape [${x.shape.join(', ')}]; expected [B, ${this.dim}] (or [B, ...] with ${this.dim} elements)`,
+      );
     }
     const regs = { kinetic: training && s.kinetic > 0, jacobian: training && s.jacobian > 0 };
     const layout = stateLayout(this.dim, regs);
@@ -243,7 +245,10 @@ export class CnfBlock implements Bijector {
   }
 
   /** Runs the solve of `call` (adjoint or backprop in training), returns the final packed state. */
-  private solve(call: SolveCall & { params: readonly Tensor[] }, training: boolean): { y: Tensor; nfe: number } {
+  private solve(
+    call: SolveCall & { params: readonly Tensor[] },
+    training: boolean,
+  ): { y: Tensor; nfe: number } {
     if (training && this.settings.gradient === 'adjoint') {
       let nfe = 0;
       const ys = odeintAdjoint(call.F, call.y0, call.ts, {
@@ -277,7 +282,11 @@ export class CnfBlock implements Bijector {
   }
 
   /** The image (input's shape), log|det| and extras from the packed end state. */
-  private unpack(input: Tensor, solved: Solved, training: boolean): { h: Tensor; logDet: Tensor; extras: Extras } {
+  private unpack(
+    input: Tensor,
+    solved: Solved,
+    training: boolean,
+  ): { h: Tensor; logDet: Tensor; extras: Extras } {
     const { y, layout, nfe } = solved;
     const h = tf.reshape(tf.slice(y, [0, 0], [-1, this.dim]), input.shape);
     const logDet = tf.neg(column(y, layout.logdet));

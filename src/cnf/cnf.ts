@@ -151,7 +151,9 @@ export class CNF extends FlowModel {
     const o: TrainLossOptions = options instanceof tf.Tensor ? { context: options } : options;
     if (!o.noise) return super.trainLoss(x, o.context);
     if (o.noise.length > this.blocks.length) {
-      throw new Error(`CNF.trainLoss: noise has ${o.noise.length} probes; expected at most one per block (${this.blocks.length})`);
+      throw new Error(
+        `CNF.trainLoss: noise has ${o.noise.length} probes; expected at most one per block (${this.blocks.length})`,
+      );
     }
     const probes = o.noise;
     this.blocks.forEach((b, i) => {

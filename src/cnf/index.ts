@@ -1,4 +1,4 @@
-export { type CnfBlockSettings, CnfBlock, type DivergenceKind } from './block.js';
+export { CnfBlock, type CnfBlockSettings, type DivergenceKind } from './block.js';
 export { CNF, type FlowResult, type TrainLossOptions } from './cnf.js';
 export { augmentedDynamics, type Regularizers, type StateLayout, stateLayout } from './dynamics.js';
 export { withEndTimeGradient } from './end-time.js';

@@ -136,7 +136,12 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   check(Number.isFinite(c.kinetic) && c.kinetic >= 0, 'kinetic', c.kinetic, 'a finite number ≥ 0');
   check(Number.isFinite(c.jacobian) && c.jacobian >= 0, 'jacobian', c.jacobian, 'a finite number ≥ 0');
   check(Number.isFinite(c.seed), 'seed', c.seed, 'a finite number');
-  check(Number.isInteger(c.contextDim) && c.contextDim >= 0, 'contextDim', c.contextDim, 'a whole number ≥ 0');
+  check(
+    Number.isInteger(c.contextDim) && c.contextDim >= 0,
+    'contextDim',
+    c.contextDim,
+    'a whole number ≥ 0',
+  );
   if (o.fields) {
     const dims = o.fields.map((f) => f.dim);
     check(

@@ -1,4 +1,9 @@
-import { isSolverOptions, resolveOptions, type SolverOptions, solverOptionsProblem } from '../../solvers/options.js';
+import {
+  isSolverOptions,
+  resolveOptions,
+  type SolverOptions,
+  solverOptionsProblem,
+} from '../../solvers/options.js';
 import type { ModelConfig } from '../model.js';
 
 /** A model configuration that does not fit its kind: names the key, the value and what is valid. */
@@ -21,7 +26,9 @@ export class ConfigReader {
   ) {}
 
   private fail(key: string, value: unknown, expected: string): never {
-    throw new ConfigError(`${this.where}: ${key} = ${JSON.stringify(value)} is invalid: expected ${expected}`);
+    throw new ConfigError(
+      `${this.where}: ${key} = ${JSON.stringify(value)} is invalid: expected ${expected}`,
+    );
   }
 
   private get(key: string): unknown {
@@ -30,7 +37,11 @@ export class ConfigReader {
   }
 
   /** A finite number (optionally with bounds), or undefined when absent. */
-  num(key: string, check: (v: number) => boolean = () => true, expected = 'a finite number'): number | undefined {
+  num(
+    key: string,
+    check: (v: number) => boolean = () => true,
+    expected = 'a finite number',
+  ): number | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) this.fail(key, v, expected);

@@ -1,6 +1,6 @@
 import { solveIvp } from '../../solvers/odeint.js';
-import { type Tensor, tf } from '../../solvers/tf.js';
 import type { SolverOptions } from '../../solvers/options.js';
+import { type Tensor, tf } from '../../solvers/tf.js';
 import { CnfBlock } from '../cnf/block.js';
 import { FFJORD_SOLVER } from '../cnf/solver-defaults.js';
 import { type ConfigReader, readerOf } from '../core/config-reader.js';
@@ -131,6 +131,14 @@ export class FlowMatchingModel extends FlowModel {
       coupling: this.fm.coupling,
       reg: this.fm.reg,
     };
+  }
+
+  /** Sets the index of the next training draw (times, noise, coupling): the same index replays the same draws. */
+  seek(step: number): void {
+    if (!(Number.isInteger(step) && step >= 0)) {
+      throw new Error(`FlowMatchingModel.seek: step = ${step} is invalid: expected a whole number ≥ 0`);
+    }
+    this.step = step;
   }
 
   /** n source points (t = 0). */

@@ -82,7 +82,12 @@ export function mafFromConfig(config: ModelConfig): FlowModel {
 export function niceFromConfig(config: ModelConfig): FlowModel {
   return build(
     config,
-    (r): NiceOptions => ({ dim: r.int('dim'), layers: r.int('layers'), hidden: r.ints('hidden'), seed: r.num('seed') }),
+    (r): NiceOptions => ({
+      dim: r.int('dim'),
+      layers: r.int('layers'),
+      hidden: r.ints('hidden'),
+      seed: r.num('seed'),
+    }),
     nice,
   );
 }

@@ -42,7 +42,13 @@ export function realNVP(opts: RealNVPOptions = {}): FlowModel {
     const bs: Bijector[] = [];
     for (let i = 0; i < layers; i++) {
       bs.push(
-        new Coupling({ mask: halfMask(dim, (i % 2) as 0 | 1), hidden, scale, seed: seeds.next(), contextDim }),
+        new Coupling({
+          mask: halfMask(dim, (i % 2) as 0 | 1),
+          hidden,
+          scale,
+          seed: seeds.next(),
+          contextDim,
+        }),
       );
     }
     const config: ModelConfig = {
@@ -56,7 +62,8 @@ export function realNVP(opts: RealNVPOptions = {}): FlowModel {
     };
     return new FlowModel({ bijector: chain(bs), dim, contextDim, config });
   }
-  if (opts.contextDim) throw new Error('realNVP: contextDim is for vector data; image models are unconditional');
+  if (opts.contextDim)
+    throw new Error('realNVP: contextDim is for vector data; image models are unconditional');
   const shape0 = opts.imageShape;
   const levels = opts.levels ?? 2;
   const layers = opts.layers ?? 3;

@@ -79,4 +79,3 @@ export function activation(name: ActivationName): Activation {
   if (!a) throw new Error(`unknown activation '${String(name)}': expected one of ${ACTIVATIONS.join(', ')}`);
   return a;
 }
-

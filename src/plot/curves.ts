@@ -1,5 +1,5 @@
-import type { IterationRecord } from '../train/history.js';
-import { nfeBackward, nfeForward } from '../train/history.js';
+import type { IterationRecord } from '../metrics/history.js';
+import { nfeBackward, nfeForward } from '../metrics/history.js';
 import type { Figure } from './figure.js';
 
 /**

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../solvers/tf.js';
+import type { IterationRecord } from '../metrics/history.js';
 import type { DensityModel, ModelConfig } from '../model.js';
 import type { AdamW, NamedTensor } from './adamw.js';
 import { writeFileAtomic } from './atomic.js';
-import type { IterationRecord } from './history.js';
 import { MODEL_TABLE, type ModelTable, modelFromConfig } from './models.js';
 
 /** Name of the file that describes a checkpoint (written last, atomically). */

@@ -1,3 +1,5 @@
+export { type GridDensity, type GridOptions, gridLogProb } from '../metrics/grid.js';
+export { type IterationRecord, nfeBackward, nfeForward } from '../metrics/history.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
 export { isTempName, writeFileAtomic } from './atomic.js';
 export {
@@ -16,8 +18,6 @@ export {
   meanNll,
   nllToBitsPerDim,
 } from './evaluate.js';
-export { type GridDensity, type GridOptions, gridLogProb } from './grid.js';
-export { type IterationRecord, nfeBackward, nfeForward } from './history.js';
 export {
   availableKinds,
   type CreateOptions,

@@ -20,6 +20,8 @@ export interface ModelKindEntry {
   readonly defaults: Readonly<Record<string, unknown>>;
   /** Whether the kind takes `contextDim` (a conditional model: logProb(x, c), sample(n, c)). */
   readonly conditional: boolean;
+  /** Whether the kind builds image models (takes `imageShape`, `pixelLevels`). */
+  readonly images: boolean;
   /** Checks a config of this kind key by key (unknown keys refused) and builds the model, fresh variables. */
   readonly create: (config: ModelConfig) => DensityModel;
 }
@@ -40,6 +42,7 @@ export const MODEL_TABLE: ModelTable = {
     description: 'continuous normalizing flow (FFJORD), concatsquash 64-64-64 tanh, dopri5, backprop',
     defaults: { ...FFJORD_TOY, gradient: 'backprop' },
     conditional: true,
+    images: false,
     create: cnfFromConfig,
   },
   'flow-matching': {
@@ -52,19 +55,51 @@ export const MODEL_TABLE: ModelTable = {
       eval: FFJORD_SOLVER,
     },
     conditional: false,
+    images: false,
     create: flowMatchingFromConfig,
   },
-  realnvp: { description: 'RealNVP affine coupling flow', defaults: {}, conditional: true, create: realNVPFromConfig },
+  realnvp: {
+    description: 'RealNVP affine coupling flow',
+    defaults: {},
+    conditional: true,
+    images: true,
+    create: realNVPFromConfig,
+  },
   glow: {
     description: 'Glow steps (ActNorm, LU linear, affine coupling)',
     defaults: {},
     conditional: false,
+    images: true,
     create: glowFromConfig,
   },
-  maf: { description: 'masked autoregressive flow', defaults: {}, conditional: true, create: mafFromConfig },
-  nice: { description: 'NICE additive coupling flow', defaults: {}, conditional: false, create: niceFromConfig },
-  planar: { description: 'planar flow', defaults: {}, conditional: false, create: planarFromConfig },
-  radial: { description: 'radial flow', defaults: {}, conditional: false, create: radialFromConfig },
+  maf: {
+    description: 'masked autoregressive flow',
+    defaults: {},
+    conditional: true,
+    images: false,
+    create: mafFromConfig,
+  },
+  nice: {
+    description: 'NICE additive coupling flow',
+    defaults: {},
+    conditional: false,
+    images: false,
+    create: niceFromConfig,
+  },
+  planar: {
+    description: 'planar flow',
+    defaults: {},
+    conditional: false,
+    images: false,
+    create: planarFromConfig,
+  },
+  radial: {
+    description: 'radial flow',
+    defaults: {},
+    conditional: false,
+    images: false,
+    create: radialFromConfig,
+  },
 };
 
 /** Options every model kind accepts when created from the CLI or {@link createModel}. */
@@ -95,7 +130,11 @@ export function modelFromConfig(config: ModelConfig, table: ModelTable = MODEL_T
  * Creates a fresh model of `kind`: the table's defaults, then `options`, checked and built by the
  * kind's factory. Throws naming the known kinds if `kind` is not in the table.
  */
-export function createModel(kind: string, options: CreateOptions, table: ModelTable = MODEL_TABLE): DensityModel {
+export function createModel(
+  kind: string,
+  options: CreateOptions,
+  table: ModelTable = MODEL_TABLE,
+): DensityModel {
   const defaults = Object.hasOwn(table, kind) ? table[kind].defaults : {};
   return modelFromConfig({ ...defaults, ...options, kind }, table);
 }

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { Sampler } from '../data/toy.js';
+import type { IterationRecord } from '../metrics/history.js';
 import type { DensityModel, LossInfo } from '../model.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
 import { type Checkpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
-import type { IterationRecord } from './history.js';
 import { Progress, type ProgressSink } from './progress.js';
 
 /** Options of {@link train}. */

@@ -48,7 +48,7 @@ describe('flow-matching model', () => {
     const x = tf.randomNormal([32, 2], 0, 1, 'float32', 3);
     // a fixed seed per call: replay the same t, ε and coupling for each evaluation
     const lossAt = () => {
-      (m as unknown as { step: number }).step = 0;
+      m.seek(0);
       const { loss } = m.trainLoss(x);
       const val = loss.dataSync()[0];
       loss.dispose();
@@ -56,7 +56,7 @@ describe('flow-matching model', () => {
     };
     const p = m.params[0];
     const { grads } = tf.variableGrads(() => {
-      (m as unknown as { step: number }).step = 0;
+      m.seek(0);
       return m.trainLoss(x).loss as tf.Scalar;
     }, [p as tf.Variable]);
     const g = grads[p.name].dataSync();

@@ -1,6 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
-import type { DensityModel, LossInfo, ModelConfig } from '../../src/model.js';
 import { ConfigReader } from '../../src/core/config-reader.js';
+import type { DensityModel, LossInfo, ModelConfig } from '../../src/model.js';
 import { MODEL_TABLE, type ModelTable } from '../../src/train/models.js';
 
 /** Config of the test model: a diagonal Gaussian, optionally made to fail on purpose. */
@@ -75,6 +75,7 @@ export const TEST_TABLE: ModelTable = {
     description: 'a diagonal Gaussian (tests only)',
     defaults: {},
     conditional: false,
+    images: false,
     create: gaussianFromConfig,
   },
 };
