@@ -1,0 +1,12 @@
+export { ENERGIES, ENERGY_NAMES, type Energy, type EnergyName, energy, WALL_WIDTH, WINDOW, wall } from './energies.js';
+export { type LogPartitionOptions, logPartition } from './log-z.js';
+export {
+  fitReverseKl,
+  type KlEstimate,
+  klEstimate,
+  type ReverseKlOptions,
+  type ReverseKlResult,
+  ReverseKlDivergedError,
+  reverseKlLoss,
+  type SampleScorer,
+} from './reverse-kl.js';

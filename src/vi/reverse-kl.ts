@@ -1,0 +1,150 @@
+import { type Tensor, tf } from '../../solvers/tf.js';
+import type { SampleWithLogProb } from '../core/flow-model.js';
+import { SeedStream } from '../flows/init.js';
+import { AdamW } from '../train/adamw.js';
+
+/** What reverse-KL fitting needs of a model: draw and score in one pass (every `FlowModel` has it). */
+export interface SampleScorer {
+  /** Trainable variables. */
+  readonly params: readonly tf.Variable[];
+  /** n samples and log q of each, from one differentiable pass; the third argument is the seed. */
+  sampleAndLogProb(n: number, context?: Tensor | number, seed?: number): SampleWithLogProb;
+}
+
+/** Options of {@link fitReverseKl}. Every field has a default. */
+export interface ReverseKlOptions {
+  /** Optimisation steps. Default 2000. */
+  iterations?: number;
+  /** Samples per step. Default 256. */
+  batch?: number;
+  /** Adam step size. Default 1e-2. */
+  learningRate?: number;
+  /**
+   * Steps over which the inverse temperature β of the target rises linearly from 0.01 to 1
+   * (Rezende & Mohamed's annealed free energy, β_t = min(1, 0.01 + t/anneal)). Default 0: β = 1.
+   */
+  anneal?: number;
+  /** Seed of the sample stream. Default 0. */
+  seed?: number;
+  /** Called after each step with the step index (0-based) and that step's loss. */
+  onStep?: (iteration: number, loss: number) => void;
+}
+
+/** Result of {@link fitReverseKl}. */
+export interface ReverseKlResult {
+  /** Loss per step: E_q[log q(z) + β·U(z)] (at β = 1 this is KL(q‖p) − log Z). */
+  losses: number[];
+  /** Wall-clock seconds. */
+  seconds: number;
+}
+
+/** Thrown when a step's loss is not finite (the message names the step). */
+export class ReverseKlDivergedError extends Error {}
+
+/**
+ * Fits q to the unnormalised density p̃(z) = exp(−U(z)) by minimising the reverse KL
+ * E_q[log q(z) − log p̃(z)] = KL(q‖p) − log Z with reparameterised samples from
+ * `model.sampleAndLogProb` (gradients by tfjs autodiff, first order), Adam steps.
+ */
+export function fitReverseKl(
+  model: SampleScorer,
+  U: (z: Tensor) => Tensor,
+  options: ReverseKlOptions = {},
+): ReverseKlResult {
+  const iterations = options.iterations ?? 2000;
+  const batch = options.batch ?? 256;
+  const anneal = options.anneal ?? 0;
+  checkWhole('iterations', iterations, 1);
+  checkWhole('batch', batch, 1);
+  checkWhole('anneal', anneal, 0);
+  const opt = new AdamW({ learningRate: options.learningRate ?? 1e-2, weightDecay: 0 });
+  const seeds = new SeedStream(options.seed ?? 0);
+  const params = model.params as tf.Variable[];
+  const losses: number[] = [];
+  const t0 = performance.now();
+  try {
+    for (let it = 0; it < iterations; it++) {
+      const beta = anneal > 0 ? Math.min(1, 0.01 + it / anneal) : 1;
+      const seed = seeds.next();
+      const { value, grads } = tf.variableGrads(() => reverseKlLoss(model, U, batch, seed, beta), params);
+      const v = value.dataSync()[0];
+      value.dispose();
+      if (!Number.isFinite(v)) {
+        tf.dispose(grads);
+        throw new ReverseKlDivergedError(`fitReverseKl: the loss is ${v} at step ${it} (β = ${beta})`);
+      }
+      opt.step(
+        params,
+        params.map((p) => grads[p.name]),
+      );
+      tf.dispose(grads);
+      losses.push(v);
+      options.onStep?.(it, v);
+    }
+  } finally {
+    opt.dispose();
+  }
+  return { losses, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The scalar E_q[log q(z) + β·U(z)] on n fresh samples (differentiable). */
+export function reverseKlLoss(
+  model: SampleScorer,
+  U: (z: Tensor) => Tensor,
+  n: number,
+  seed: number,
+  beta = 1,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const { x, logProb } = model.sampleAndLogProb(n, undefined, seed);
+    return tf.mean(tf.add(logProb, tf.mul(U(x), beta))) as tf.Scalar;
+  });
+}
+
+/** A Monte-Carlo estimate of KL(q‖p) and its standard error. */
+export interface KlEstimate {
+  kl: number;
+  stderr: number;
+  /** Samples used. */
+  n: number;
+}
+
+/**
+ * KL(q‖p) = E_q[log q(z) + U(z)] + log Z from n samples of q, with `logZ` known (e.g. by
+ * quadrature, src/vi/log-z.ts), so the estimate is exact up to its Monte-Carlo error.
+ */
+export function klEstimate(
+  model: SampleScorer,
+  U: (z: Tensor) => Tensor,
+  logZ: number,
+  options: { n?: number; seed?: number; batch?: number } = {},
+): KlEstimate {
+  const n = options.n ?? 10000;
+  const batch = options.batch ?? 5000;
+  checkWhole('n', n, 2);
+  const seeds = new SeedStream(options.seed ?? 12345);
+  let sum = 0;
+  let sum2 = 0;
+  for (let s = 0; s < n; s += batch) {
+    const m = Math.min(batch, n - s);
+    const t = tf.tidy(() => {
+      const { x, logProb } = model.sampleAndLogProb(m, undefined, seeds.next());
+      return tf.add(logProb, U(x));
+    });
+    for (const v of t.dataSync()) {
+      const k = v + logZ;
+      sum += k;
+      sum2 += k * k;
+    }
+    t.dispose();
+  }
+  const mean = sum / n;
+  const variance = Math.max(0, (sum2 - n * mean * mean) / (n - 1));
+  return { kl: mean, stderr: Math.sqrt(variance / n), n };
+}
+
+function checkWhole(name: string, v: number, min: number): void {
+  if (!(Number.isInteger(v) && v >= min)) {
+    throw new Error(`fitReverseKl: ${name} = ${v} is invalid: expected a whole number ≥ ${min}`);
+  }
+}
