@@ -2,6 +2,7 @@ export { type AnimationOptions, animation } from './animation.js';
 export { bitsPerDimCurve } from './bits-curve.js';
 export { trainingCurves } from './curves.js';
 export { type DensityHeatmapOptions, densityHeatmap } from './density.js';
+export { type DensityPanel, type DensityPanelsOptions, densityPanels } from './density-panels.js';
 export { plotCall, scriptJson } from './embed.js';
 export type { Figure } from './figure.js';
 export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './html.js';

@@ -10,3 +10,4 @@ export {
   reverseKlLoss,
   type SampleScorer,
 } from './reverse-kl.js';
+export { ENERGY_FIT_KINDS, type EnergyFitKind, type EnergyFitModelOptions, energyFitModel } from './models.js';
