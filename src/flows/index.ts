@@ -42,3 +42,10 @@ export { type NiceOptions, nice } from './nice.js';
 export { type RealNVPOptions, realNVP } from './realnvp.js';
 export { planar, type RmFlowOptions, radial } from './rm-flows.js';
 export { solveMonotone } from './scalar-solve.js';
+export {
+  AmortisedPlanar,
+  type AmortisedOptions,
+  amortisedPlanar,
+} from './bijectors/amortised-planar.js';
+export { AmortisedRadial, amortisedRadial } from './bijectors/amortised-radial.js';
+export { iafLayer } from './bijectors/iaf.js';
