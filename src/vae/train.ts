@@ -1,0 +1,70 @@
+import { type Tensor, tf } from '../../solvers/tf.js';
+import { SeedStream } from '../flows/init.js';
+import { AdamW } from '../train/adamw.js';
+import type { Vae } from './vae.js';
+
+/** Options of {@link trainVae}. Every field has a default. */
+export interface TrainVaeOptions {
+  /** Optimisation steps. Default 3000. */
+  iterations?: number;
+  /** Images per step. Default 100. */
+  batch?: number;
+  /** Adam step size. Default 1e-3. */
+  learningRate?: number;
+  /** Seed of the minibatches and posterior draws. Default 0. */
+  seed?: number;
+  /** Called after each step with its index and −ELBO. */
+  onStep?: (iteration: number, loss: number) => void;
+}
+
+/** Thrown when a step's loss is not finite (the message names the step). */
+export class VaeDivergedError extends Error {}
+
+/** Trains a {@link Vae} by maximising the ELBO (one draw per image) on binary images `[N, D]`; returns the losses and seconds. */
+export function trainVae(vae: Vae, data: Tensor, options: TrainVaeOptions = {}): { losses: number[]; seconds: number } {
+  const iterations = options.iterations ?? 3000;
+  const batch = options.batch ?? 100;
+  const n = data.shape[0];
+  if (!(Number.isInteger(iterations) && iterations >= 1)) throw new Error(`trainVae: iterations = ${iterations} is invalid: expected a whole number ≥ 1`);
+  if (!(Number.isInteger(batch) && batch >= 1 && batch <= n)) throw new Error(`trainVae: batch = ${batch} is invalid: expected a whole number in [1, ${n}]`);
+  const seeds = new SeedStream(options.seed ?? 0);
+  const opt = new AdamW({ learningRate: options.learningRate ?? 1e-3, weightDecay: 0 });
+  const params = vae.params as tf.Variable[];
+  const losses: number[] = [];
+  let order: number[] = [];
+  let pos = n;
+  let rng = (options.seed ?? 0) >>> 0;
+  const t0 = performance.now();
+  try {
+    for (let it = 0; it < iterations; it++) {
+      if (pos + batch > n) {
+        order = Array.from({ length: n }, (_, i) => i);
+        for (let i = n - 1; i > 0; i--) {
+          rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
+          const j = rng % (i + 1);
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+        pos = 0;
+      }
+      const idx = tf.tensor1d(order.slice(pos, pos + batch), 'int32');
+      pos += batch;
+      const xb = tf.gather(data, idx);
+      const seed = seeds.next();
+      const { value, grads } = tf.variableGrads(() => vae.trainLoss(xb, seed), params);
+      tf.dispose([idx, xb]);
+      const v = value.dataSync()[0];
+      value.dispose();
+      if (!Number.isFinite(v)) {
+        tf.dispose(grads);
+        throw new VaeDivergedError(`trainVae: the loss is ${v} at step ${it}`);
+      }
+      opt.step(params, params.map((p) => grads[p.name]));
+      tf.dispose(grads);
+      losses.push(v);
+      options.onStep?.(it, v);
+    }
+  } finally {
+    opt.dispose();
+  }
+  return { losses, seconds: (performance.now() - t0) / 1000 };
+}
