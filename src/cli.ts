@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CliIO, UsageError } from './cli/args.js';
 import { cmdEval } from './cli/eval.js';
+import { cmdFit } from './cli/fit.js';
 import { cmdReport } from './cli/report.js';
 import { cmdSample } from './cli/sample.js';
 import { cmdTrain } from './cli/train.js';
@@ -23,6 +24,7 @@ commands:
   sample   draw samples from a checkpoint (CSV)
   eval     negative log-likelihood (bits/dim for images) of a checkpoint on held-out data or a CSV file
   report   rebuild report.html from a checkpoint
+  fit      fit a flow to an unnormalised 2-D density (Rezende & Mohamed's U1–U4) by reverse KL
 
 '<command> --help' describes each command's options.`;
 
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   sample: cmdSample,
   eval: cmdEval,
   report: cmdReport,
+  fit: cmdFit,
 };
 
 /**

@@ -9,6 +9,7 @@ import { TrainingDivergedError, train } from '../train/train.js';
 import { backend, type CliIO, choice, type Flags, num, optionalNum, parse, str, UsageError } from './args.js';
 import { dataNames } from './data.js';
 import { checkFits, dataName, heldOut, writeReport } from './shared.js';
+import { cmdTrainVae, wantsVae } from './train-vae.js';
 
 /** Default iterations of `train` per model kind: small enough that `npm start` ends in minutes on 2 cores. */
 export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 800, 'flow-matching': 1000 };
@@ -43,7 +44,8 @@ of model samples next to real digits.
 options:
   --data NAME          ${dataNames.join(', ')} (default 8gaussians), or a .csv file of
                        points (one per line; a bad value or width is refused by line and column)
-  --model KIND         model kind (default cnf): ${Object.keys(MODEL_TABLE).join(', ')}
+  --model KIND         model kind (default cnf): ${Object.keys(MODEL_TABLE).join(', ')}; or vae
+                       (with --data digits: a VAE with a flow posterior, see 'train --model vae --help')
   --objective OBJ      how a cnf is trained: ml (maximum likelihood, default), or by flow matching:
                        cfm, ot-cfm (minibatch optimal transport), rectified (model kind flow-matching;
                        default batch 128, lr 3e-3, no weight decay, 1000 iterations)
@@ -121,6 +123,7 @@ function modelFlags(flags: Flags, kind: string, table: ModelTable): Record<strin
 
 /** Runs `train`; resolves to the exit status. */
 export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
+  if (wantsVae(args)) return cmdTrainVae(args, io);
   const flags = parse(args, {
     data: 'string',
     model: 'string',

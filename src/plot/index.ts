@@ -3,6 +3,7 @@ export { bitsPerDimCurve } from './bits-curve.js';
 export { trainingCurves } from './curves.js';
 export { type DensityHeatmapOptions, densityHeatmap } from './density.js';
 export { type DensityPanel, type DensityPanelsOptions, densityPanels } from './density-panels.js';
+export { lossCurve, latentScatter, type PosteriorGrid, posteriorContours } from './latent.js';
 export { plotCall, scriptJson } from './embed.js';
 export type { Figure } from './figure.js';
 export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './html.js';
