@@ -60,10 +60,19 @@ const gridN = Number(values.grid);
 for (const [r, name] of names.entries()) {
   const e = energy(name);
   const logZ = logPartition(e);
-  const axis = Array.from({ length: gridN }, (_, i) => e.range[0] + ((i + 0.5) * (e.range[1] - e.range[0])) / gridN);
+  const axis = Array.from(
+    { length: gridN },
+    (_, i) => e.range[0] + ((i + 0.5) * (e.range[1] - e.range[0])) / gridN,
+  );
   const pts = axis.flatMap((y) => axis.flatMap((x) => [x, y]));
   const u = tf.tidy(() => e.U(tf.tensor2d(pts, [gridN * gridN, 2])));
-  panels.push({ row: r, col: 0, axis, logp: Array.from(u.dataSync(), (v) => -v - logZ), caption: `log Z ${logZ.toFixed(3)}` });
+  panels.push({
+    row: r,
+    col: 0,
+    axis,
+    logp: Array.from(u.dataSync(), (v) => -v - logZ),
+    caption: `log Z ${logZ.toFixed(3)}`,
+  });
   u.dispose();
   const cells: string[] = [];
   for (const [c, col] of columns.entries()) {
@@ -78,9 +87,19 @@ for (const [r, name] of names.entries()) {
     const kl = klEstimate(model, e.U, logZ, { n: Number(values['kl-samples']) });
     const g = gridLogProb(model, { range: e.range, n: gridN });
     panels.push({ row: r, col: c + 1, axis, logp: g.logp, caption: `KL ${kl.kl.toFixed(3)}` });
-    rows.push({ energy: name, model: col.label, kl: kl.kl, stderr: kl.stderr, logZ, seconds: fit.seconds, gridMass: g.mass });
+    rows.push({
+      energy: name,
+      model: col.label,
+      kl: kl.kl,
+      stderr: kl.stderr,
+      logZ,
+      seconds: fit.seconds,
+      gridMass: g.mass,
+    });
     cells.push(`${kl.kl.toFixed(3)} ± ${kl.stderr.toFixed(3)}`);
-    console.error(`${name} ${col.label}: KL ${kl.kl.toFixed(4)} ± ${kl.stderr.toFixed(4)}, ${fit.seconds.toFixed(1)} s, grid mass ${g.mass.toFixed(3)}`);
+    console.error(
+      `${name} ${col.label}: KL ${kl.kl.toFixed(4)} ± ${kl.stderr.toFixed(4)}, ${fit.seconds.toFixed(1)} s, grid mass ${g.mass.toFixed(3)}`,
+    );
     model.dispose();
   }
   table.push(`| ${name.toUpperCase()} | ${logZ.toFixed(3)} | ${cells.join(' | ')} |`);

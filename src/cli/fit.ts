@@ -73,7 +73,9 @@ export async function cmdFit(args: string[], io: CliIO): Promise<number> {
   const out = resolve(str(flags, 'out') ?? join('runs', `fit-${e.name}-${kind}`));
   await backend(flags, io);
   const model = energyFitModel(kind, { steps, cnfSteps: steps, seed });
-  io.stderr.write(`fitting ${kind}${kind === 'cnf' ? '' : ` K=${steps}`} to ${e.name}: ${iterations} steps, batch ${batch}, lr ${lr} → ${out}\n`);
+  io.stderr.write(
+    `fitting ${kind}${kind === 'cnf' ? '' : ` K=${steps}`} to ${e.name}: ${iterations} steps, batch ${batch}, lr ${lr} → ${out}\n`,
+  );
   try {
     const every = Math.max(1, Math.floor(iterations / 10));
     const fit = fitReverseKl(model, e.U, {
@@ -83,7 +85,8 @@ export async function cmdFit(args: string[], io: CliIO): Promise<number> {
       anneal,
       seed: seed + 1,
       onStep: (it, loss) => {
-        if (!flags.quiet && (it + 1) % every === 0) io.stderr.write(`step ${it + 1}/${iterations}: E_q[log q + βU] ${loss.toFixed(4)}\n`);
+        if (!flags.quiet && (it + 1) % every === 0)
+          io.stderr.write(`step ${it + 1}/${iterations}: E_q[log q + βU] ${loss.toFixed(4)}\n`);
       },
     });
     const logZ = logPartition(e);
@@ -119,7 +122,9 @@ export async function cmdFit(args: string[], io: CliIO): Promise<number> {
       join(out, 'fit.json'),
       `${JSON.stringify({ energy: e.name, model: kind, steps, iterations, batch, lr, anneal, seed, logZ, kl: kl.kl, klStderr: kl.stderr, seconds: fit.seconds, gridMass: g.mass }, null, 1)}\n`,
     );
-    io.stdout.write(`KL(q‖p) ${kl.kl.toFixed(4)} ± ${kl.stderr.toFixed(4)} nats (log Z ${logZ.toFixed(4)}); report: ${join(out, 'report.html')}\n`);
+    io.stdout.write(
+      `KL(q‖p) ${kl.kl.toFixed(4)} ± ${kl.stderr.toFixed(4)} nats (log Z ${logZ.toFixed(4)}); report: ${join(out, 'report.html')}\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof ReverseKlDivergedError) {

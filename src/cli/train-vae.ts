@@ -59,7 +59,8 @@ export async function cmdTrainVae(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const data = str(flags, 'data') ?? 'digits';
-  if (data !== 'digits') throw new UsageError(`--model vae trains on --data digits (binarised), not '${data}'`);
+  if (data !== 'digits')
+    throw new UsageError(`--model vae trains on --data digits (binarised), not '${data}'`);
   const posterior = choice(flags, 'posterior', POSTERIOR_KINDS) ?? 'planar';
   const flowSteps = num(flags, 'flow-steps', 4, 'int');
   const latent = num(flags, 'latent', 2, 'int');
@@ -87,10 +88,13 @@ export async function cmdTrainVae(args: string[], io: CliIO): Promise<number> {
       learningRate: lr,
       seed,
       onStep: (it, loss) => {
-        if (!flags.quiet && (it + 1) % every === 0) io.stderr.write(`step ${it + 1}/${iterations}: −ELBO ${loss.toFixed(3)}\n`);
+        if (!flags.quiet && (it + 1) % every === 0)
+          io.stderr.write(`step ${it + 1}/${iterations}: −ELBO ${loss.toFixed(3)}\n`);
       },
     });
-    const elboT = tf.tidy(() => tf.mean(vae.elbo(tf.reshape(tf.tile(tf.expandDims(test, 1), [1, 20, 1]), [-1, 64]), seed + 1)));
+    const elboT = tf.tidy(() =>
+      tf.mean(vae.elbo(tf.reshape(tf.tile(tf.expandDims(test, 1), [1, 20, 1]), [-1, 64]), seed + 1)),
+    );
     const elbo = elboT.dataSync()[0];
     elboT.dispose();
     const iw = vae.iwLogLikelihood(test, k, seed + 2);
@@ -108,7 +112,12 @@ export async function cmdTrainVae(args: string[], io: CliIO): Promise<number> {
         ],
         { shape: [8, 8], cols: 8, zmax: 1, title: 'reconstructions' },
       ),
-      imageGrid(samples, { shape: [8, 8], cols: 8, zmax: 1, title: 'samples (decoder means of prior draws)' }),
+      imageGrid(samples, {
+        shape: [8, 8],
+        cols: 8,
+        zmax: 1,
+        title: 'samples (decoder means of prior draws)',
+      }),
     );
     tf.dispose([first, recon, samples]);
     if (latent === 2) figs.push(...latentFigures(vae, test, testLabels, seed));
@@ -116,12 +125,17 @@ export async function cmdTrainVae(args: string[], io: CliIO): Promise<number> {
       `posterior ${posterior}${posterior === 'gaussian' ? '' : ` K=${flowSteps}`}, latent ${latent}; ${iterations} steps in ${fit.seconds.toFixed(1)} s`,
       `held-out ELBO ${elbo.toFixed(3)} nats, importance-weighted log p(x) ${logPx.toFixed(3)} nats (k = ${k}), 297 images`,
     ];
-    writeHtml(join(out, 'report.html'), figs, { title: `odeflow: VAE (${posterior}) on binarised digits`, notes });
+    writeHtml(join(out, 'report.html'), figs, {
+      title: `odeflow: VAE (${posterior}) on binarised digits`,
+      notes,
+    });
     writeFileSync(
       join(out, 'vae.json'),
       `${JSON.stringify({ config: vae.config(), iterations, batch, lr, k, testElbo: elbo, testLogPx: logPx, seconds: fit.seconds }, null, 1)}\n`,
     );
-    io.stdout.write(`held-out ELBO ${elbo.toFixed(3)}, log p(x) ${logPx.toFixed(3)} (IW, k=${k}); report: ${join(out, 'report.html')}\n`);
+    io.stdout.write(
+      `held-out ELBO ${elbo.toFixed(3)}, log p(x) ${logPx.toFixed(3)} (IW, k=${k}); report: ${join(out, 'report.html')}\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof VaeDivergedError) {
@@ -156,13 +170,21 @@ function latentFigures(vae: Vae, test: tf.Tensor, labels: number[], seed: number
   const lim = Math.min(6, Math.max(3, ...zs.flat().map((v) => Math.abs(v))));
   const n = 90;
   const axis = Array.from({ length: n }, (_, i) => -lim + ((i + 0.5) * 2 * lim) / n);
-  const grid = tf.tensor2d(axis.flatMap((b) => axis.flatMap((a) => [a, b])), [n * n, 2]);
+  const grid = tf.tensor2d(
+    axis.flatMap((b) => axis.flatMap((a) => [a, b])),
+    [n * n, 2],
+  );
   const grids: PosteriorGrid[] = [];
   for (let i = 0; i < 6; i++) {
-    const lq = tf.tidy(() => vae.posteriorLogProb(tf.tile(tf.slice(test, [i, 0], [1, -1]), [n * n, 1]), grid));
+    const lq = tf.tidy(() =>
+      vae.posteriorLogProb(tf.tile(tf.slice(test, [i, 0], [1, -1]), [n * n, 1]), grid),
+    );
     grids.push({ axis, logq: lq.dataSync(), name: `image ${i} (digit ${labels[i]})` });
     lq.dispose();
   }
   grid.dispose();
-  return [latentScatter(zs, labels, 'aggregate posterior: one draw of q(z | x) per held-out image'), posteriorContours(grids)];
+  return [
+    latentScatter(zs, labels, 'aggregate posterior: one draw of q(z | x) per held-out image'),
+    posteriorContours(grids),
+  ];
 }

@@ -7,8 +7,15 @@ export {
   sumExceptBatch,
 } from './bijector.js';
 export { ActNorm, actNorm } from './bijectors/actnorm.js';
+export {
+  type AmortisedOptions,
+  AmortisedPlanar,
+  amortisedPlanar,
+} from './bijectors/amortised-planar.js';
+export { AmortisedRadial, amortisedRadial } from './bijectors/amortised-radial.js';
 export { Chain, chain, Invert, invert } from './bijectors/chain.js';
 export { Coupling, type CouplingOptions, coupling, type ScaleBound } from './bijectors/coupling.js';
+export { iafLayer } from './bijectors/iaf.js';
 export { LuLinear, luLinear } from './bijectors/lu-linear.js';
 export { Made } from './bijectors/made.js';
 export { MafLayer, type MafLayerOptions, mafLayer } from './bijectors/maf.js';
@@ -42,10 +49,3 @@ export { type NiceOptions, nice } from './nice.js';
 export { type RealNVPOptions, realNVP } from './realnvp.js';
 export { planar, type RmFlowOptions, radial } from './rm-flows.js';
 export { solveMonotone } from './scalar-solve.js';
-export {
-  AmortisedPlanar,
-  type AmortisedOptions,
-  amortisedPlanar,
-} from './bijectors/amortised-planar.js';
-export { AmortisedRadial, amortisedRadial } from './bijectors/amortised-radial.js';
-export { iafLayer } from './bijectors/iaf.js';

@@ -49,12 +49,19 @@ export function densityPanels(panels: readonly DensityPanel[], options: DensityP
     const n = p.axis.length;
     let m = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < p.logp.length; i++) if (p.logp[i] > m) m = p.logp[i];
-    const z = Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i) => Math.exp(p.logp[j * n + i] - m)));
+    const z = Array.from({ length: n }, (_, j) =>
+      Array.from({ length: n }, (_, i) => Math.exp(p.logp[j * n + i] - m)),
+    );
     const id = k === 0 ? '' : String(k + 1);
     const x0 = p.col * (w + gap);
     const y1 = 1 - p.row * (h + gap);
     layout[`xaxis${id}`] = { domain: [x0, x0 + w], showticklabels: false, anchor: `y${id}` };
-    layout[`yaxis${id}`] = { domain: [y1 - h, y1], showticklabels: false, anchor: `x${id}`, scaleanchor: `x${id}` };
+    layout[`yaxis${id}`] = {
+      domain: [y1 - h, y1],
+      showticklabels: false,
+      anchor: `x${id}`,
+      scaleanchor: `x${id}`,
+    };
     data.push({
       type: 'heatmap',
       x: p.axis,
@@ -78,12 +85,28 @@ export function densityPanels(panels: readonly DensityPanel[], options: DensityP
       });
     }
   });
-  options.colLabels.forEach((t, c) =>
-    annotations.push({ text: t, xref: 'paper', yref: 'paper', x: c * (w + gap) + w / 2, y: 1.01, yanchor: 'bottom', showarrow: false }),
-  );
-  options.rowLabels.forEach((t, r) =>
-    annotations.push({ text: t, xref: 'paper', yref: 'paper', x: -0.01, xanchor: 'right', y: 1 - r * (h + gap) - h / 2, showarrow: false }),
-  );
+  options.colLabels.forEach((t, c) => {
+    annotations.push({
+      text: t,
+      xref: 'paper',
+      yref: 'paper',
+      x: c * (w + gap) + w / 2,
+      y: 1.01,
+      yanchor: 'bottom',
+      showarrow: false,
+    });
+  });
+  options.rowLabels.forEach((t, r) => {
+    annotations.push({
+      text: t,
+      xref: 'paper',
+      yref: 'paper',
+      x: -0.01,
+      xanchor: 'right',
+      y: 1 - r * (h + gap) - h / 2,
+      showarrow: false,
+    });
+  });
   layout.annotations = annotations;
   return { data, layout };
 }

@@ -3,11 +3,11 @@ export { bitsPerDimCurve } from './bits-curve.js';
 export { trainingCurves } from './curves.js';
 export { type DensityHeatmapOptions, densityHeatmap } from './density.js';
 export { type DensityPanel, type DensityPanelsOptions, densityPanels } from './density-panels.js';
-export { lossCurve, latentScatter, type PosteriorGrid, posteriorContours } from './latent.js';
 export { plotCall, scriptJson } from './embed.js';
 export type { Figure } from './figure.js';
 export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './html.js';
 export { type ImageGridOptions, type ImagePanel, type Images, imageGrid, tileImages } from './image-grid.js';
+export { latentScatter, lossCurve, type PosteriorGrid, posteriorContours } from './latent.js';
 export {
   type HtmlDisplay,
   inNotebook,

@@ -4,7 +4,13 @@ import type { Figure } from './figure.js';
 export function lossCurve(losses: readonly number[], title: string, yTitle = 'loss'): Figure {
   return {
     data: [{ type: 'scatter', mode: 'lines', x: losses.map((_, i) => i), y: [...losses], name: yTitle }],
-    layout: { title: { text: title }, xaxis: { title: { text: 'step' } }, yaxis: { title: { text: yTitle } }, width: 640, height: 360 },
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: 'step' } },
+      yaxis: { title: { text: yTitle } },
+      width: 640,
+      height: 360,
+    },
   };
 }
 
@@ -12,7 +18,11 @@ export function lossCurve(losses: readonly number[], title: string, yTitle = 'lo
  * The aggregate posterior of a 2-D latent: one posterior draw per image, coloured by the image's
  * label (Rezende & Mohamed's and Kingma & Welling's latent-space pictures).
  */
-export function latentScatter(points: readonly (readonly number[])[], labels: readonly number[], title = 'aggregate posterior'): Figure {
+export function latentScatter(
+  points: readonly (readonly number[])[],
+  labels: readonly number[],
+  title = 'aggregate posterior',
+): Figure {
   if (points.length !== labels.length) {
     throw new Error(`latentScatter: ${points.length} points but ${labels.length} labels`);
   }
@@ -50,7 +60,10 @@ export interface PosteriorGrid {
 }
 
 /** Contours of several per-image posteriors q(z | x) over a 2-D latent, in one plot. */
-export function posteriorContours(grids: readonly PosteriorGrid[], title = 'per-image posteriors q(z | x)'): Figure {
+export function posteriorContours(
+  grids: readonly PosteriorGrid[],
+  title = 'per-image posteriors q(z | x)',
+): Figure {
   return {
     data: grids.map((g, k) => {
       const n = g.axis.length;
@@ -58,7 +71,9 @@ export function posteriorContours(grids: readonly PosteriorGrid[], title = 'per-
         type: 'contour',
         x: g.axis,
         y: g.axis,
-        z: Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i) => Math.exp(g.logq[j * n + i]))),
+        z: Array.from({ length: n }, (_, j) =>
+          Array.from({ length: n }, (_, i) => Math.exp(g.logq[j * n + i])),
+        ),
         name: g.name,
         showscale: false,
         contours: { coloring: 'lines' },

@@ -48,9 +48,13 @@ export function posteriorFlow(kind: PosteriorKind, o: PosteriorFlowOptions): Bij
     case 'gaussian':
       return null;
     case 'planar':
-      return invert(chain(Array.from({ length: o.steps }, () => amortisedPlanar(L, H, { seed: seeds.next() }))));
+      return invert(
+        chain(Array.from({ length: o.steps }, () => amortisedPlanar(L, H, { seed: seeds.next() }))),
+      );
     case 'radial':
-      return invert(chain(Array.from({ length: o.steps }, () => amortisedRadial(L, H, { seed: seeds.next() }))));
+      return invert(
+        chain(Array.from({ length: o.steps }, () => amortisedRadial(L, H, { seed: seeds.next() }))),
+      );
     case 'iaf': {
       const layers: Bijector[] = [];
       for (let i = 0; i < o.steps; i++) {
@@ -72,6 +76,8 @@ export function posteriorFlow(kind: PosteriorKind, o: PosteriorFlowOptions): Bij
       return invert(cnf.bijector);
     }
     default:
-      throw new Error(`posteriorFlow: kind '${String(kind)}' is unknown; expected one of ${POSTERIOR_KINDS.join(', ')}`);
+      throw new Error(
+        `posteriorFlow: kind '${String(kind)}' is unknown; expected one of ${POSTERIOR_KINDS.join(', ')}`,
+      );
   }
 }

@@ -21,12 +21,18 @@ export interface TrainVaeOptions {
 export class VaeDivergedError extends Error {}
 
 /** Trains a {@link Vae} by maximising the ELBO (one draw per image) on binary images `[N, D]`; returns the losses and seconds. */
-export function trainVae(vae: Vae, data: Tensor, options: TrainVaeOptions = {}): { losses: number[]; seconds: number } {
+export function trainVae(
+  vae: Vae,
+  data: Tensor,
+  options: TrainVaeOptions = {},
+): { losses: number[]; seconds: number } {
   const iterations = options.iterations ?? 3000;
   const batch = options.batch ?? 100;
   const n = data.shape[0];
-  if (!(Number.isInteger(iterations) && iterations >= 1)) throw new Error(`trainVae: iterations = ${iterations} is invalid: expected a whole number ≥ 1`);
-  if (!(Number.isInteger(batch) && batch >= 1 && batch <= n)) throw new Error(`trainVae: batch = ${batch} is invalid: expected a whole number in [1, ${n}]`);
+  if (!(Number.isInteger(iterations) && iterations >= 1))
+    throw new Error(`trainVae: iterations = ${iterations} is invalid: expected a whole number ≥ 1`);
+  if (!(Number.isInteger(batch) && batch >= 1 && batch <= n))
+    throw new Error(`trainVae: batch = ${batch} is invalid: expected a whole number in [1, ${n}]`);
   const seeds = new SeedStream(options.seed ?? 0);
   const opt = new AdamW({ learningRate: options.learningRate ?? 1e-3, weightDecay: 0 });
   const params = vae.params as tf.Variable[];
@@ -58,7 +64,10 @@ export function trainVae(vae: Vae, data: Tensor, options: TrainVaeOptions = {}):
         tf.dispose(grads);
         throw new VaeDivergedError(`trainVae: the loss is ${v} at step ${it}`);
       }
-      opt.step(params, params.map((p) => grads[p.name]));
+      opt.step(
+        params,
+        params.map((p) => grads[p.name]),
+      );
       tf.dispose(grads);
       losses.push(v);
       options.onStep?.(it, v);

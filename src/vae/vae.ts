@@ -65,7 +65,8 @@ export class Vae {
       ['contextDim', contextDim],
       ['flowSteps', flowSteps],
     ] as const) {
-      if (!(Number.isInteger(v) && v >= 1)) throw new Error(`Vae: ${k} = ${v} is invalid: expected a whole number ≥ 1`);
+      if (!(Number.isInteger(v) && v >= 1))
+        throw new Error(`Vae: ${k} = ${v} is invalid: expected a whole number ≥ 1`);
     }
     const seeds = new SeedStream(o.seed ?? 0);
     this.dataDim = o.dataDim;
@@ -73,9 +74,30 @@ export class Vae {
     this.contextDim = contextDim;
     this.posterior = posterior;
     this.flowSteps = flowSteps;
-    this.opts = { ...o, latent, hidden, contextDim, posterior, flowSteps, seed: o.seed ?? 0, flowHidden: o.flowHidden ?? [32, 32] };
-    this.encoder = new Mlp({ inDim: o.dataDim, hidden, outDim: 2 * latent + contextDim, seeds, outInitStd: 0.01 });
-    this.decoder = new Mlp({ inDim: latent, hidden: [...hidden].reverse(), outDim: o.dataDim, seeds, outInitStd: 0.01 });
+    this.opts = {
+      ...o,
+      latent,
+      hidden,
+      contextDim,
+      posterior,
+      flowSteps,
+      seed: o.seed ?? 0,
+      flowHidden: o.flowHidden ?? [32, 32],
+    };
+    this.encoder = new Mlp({
+      inDim: o.dataDim,
+      hidden,
+      outDim: 2 * latent + contextDim,
+      seeds,
+      outInitStd: 0.01,
+    });
+    this.decoder = new Mlp({
+      inDim: latent,
+      hidden: [...hidden].reverse(),
+      outDim: o.dataDim,
+      seeds,
+      outInitStd: 0.01,
+    });
     this.flow = posteriorFlow(posterior, {
       latent,
       contextDim,
@@ -83,7 +105,9 @@ export class Vae {
       hidden: this.opts.flowHidden,
       seed: seeds.next(),
     });
-    this.params = [...new Set([...this.encoder.params, ...this.decoder.params, ...(this.flow?.params ?? [])])];
+    this.params = [
+      ...new Set([...this.encoder.params, ...this.decoder.params, ...(this.flow?.params ?? [])]),
+    ];
   }
 
   /** The options this model was built with, every default filled (rebuild with `new Vae(config)`). */
@@ -124,7 +148,10 @@ export class Vae {
       const { mu, logSigma, h } = this.encode(x);
       const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', seed);
       const z0 = tf.add(mu, tf.mul(tf.exp(logSigma), eps));
-      const logQ0 = tf.sub(tf.mul(tf.sum(tf.square(eps), 1), -0.5), tf.add(tf.sum(logSigma, 1), this.latent * HALF_LOG_2PI));
+      const logQ0 = tf.sub(
+        tf.mul(tf.sum(tf.square(eps), 1), -0.5),
+        tf.add(tf.sum(logSigma, 1), this.latent * HALF_LOG_2PI),
+      );
       if (!this.flow) return { z: z0, logQ: logQ0 };
       const r = this.flow.inverse(z0, h);
       return { z: r.x, logQ: tf.sub(logQ0, r.logDet) };
@@ -143,7 +170,10 @@ export class Vae {
         logDet = r.logDet;
       }
       const e = tf.div(tf.sub(z0, mu), tf.exp(logSigma));
-      const lq0 = tf.sub(tf.mul(tf.sum(tf.square(e), 1), -0.5), tf.add(tf.sum(logSigma, 1), this.latent * HALF_LOG_2PI));
+      const lq0 = tf.sub(
+        tf.mul(tf.sum(tf.square(e), 1), -0.5),
+        tf.add(tf.sum(logSigma, 1), this.latent * HALF_LOG_2PI),
+      );
       return tf.add(lq0, logDet);
     });
   }
@@ -173,7 +203,8 @@ export class Vae {
    */
   iwLogLikelihood(x: Tensor, k = 500, seed = 0, chunk = 10): Tensor {
     this.checkX(x);
-    if (!(Number.isInteger(k) && k >= 1)) throw new Error(`iwLogLikelihood: k = ${k} is invalid: expected a whole number ≥ 1`);
+    if (!(Number.isInteger(k) && k >= 1))
+      throw new Error(`iwLogLikelihood: k = ${k} is invalid: expected a whole number ≥ 1`);
     const seeds = new SeedStream(seed);
     const b = x.shape[0];
     const parts: Tensor[] = [];
@@ -195,7 +226,9 @@ export class Vae {
 
   /** Bernoulli means of n images decoded from prior draws `[n, dataDim]`. */
   sampleMeans(n: number, seed?: number): Tensor {
-    return tf.tidy(() => tf.sigmoid(this.decodeLogits(tf.randomNormal([n, this.latent], 0, 1, 'float32', seed))));
+    return tf.tidy(() =>
+      tf.sigmoid(this.decodeLogits(tf.randomNormal([n, this.latent], 0, 1, 'float32', seed))),
+    );
   }
 
   /** Bernoulli means of the reconstructions of x through one posterior draw `[B, dataDim]`. */

@@ -61,7 +61,10 @@ export const ENERGIES: Readonly<Record<EnergyName, Energy>> = {
       tf.tidy(() => {
         const z1 = col(z, 0);
         const r = tf.sqrt(tf.add(tf.sum(tf.square(z), 1), 1e-12));
-        return tf.add(half2(tf.sub(r, 2), 0.4), negLogAddExpNeg(half2(tf.sub(z1, 2), 0.6), half2(tf.add(z1, 2), 0.6)));
+        return tf.add(
+          half2(tf.sub(r, 2), 0.4),
+          negLogAddExpNeg(half2(tf.sub(z1, 2), 0.6), half2(tf.add(z1, 2), 0.6)),
+        );
       }),
   },
   u2: {

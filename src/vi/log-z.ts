@@ -20,7 +20,8 @@ export function logPartition(e: Energy, options: LogPartitionOptions = {}): numb
   const [lo, hi] = options.range ?? e.range;
   const n = options.n ?? 800;
   const batch = options.batch ?? 20000;
-  if (!(Number.isInteger(n) && n >= 2)) throw new Error(`logPartition: n = ${n} is invalid: expected a whole number ≥ 2`);
+  if (!(Number.isInteger(n) && n >= 2))
+    throw new Error(`logPartition: n = ${n} is invalid: expected a whole number ≥ 2`);
   if (!(hi > lo)) throw new Error(`logPartition: range [${lo}, ${hi}] is empty`);
   const h = (hi - lo) / n;
   const total = n * n;

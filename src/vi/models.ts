@@ -41,5 +41,7 @@ export function energyFitModel(kind: EnergyFitKind, options: EnergyFitModelOptio
       seed,
     });
   }
-  throw new Error(`energyFitModel: kind '${String(kind)}' is unknown; expected one of ${ENERGY_FIT_KINDS.join(', ')}`);
+  throw new Error(
+    `energyFitModel: kind '${String(kind)}' is unknown; expected one of ${ENERGY_FIT_KINDS.join(', ')}`,
+  );
 }

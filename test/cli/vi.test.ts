@@ -11,7 +11,24 @@ describe('odeflow fit', () => {
     const io = capture();
     const n0 = tf.memory().numTensors;
     const code = await main(
-      ['fit', '--energy', 'u1', '--model', 'planar', '--steps', '8', '--iters', '150', '--batch', '128', '--kl-samples', '4000', '--out', out, '--quiet'],
+      [
+        'fit',
+        '--energy',
+        'u1',
+        '--model',
+        'planar',
+        '--steps',
+        '8',
+        '--iters',
+        '150',
+        '--batch',
+        '128',
+        '--kl-samples',
+        '4000',
+        '--out',
+        out,
+        '--quiet',
+      ],
       io,
     );
     expect(code).toBe(0);
@@ -39,7 +56,24 @@ describe('odeflow train --model vae', () => {
     const out = tempDir('vae');
     const io = capture();
     const code = await main(
-      ['train', '--data', 'digits', '--model', 'vae', '--posterior', 'planar', '--flow-steps', '16', '--iters', '40', '--k', '20', '--out', out, '--quiet'],
+      [
+        'train',
+        '--data',
+        'digits',
+        '--model',
+        'vae',
+        '--posterior',
+        'planar',
+        '--flow-steps',
+        '16',
+        '--iters',
+        '40',
+        '--k',
+        '20',
+        '--out',
+        out,
+        '--quiet',
+      ],
       io,
     );
     expect(code).toBe(0);

@@ -4,7 +4,16 @@ import { binaryDigits, POSTERIOR_KINDS, trainVae, Vae } from '../../src/vae/inde
 import { perturb, read } from '../flows/helpers.js';
 
 function model(posterior: (typeof POSTERIOR_KINDS)[number], latent = 2, seed = 0): Vae {
-  const v = new Vae({ dataDim: 64, latent, posterior, flowSteps: 3, hidden: [32], contextDim: 8, flowHidden: [16], seed });
+  const v = new Vae({
+    dataDim: 64,
+    latent,
+    posterior,
+    flowSteps: 3,
+    hidden: [32],
+    contextDim: 8,
+    flowHidden: [16],
+    seed,
+  });
   // away from the near-identity initialisation, so the flows and the encoder matter
   perturb(v.params as tf.Variable[], 0.15, 100 + seed);
   return v;
@@ -22,7 +31,9 @@ describe('VAE with flow posteriors', () => {
       const again = v.posteriorLogProb(x, z);
       const a = read(logQ);
       const b = read(again);
-      a.forEach((q, i) => expect(q).toBeCloseTo(b[i], 2));
+      a.forEach((q, i) => {
+        expect(q).toBeCloseTo(b[i], 2);
+      });
       z.dispose();
       expect(tf.memory().numTensors).toBe(n0);
       v.dispose();
@@ -36,14 +47,24 @@ describe('VAE with flow posteriors', () => {
       const lo = -half;
       const h = (2 * half) / n;
       const axis = Array.from({ length: n }, (_, i) => lo + (i + 0.5) * h);
-      const zs = tf.tensor2d(axis.flatMap((b) => axis.flatMap((a) => [a, b])), [n * n, 2]);
+      const zs = tf.tensor2d(
+        axis.flatMap((b) => axis.flatMap((a) => [a, b])),
+        [n * n, 2],
+      );
       const x0 = tf.slice(x, [0, 0], [1, -1]);
       const xs = tf.tile(x0, [n * n, 1]);
       const lq = read(v.posteriorLogProb(xs, zs));
       const mass = lq.reduce((s, l) => s + Math.exp(l) * h * h, 0);
       expect(Math.abs(mass - 1)).toBeLessThan(0.02);
       // log p(x) = log ∫ p(x|z) p(z) dz by the same grid
-      const lj = read(tf.tidy(() => tf.add(v.logLikelihood(xs, zs), tf.sub(tf.mul(tf.sum(tf.square(zs), 1), -0.5), Math.log(2 * Math.PI)))));
+      const lj = read(
+        tf.tidy(() =>
+          tf.add(
+            v.logLikelihood(xs, zs),
+            tf.sub(tf.mul(tf.sum(tf.square(zs), 1), -0.5), Math.log(2 * Math.PI)),
+          ),
+        ),
+      );
       const m = lj.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
       const logPx = m + Math.log(lj.reduce((s, l) => s + Math.exp(l - m), 0) * h * h);
       // E[IW_k] ≤ log p(x); a single estimate scatters around its mean, so average four

@@ -30,7 +30,13 @@ const cases: Case[] = [
     name: 'amortised planar ×3 (generative direction closed form)',
     model: () =>
       wrap(
-        invert(chain([0, 1, 2].map((i) => perturbed(amortisedPlanar(2, C, { seed: i, hidden: [8], outInitStd: 0.3 }), 0.3, 10 + i)))),
+        invert(
+          chain(
+            [0, 1, 2].map((i) =>
+              perturbed(amortisedPlanar(2, C, { seed: i, hidden: [8], outInitStd: 0.3 }), 0.3, 10 + i),
+            ),
+          ),
+        ),
         'amortised-planar',
       ),
     tol: 0.01,
@@ -39,7 +45,13 @@ const cases: Case[] = [
     name: 'amortised radial ×3',
     model: () =>
       wrap(
-        invert(chain([0, 1, 2].map((i) => perturbed(amortisedRadial(2, C, { seed: i, hidden: [8], outInitStd: 0.5 }), 0.5, 20 + i)))),
+        invert(
+          chain(
+            [0, 1, 2].map((i) =>
+              perturbed(amortisedRadial(2, C, { seed: i, hidden: [8], outInitStd: 0.5 }), 0.5, 20 + i),
+            ),
+          ),
+        ),
         'amortised-radial',
       ),
     tol: 0.01,
@@ -47,13 +59,26 @@ const cases: Case[] = [
   {
     name: 'IAF with context ×2',
     model: () =>
-      wrap(chain([0, 1].map((i) => perturbed(iafLayer(2, { contextDim: C, hidden: [16], seed: i }), 0.2, 30 + i))), 'iaf'),
+      wrap(
+        chain(
+          [0, 1].map((i) => perturbed(iafLayer(2, { contextDim: C, hidden: [16], seed: i }), 0.2, 30 + i)),
+        ),
+        'iaf',
+      ),
     tol: 0.01,
   },
   {
     name: 'conditional CNF f(t, z, c)',
     model: () => {
-      const m = new CNF({ dim: 2, hidden: [16, 16], contextDim: C, T: 1, trainT: false, solver: { method: 'rk4', stepSize: 0.1 }, seed: 3 });
+      const m = new CNF({
+        dim: 2,
+        hidden: [16, 16],
+        contextDim: C,
+        T: 1,
+        trainT: false,
+        solver: { method: 'rk4', stepSize: 0.1 },
+        seed: 3,
+      });
       perturb(m.params as tf.Variable[], 0.3, 40);
       return m;
     },
@@ -82,7 +107,11 @@ describe('conditional flows on the transform contract', () => {
     it(`${c.name}: inverse ∘ forward = id and log-det equals the brute-force Jacobian's`, () => {
       const m = c.model();
       const before = tf.memory().numTensors;
-      const x = tf.tensor2d([[0.3, -0.7], [1.1, 0.4], [-1.5, 2.0]]);
+      const x = tf.tensor2d([
+        [0.3, -0.7],
+        [1.1, 0.4],
+        [-1.5, 2.0],
+      ]);
       const cc = tf.tensor2d([contexts[0], contexts[1], contexts[0]]);
       const f = m.bijector.forward(x, cc);
       const back = m.bijector.inverse(f.y, cc);
@@ -92,7 +121,9 @@ describe('conditional flows on the transform contract', () => {
       for (const v of ld) expect(Math.abs(v)).toBeLessThan(2e-3);
       const brute = autodiffLogDet((xx) => m.bijector.forward(xx, cc).y, x);
       const got = read(f.logDet);
-      brute.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 2));
+      brute.forEach((v, i) => {
+        expect(got[i]).toBeCloseTo(v, 2);
+      });
       tf.dispose([x, cc, f.y, back.x, back.logDet]);
       expect(tf.memory().numTensors).toBe(before);
       m.dispose();
@@ -129,11 +160,14 @@ describe('conditional flows on the transform contract', () => {
         }
       }
       const cv = cc.dataSync().slice();
-      const fdC = (d: number) => read(tf.tidy(() => {
-        const a = cv.slice();
-        a[1] += d;
-        return objective(tf.tensor2d(a, [4, C]));
-      }))[0];
+      const fdC = (d: number) =>
+        read(
+          tf.tidy(() => {
+            const a = cv.slice();
+            a[1] += d;
+            return objective(tf.tensor2d(a, [4, C]));
+          }),
+        )[0];
       checks.push({ analytic: gc.dataSync()[1], fd: (fdC(h) - fdC(-h)) / (2 * h) });
       for (const { analytic, fd } of checks) {
         expect(Math.abs(analytic - fd)).toBeLessThan(0.03 * Math.max(1, Math.abs(fd)));

@@ -26,11 +26,13 @@ const reference: Record<string, (z1: number, z2: number) => number> = {
     Math.log(Math.exp(-0.5 * ((z1 - 2) / 0.6) ** 2) + Math.exp(-0.5 * ((z1 + 2) / 0.6) ** 2)),
   u2: (z1, z2) => 0.5 * ((z2 - w1(z1)) / 0.4) ** 2 + wallJs(z1),
   u3: (z1, z2) =>
-    -Math.log(Math.exp(-0.5 * ((z2 - w1(z1)) / 0.35) ** 2) + Math.exp(-0.5 * ((z2 - w1(z1) + w2(z1)) / 0.35) ** 2)) +
-    wallJs(z1),
+    -Math.log(
+      Math.exp(-0.5 * ((z2 - w1(z1)) / 0.35) ** 2) + Math.exp(-0.5 * ((z2 - w1(z1) + w2(z1)) / 0.35) ** 2),
+    ) + wallJs(z1),
   u4: (z1, z2) =>
-    -Math.log(Math.exp(-0.5 * ((z2 - w1(z1)) / 0.4) ** 2) + Math.exp(-0.5 * ((z2 - w1(z1) + w3(z1)) / 0.35) ** 2)) +
-    wallJs(z1),
+    -Math.log(
+      Math.exp(-0.5 * ((z2 - w1(z1)) / 0.4) ** 2) + Math.exp(-0.5 * ((z2 - w1(z1) + w3(z1)) / 0.35) ** 2),
+    ) + wallJs(z1),
 };
 
 describe('Rezende & Mohamed energies', () => {
@@ -45,7 +47,9 @@ describe('Rezende & Mohamed energies', () => {
   for (const name of ENERGY_NAMES) {
     it(`${name} matches the paper's formula (float64 JS) at points inside and outside the window`, () => {
       const u = read(tf.tidy(() => ENERGIES[name].U(tf.tensor2d(pts))));
-      pts.forEach(([a, b], i) => expect(u[i]).toBeCloseTo(reference[name](a, b), 3));
+      pts.forEach(([a, b], i) => {
+        expect(u[i]).toBeCloseTo(reference[name](a, b), 3);
+      });
     });
   }
 
@@ -77,10 +81,12 @@ describe('reverse-KL fitting', () => {
     fitReverseKl(m, e.U, { iterations: 60, batch: 64, seed: 3 });
     const logZ = logPartition(e);
     const g = gridLogProb(m, { range: [-7, 7], n: 280 });
-    const u = read(tf.tidy(() => {
-      const pts = g.axis.flatMap((y) => g.axis.flatMap((x) => [x, y]));
-      return e.U(tf.tensor2d(pts, [g.axis.length ** 2, 2]));
-    }));
+    const u = read(
+      tf.tidy(() => {
+        const pts = g.axis.flatMap((y) => g.axis.flatMap((x) => [x, y]));
+        return e.U(tf.tensor2d(pts, [g.axis.length ** 2, 2]));
+      }),
+    );
     const h = g.axis[1] - g.axis[0];
     let kl = 0;
     g.logp.forEach((lq, i) => {

@@ -126,6 +126,10 @@ export class AmortisedPlanar implements Bijector {
 }
 
 /** An amortised planar layer on `[B, dim]` reading a context `[B, contextDim]`. */
-export function amortisedPlanar(dim: number, contextDim: number, opts: AmortisedOptions = {}): AmortisedPlanar {
+export function amortisedPlanar(
+  dim: number,
+  contextDim: number,
+  opts: AmortisedOptions = {},
+): AmortisedPlanar {
   return new AmortisedPlanar(dim, contextDim, opts);
 }

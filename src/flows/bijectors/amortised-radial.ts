@@ -103,6 +103,10 @@ export class AmortisedRadial implements Bijector {
 }
 
 /** An amortised radial layer on `[B, dim]` reading a context `[B, contextDim]`. */
-export function amortisedRadial(dim: number, contextDim: number, opts: AmortisedOptions = {}): AmortisedRadial {
+export function amortisedRadial(
+  dim: number,
+  contextDim: number,
+  opts: AmortisedOptions = {},
+): AmortisedRadial {
   return new AmortisedRadial(dim, contextDim, opts);
 }
