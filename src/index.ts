@@ -15,7 +15,7 @@ export {
 } from './core/flow-model.js';
 export { standardNormalLogProb } from './core/normal.js';
 export type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from './core/transform.js';
-export { type Digits, digitsData, loadDigits } from './data/digits.js';
+export { type Digits, digitsData, digitsSplit, loadDigits } from './data/digits.js';
 export * from './data/index.js';
 export * from './flowmatch/index.js';
 export * from './flows/index.js';

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tf } from '../../solvers/tf.js';
-import { digitsData, loadDigits } from '../data/digits.js';
+import { digitsData, digitsSplit, loadDigits } from '../data/digits.js';
 import { writeHtml } from '../plot/html.js';
 import { imageGrid } from '../plot/image-grid.js';
 import { latentScatter, lossCurve, type PosteriorGrid, posteriorContours } from '../plot/latent.js';
@@ -151,15 +151,8 @@ export async function cmdTrainVae(args: string[], io: CliIO): Promise<number> {
 
 /** The labels of the held-out images, in the order `digitsData` returns them. */
 function heldOutLabels(seed: number): number[] {
-  const d = loadDigits();
-  const idx = Array.from({ length: d.count }, (_, i) => i);
-  let s = seed >>> 0;
-  for (let i = idx.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx.slice(d.count - 297).map((i) => d.labels[i]);
+  const labels = loadDigits().labels;
+  return digitsSplit({ seed }).test.map((i) => labels[i]);
 }
 
 /** The aggregate posterior (one draw per held-out image) and contours of q(z | x) for 6 images. */

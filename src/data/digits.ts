@@ -46,6 +46,26 @@ export function digitsData(opts: { test?: number; seed?: number } = {}): {
   test: tf.Tensor2D;
 } {
   const d = loadDigits();
+  const split = digitsSplit(opts);
+  const pick = (ids: number[]): tf.Tensor2D => {
+    const out = new Float32Array(ids.length * 64);
+    ids.forEach((k, r) => {
+      out.set(d.images.subarray(k * 64, k * 64 + 64), r * 64);
+    });
+    return tf.tensor2d(out, [ids.length, 64]);
+  };
+  return { train: pick(split.train), test: pick(split.test) };
+}
+
+/**
+ * The image indices of the split {@link digitsData} makes (a seeded shuffle; the last `test` held
+ * out), e.g. to look up the labels of the held-out images: `split.test.map((i) => labels[i])`.
+ */
+export function digitsSplit(opts: { test?: number; seed?: number } = {}): {
+  train: number[];
+  test: number[];
+} {
+  const d = loadDigits();
   const nTest = opts.test ?? 297;
   const idx = Array.from({ length: d.count }, (_, i) => i);
   let s = (opts.seed ?? 0) >>> 0;
@@ -54,12 +74,5 @@ export function digitsData(opts: { test?: number; seed?: number } = {}): {
     const j = s % (i + 1);
     [idx[i], idx[j]] = [idx[j], idx[i]];
   }
-  const pick = (ids: number[]): tf.Tensor2D => {
-    const out = new Float32Array(ids.length * 64);
-    ids.forEach((k, r) => {
-      out.set(d.images.subarray(k * 64, k * 64 + 64), r * 64);
-    });
-    return tf.tensor2d(out, [ids.length, 64]);
-  };
-  return { train: pick(idx.slice(0, d.count - nTest)), test: pick(idx.slice(d.count - nTest)) };
+  return { train: idx.slice(0, d.count - nTest), test: idx.slice(d.count - nTest) };
 }
