@@ -5,8 +5,11 @@
  * Run: `npx tsx bench/energy-fits.ts [--iterations 2000] [--batch 256] [--lr 1e-2] [--anneal 0]
  *       [--energies u1,u2,u3,u4] [--steps 2,8,32] [--kl-samples 20000] [--out out/energy-fits.html]`.
  * Writes the figure (HTML, plotly inlined) and bench/results/energy-fits-<backend>.json; prints the table.
+ * On a busy machine, run one energy per process with `--energies u1 --save out/ef-u1.json` (and so on),
+ * then `--merge out/ef-u1.json,out/ef-u2.json,...` draws the one figure and table from the parts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BackendName, initBackend, tf } from '../src/index.js';
 import { gridLogProb } from '../src/metrics/grid.js';
@@ -26,6 +29,8 @@ const { values } = parseArgs({
     'kl-samples': { type: 'string', default: '20000' },
     grid: { type: 'string', default: '80' },
     out: { type: 'string', default: 'out/energy-fits.html' },
+    save: { type: 'string' },
+    merge: { type: 'string' },
     backend: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -41,10 +46,41 @@ if (values.help) {
   --no-cnf         leave out the CNF column
   --kl-samples N   samples of the final KL estimate (default 20000)
   --grid N         heatmap grid points per axis (default 80)
-  --out PATH       figure (default out/energy-fits.html)`);
+  --out PATH       figure (default out/energy-fits.html)
+  --save PATH      also write this run's panels, rows and table lines as JSON (for --merge)
+  --merge L        comma list of --save files: draw their figure and table, run nothing`);
   process.exit(0);
 }
 const backend = await initBackend(values.backend as BackendName | undefined);
+type Part = {
+  names: string[];
+  columns: string[];
+  panels: DensityPanel[];
+  rows: Record<string, unknown>[];
+  table: string[];
+  iterations: number;
+  settings: Record<string, number>;
+};
+if (values.merge) {
+  const parts: Part[] = String(values.merge)
+    .split(',')
+    .map((f) => JSON.parse(readFileSync(f, 'utf8')) as Part);
+  const names = parts.flatMap((p) => p.names);
+  const panels = parts.flatMap((p, k) => {
+    const offset = parts.slice(0, k).reduce((a, q) => a + q.names.length, 0);
+    return p.panels.map((q) => ({ ...q, row: q.row + offset }));
+  });
+  finish(
+    names,
+    parts[0].columns,
+    panels,
+    parts.flatMap((p) => p.rows),
+    parts.flatMap((p) => p.table),
+    parts[0].iterations,
+    parts[0].settings,
+  );
+  process.exit(0);
+}
 const iterations = Number(values.iterations);
 const names = String(values.energies).split(',');
 const steps = String(values.steps).split(',').map(Number);
@@ -104,22 +140,61 @@ for (const [r, name] of names.entries()) {
   }
   table.push(`| ${name.toUpperCase()} | ${logZ.toFixed(3)} | ${cells.join(' | ')} |`);
 }
-const head = `| energy | log Z | ${columns.map((c) => c.label).join(' | ')} |`;
-const sep = `|---|---|${columns.map(() => '---').join('|')}|`;
-console.log([head, sep, ...table].join('\n'));
-writeHtml(
-  String(values.out),
-  [
-    densityPanels(panels, {
-      rowLabels: names.map((n) => n.toUpperCase()),
-      colLabels: ['exp(−U)/Z', ...columns.map((c) => c.label)],
-      title: `Reverse-KL fits, ${iterations} steps (KL in nats, exact log Z)`,
-    }),
-  ],
-  { title: 'odeflow: flows fitted to Rezende & Mohamed energies' },
+const settings = {
+  iterations,
+  batch: Number(values.batch),
+  lr: Number(values.lr),
+  anneal: Number(values.anneal),
+};
+if (values.save) {
+  const part: Part = {
+    names,
+    columns: columns.map((c) => c.label),
+    panels,
+    rows,
+    table,
+    iterations,
+    settings,
+  };
+  mkdirSync(dirname(String(values.save)), { recursive: true });
+  writeFileSync(String(values.save), JSON.stringify(part));
+}
+finish(
+  names,
+  columns.map((c) => c.label),
+  panels,
+  rows,
+  table,
+  iterations,
+  settings,
 );
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  `bench/results/energy-fits-${backend}.json`,
-  `${JSON.stringify({ backend, iterations, batch: Number(values.batch), lr: Number(values.lr), anneal: Number(values.anneal), rows }, null, 1)}\n`,
-);
+
+function finish(
+  names: string[],
+  columns: string[],
+  panels: DensityPanel[],
+  rows: Record<string, unknown>[],
+  table: string[],
+  iterations: number,
+  settings: Record<string, number>,
+): void {
+  const head = `| energy | log Z | ${columns.join(' | ')} |`;
+  const sep = `|---|---|${columns.map(() => '---').join('|')}|`;
+  console.log([head, sep, ...table].join('\n'));
+  writeHtml(
+    String(values.out),
+    [
+      densityPanels(panels, {
+        rowLabels: names.map((n) => n.toUpperCase()),
+        colLabels: ['exp(−U)/Z', ...columns],
+        title: `Reverse-KL fits, ${iterations} steps (KL in nats, exact log Z)`,
+      }),
+    ],
+    { title: 'odeflow: flows fitted to Rezende & Mohamed energies' },
+  );
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(
+    `bench/results/energy-fits-${backend}.json`,
+    `${JSON.stringify({ backend, ...settings, rows }, null, 1)}\n`,
+  );
+}
