@@ -68,7 +68,12 @@ if (values.merge) {
   const names = parts.flatMap((p) => p.names);
   const panels = parts.flatMap((p, k) => {
     const offset = parts.slice(0, k).reduce((a, q) => a + q.names.length, 0);
-    return p.panels.map((q) => ({ ...q, row: q.row + offset }));
+    // a Float32Array went into JSON as an object of index keys: read it back as an array
+    return p.panels.map((q) => ({
+      ...q,
+      row: q.row + offset,
+      logp: Array.isArray(q.logp) ? q.logp : Object.values(q.logp as Record<string, number>),
+    }));
   });
   finish(
     names,
@@ -122,7 +127,7 @@ for (const [r, name] of names.entries()) {
     });
     const kl = klEstimate(model, e.U, logZ, { n: Number(values['kl-samples']) });
     const g = gridLogProb(model, { range: e.range, n: gridN });
-    panels.push({ row: r, col: c + 1, axis, logp: g.logp, caption: `KL ${kl.kl.toFixed(3)}` });
+    panels.push({ row: r, col: c + 1, axis, logp: Array.from(g.logp), caption: `KL ${kl.kl.toFixed(3)}` });
     rows.push({
       energy: name,
       model: col.label,

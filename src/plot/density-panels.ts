@@ -55,9 +55,10 @@ export function densityPanels(panels: readonly DensityPanel[], options: DensityP
     const id = k === 0 ? '' : String(k + 1);
     const x0 = p.col * (w + gap);
     const y1 = 1 - p.row * (h + gap);
-    layout[`xaxis${id}`] = { domain: [x0, x0 + w], showticklabels: false, anchor: `y${id}` };
+    layout[`xaxis${id}`] = { domain: [x0, x0 + w], showticklabels: false, ticks: '', anchor: `y${id}` };
     layout[`yaxis${id}`] = {
       domain: [y1 - h, y1],
+      ticks: '',
       showticklabels: false,
       anchor: `x${id}`,
       scaleanchor: `x${id}`,
