@@ -77,7 +77,7 @@ odeflow.show(
 // %%
 const { train, test } = odeflow.binaryDigits();
 const few = tf.slice(test, [0, 0], [60, -1]);
-const vaes = {};
+const vaes: Record<string, any> = {};
 for (const posterior of ['gaussian', 'planar']) {
   const vae = new odeflow.Vae({ dataDim: 64, latent: 2, posterior, flowSteps: 8 });
   const fit = odeflow.trainVae(vae, train, { iterations: 400 });
