@@ -1,5 +1,5 @@
 export { CnfBlock, type CnfBlockSettings, type DivergenceKind } from './block.js';
-export { CNF, type FlowResult, type TrainLossOptions } from './cnf.js';
+export { CNF, cnfBlocks, type FlowResult, type TrainLossOptions } from './cnf.js';
 export { augmentedDynamics, type Regularizers, type StateLayout, stateLayout } from './dynamics.js';
 export { withEndTimeGradient } from './end-time.js';
 export { cnfFromConfig, readCnfOptions } from './from-config.js';

@@ -26,7 +26,9 @@ export {
   VariationalDequantizer,
 } from './dequantize.js';
 export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from './flow-model.js';
+export { type FfjordMultiscaleOptions, ffjordMultiscale } from './ffjord-multiscale.js';
 export {
+  ffjordMultiscaleFromConfig,
   glowFromConfig,
   mafFromConfig,
   niceFromConfig,
