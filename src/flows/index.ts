@@ -25,8 +25,8 @@ export {
   UniformDequantizer,
   VariationalDequantizer,
 } from './dequantize.js';
-export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from './flow-model.js';
 export { type FfjordMultiscaleOptions, ffjordMultiscale } from './ffjord-multiscale.js';
+export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from './flow-model.js';
 export {
   ffjordMultiscaleFromConfig,
   glowFromConfig,

@@ -74,7 +74,8 @@ export const MODEL_TABLE: ModelTable = {
     create: glowFromConfig,
   },
   'ffjord-multiscale': {
-    description: "FFJORD's multiscale CNF: CNF blocks / squeeze / split on images (digits), stacked blocks on vectors",
+    description:
+      "FFJORD's multiscale CNF: CNF blocks / squeeze / split on images (digits), stacked blocks on vectors",
     defaults: {},
     conditional: false,
     images: true,

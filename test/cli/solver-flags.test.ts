@@ -14,7 +14,17 @@ describe('cli train: solver, divergence and noise flags', () => {
   it('reach the cnf config as one solver object (defaults kept for flags not given)', async () => {
     const dir = join(tempDir('flags'), 'cnf');
     const io = capture();
-    const args = ['train', '--model', 'cnf', '--method', 'rk4', '--step-size', '0.25', '--divergence', 'hutchinson'];
+    const args = [
+      'train',
+      '--model',
+      'cnf',
+      '--method',
+      'rk4',
+      '--step-size',
+      '0.25',
+      '--divergence',
+      'hutchinson',
+    ];
     expect(await main([...args, '--noise', 'rademacher', '--out', dir, ...common], io)).toBe(0);
     const m = savedModel(dir);
     expect(m.train).toEqual({ method: 'rk4', rtol: 1e-5, atol: 1e-5, stepSize: 0.25 });
@@ -34,7 +44,9 @@ describe('cli train: solver, divergence and noise flags', () => {
   it('are refused where they do not apply or name nothing valid', async () => {
     const io = capture();
     expect(await main(['train', '--model', 'realnvp', '--rtol', '1e-3', ...common], io)).toBe(2);
-    expect(io.err()).toMatch(/--method, --rtol, --atol and --step-size set the ODE solver of cnf and flow-matching, not 'realnvp'/);
+    expect(io.err()).toMatch(
+      /--method, --rtol, --atol and --step-size set the ODE solver of cnf and flow-matching, not 'realnvp'/,
+    );
     expect(await main(['train', '--method', 'rk5', ...common], io)).toBe(2);
     expect(io.err()).toMatch(/--method rk5 is invalid: expected one of euler, .*dopri5/);
     expect(await main(['train', '--rtol', '0', ...common], io)).toBe(2);

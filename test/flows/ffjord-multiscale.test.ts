@@ -15,9 +15,9 @@ describe("FFJORD's multiscale image CNF (squeeze / CNF blocks / split)", () => {
 
   it('is invertible on images and its log-det matches a brute-force 16×16 Jacobian determinant', () => {
     const m = make();
-    m.params.forEach((p, i) =>
-      tf.tidy(() => p.assign(tf.add(p, tf.randomNormal(p.shape, 0, 0.2, 'float32', 30 + i)))),
-    );
+    for (const [i, p] of m.params.entries()) {
+      tf.tidy(() => p.assign(tf.add(p, tf.randomNormal(p.shape, 0, 0.2, 'float32', 30 + i))));
+    }
     const before = tf.memory().numTensors;
     const x = tf.tidy(() => tf.reshape(tf.randomUniform([2, 16], 0.2, 0.8, 'float32', 1), [2, 4, 4, 1]));
     const fwd = m.bijector.forward(x);
