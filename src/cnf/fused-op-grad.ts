@@ -1,6 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
-import type { ActivationCore, FusedSpec } from './fused-op.js';
 import type { FusedSaved } from './fused-saved.js';
+import type { ActivationCore, FusedSpec } from './fused-spec.js';
 
 /** g''(z̃) from the saved core value u and derivative du: σ: du·(1 − 2u); softplus: du − du². */
 function secondDerivative(act: ActivationCore, u: Tensor, du: Tensor): Tensor {

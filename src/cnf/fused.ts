@@ -3,7 +3,8 @@ import type { OdeFunc } from '../../solvers/types.js';
 import { activation } from '../nn/activations.js';
 import { isMlpField, type VectorField } from '../nn/mlp.js';
 import type { StateLayout } from './dynamics.js';
-import { type ActivationCore, activationCore, buildFusedOp } from './fused-op.js';
+import { buildFusedOp } from './fused-op.js';
+import { type ActivationCore, activationCore } from './fused-spec.js';
 
 /**
  * The per-solve tensors of a fused CNF dynamics: derived once per solve from the field's

@@ -1,4 +1,7 @@
 /** Discrete normalizing flows: one bijector interface, the layers, and the flow models. */
+
+export { Chain, chain, Invert, invert } from '../core/chain.js';
+export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from '../core/flow-model.js';
 export {
   type Bijector,
   eventSize,
@@ -7,7 +10,6 @@ export {
   sumExceptBatch,
 } from './bijector.js';
 export { ActNorm, actNorm } from './bijectors/actnorm.js';
-export { Chain, chain, Invert, invert } from './bijectors/chain.js';
 export { Coupling, type CouplingOptions, coupling, type ScaleBound } from './bijectors/coupling.js';
 export { LuLinear, luLinear } from './bijectors/lu-linear.js';
 export { Made } from './bijectors/made.js';
@@ -26,7 +28,6 @@ export {
   VariationalDequantizer,
 } from './dequantize.js';
 export { type FfjordMultiscaleOptions, ffjordMultiscale } from './ffjord-multiscale.js';
-export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from './flow-model.js';
 export {
   ffjordMultiscaleFromConfig,
   glowFromConfig,
