@@ -210,7 +210,7 @@ export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     history = result.history;
   } catch (err) {
     if (err instanceof TrainingDivergedError) {
-      io.stderr.write(`error: ${err.message}\n`);
+      io.stderr.write(`error: ${err.message} (flags: --lr, --rtol / --atol, --weight-decay)\n`);
       return 1;
     }
     throw err;
