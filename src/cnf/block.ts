@@ -116,14 +116,19 @@ export class CnfBlock implements Bijector {
     const training = mode?.training === true;
     if (training) this.releaseHeld();
     const keep: Tensor[] = [];
-    const r = tf.tidy(() => {
-      const call = this.prepare(x, 1, training, context, keep);
-      const solved = this.finish(call, this.solve(call, training), training);
-      const { h, logDet, extras } = this.unpack(x, solved, training);
-      return { y: h, logDet, extras };
-    });
-    this.held.push(...keep);
-    return r;
+    try {
+      const r = tf.tidy(() => {
+        const call = this.prepare(x, 1, training, context, keep);
+        const solved = this.finish(call, this.solve(call, training), training);
+        const { h, logDet, extras } = this.unpack(x, solved, training);
+        return { y: h, logDet, extras };
+      });
+      this.held.push(...keep);
+      return r;
+    } catch (err) {
+      tf.dispose(keep); // kept for a backward pass that will not come
+      throw err;
+    }
   }
 
   inverse(y: Tensor, context?: Tensor, mode?: PassMode): InverseResult {
