@@ -131,11 +131,11 @@ export class CnfBlock implements Bijector {
     }
   }
 
-  inverse(y: Tensor, context?: Tensor, mode?: PassMode): InverseResult {
+  /** The generative direction (T → 0), always with the evaluation settings (sampling has no training pass). */
+  inverse(y: Tensor, context?: Tensor): InverseResult {
     return tf.tidy(() => {
       const call = this.prepare(y, -1, false, context, []);
       const { h, logDet, extras } = this.unpack(y, this.finish(call, this.solve(call, false), false), false);
-      void mode;
       return { x: h, logDet, extras };
     });
   }
