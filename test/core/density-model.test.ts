@@ -127,4 +127,16 @@ describe('solver settings are one object, passed unchanged', () => {
     a.dispose();
     if (b instanceof CNF) b.dispose();
   });
+
+  it('the deprecated top-level method / rtol / atol / stepSize still work (one object); unknown keys are refused', () => {
+    const a = new CNF({ dim: 2, hidden: [4], method: 'rk4', stepSize: 0.125 });
+    expect(a.blocks[0].settings.train).toEqual({ method: 'rk4', rtol: 1e-5, atol: 1e-5, stepSize: 0.125 });
+    expect(a.blocks[0].settings.eval).toBe(a.blocks[0].settings.train);
+    const b = new CNF({ dim: 2, hidden: [4] });
+    expect(b.blocks[0].settings.train).toEqual({ method: 'dopri5', rtol: 1e-5, atol: 1e-5 });
+    const bad = { dim: 2, stepsize: 0.1 };
+    expect(() => new CNF(bad)).toThrow(/CNF: unknown option stepsize; known: /);
+    a.dispose();
+    b.dispose();
+  });
 });
