@@ -72,7 +72,7 @@ if (values.merge) {
     return p.panels.map((q) => ({
       ...q,
       row: q.row + offset,
-      logp: Array.isArray(q.logp) ? q.logp : Object.values(q.logp as Record<string, number>),
+      logp: Object.values(q.logp),
     }));
   });
   finish(

@@ -13,7 +13,7 @@ export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
 export type SolverOptions = OdeintOptions;
 
 /**
- * The defaults of {@link OdeintOptions}, in one place: {@link resolveOptions} fills every
+ * The defaults of {@link OdeintOptions}, in one place: `resolveOptions` fills every
  * missing field from here, and nothing else fills solver defaults.
  */
 export const DEFAULT_OPTIONS = {

@@ -102,7 +102,7 @@ function solverFromFlags(flags: Flags, kind: string, table: ModelTable): SolverO
 }
 
 /** The config keys the flags set for `kind` (solver settings, divergence, noise). */
-function modelFlags(flags: Flags, kind: string, table: ModelTable): Record<string, unknown> {
+export function modelFlags(flags: Flags, kind: string, table: ModelTable = MODEL_TABLE): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const settings = solverFromFlags(flags, kind, table);
   if (settings) out[SOLVER_KEY[kind]] = settings;
@@ -213,7 +213,7 @@ export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     history = result.history;
   } catch (err) {
     if (err instanceof TrainingDivergedError) {
-      io.stderr.write(`error: ${err.message}\n`);
+      io.stderr.write(`error: ${err.message} (flags: --lr, --rtol / --atol, --weight-decay)\n`);
       return 1;
     }
     throw err;

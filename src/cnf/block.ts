@@ -116,21 +116,26 @@ export class CnfBlock implements Bijector {
     const training = mode?.training === true;
     if (training) this.releaseHeld();
     const keep: Tensor[] = [];
-    const r = tf.tidy(() => {
-      const call = this.prepare(x, 1, training, context, keep);
-      const solved = this.finish(call, this.solve(call, training), training);
-      const { h, logDet, extras } = this.unpack(x, solved, training);
-      return { y: h, logDet, extras };
-    });
-    this.held.push(...keep);
-    return r;
+    try {
+      const r = tf.tidy(() => {
+        const call = this.prepare(x, 1, training, context, keep);
+        const solved = this.finish(call, this.solve(call, training), training);
+        const { h, logDet, extras } = this.unpack(x, solved, training);
+        return { y: h, logDet, extras };
+      });
+      this.held.push(...keep);
+      return r;
+    } catch (err) {
+      tf.dispose(keep); // kept for a backward pass that will not come
+      throw err;
+    }
   }
 
-  inverse(y: Tensor, context?: Tensor, mode?: PassMode): InverseResult {
+  /** The generative direction (T → 0), always with the evaluation settings (sampling has no training pass). */
+  inverse(y: Tensor, context?: Tensor): InverseResult {
     return tf.tidy(() => {
       const call = this.prepare(y, -1, false, context, []);
       const { h, logDet, extras } = this.unpack(y, this.finish(call, this.solve(call, false), false), false);
-      void mode;
       return { x: h, logDet, extras };
     });
   }

@@ -19,8 +19,11 @@ export interface TrainLossOptions {
   context?: Tensor;
 }
 
-/** The blocks of a CNF built from resolved options. */
-function buildBlocks(c: CnfConfig, fields: readonly VectorField[] | undefined): CnfBlock[] {
+/**
+ * The CNF blocks of resolved options (`c.blocks` fresh mlpFields, or the given fields), each
+ * with its own end time and noise sequence: the pieces of a {@link CNF}, or of any chain.
+ */
+export function cnfBlocks(c: CnfConfig, fields?: readonly VectorField[]): CnfBlock[] {
   const fs =
     fields?.slice() ??
     Array.from({ length: c.blocks }, (_, i) =>
@@ -75,7 +78,7 @@ export class CNF extends FlowModel {
 
   constructor(options: CnfOptions) {
     const cfg = resolveCnfOptions(options);
-    const blocks = buildBlocks(cfg, options.fields);
+    const blocks = cnfBlocks(cfg, options.fields);
     super({
       bijector: blocks.length === 1 ? blocks[0] : chain(blocks),
       dim: cfg.dim,

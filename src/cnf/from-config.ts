@@ -1,3 +1,4 @@
+import { METHOD_NAMES } from '../../solvers/options.js';
 import { type ConfigReader, readerOf } from '../core/config-reader.js';
 import type { ModelConfig } from '../model.js';
 import { ACTIVATIONS } from '../nn/activations.js';
@@ -29,6 +30,10 @@ export function readCnfOptions(r: ConfigReader): CnfOptions {
     train: r.solver('train'),
     eval: r.solver('eval'),
     contextDim: r.int('contextDim', 0),
+    method: r.oneOf('method', METHOD_NAMES),
+    rtol: r.num('rtol'),
+    atol: r.num('atol'),
+    stepSize: r.num('stepSize'),
     kinetic: r.num('kinetic'),
     jacobian: r.num('jacobian'),
     seed: r.num('seed'),

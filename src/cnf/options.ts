@@ -1,4 +1,5 @@
 import type { SolverOptions } from '../../solvers/options.js';
+import type { MethodName } from '../../solvers/types.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { NOISE_KINDS, type NoiseKind } from '../nn/divergence.js';
 import { LAYER_KINDS, type LayerKind } from '../nn/layers.js';
@@ -48,6 +49,18 @@ export interface CnfOptions {
   eval?: SolverOptions;
   /** Width C of a context [B, C] the fields read, f(t, x, c) (a conditional CNF). Default 0. */
   contextDim?: number;
+  /**
+   * @deprecated Shorthand kept for earlier code and the notebooks: `method`, `rtol`, `atol`,
+   * `stepSize` at the top level stand for `solver: { ...FFJORD_SOLVER, method, rtol, atol, stepSize }`
+   * (only the keys given). Ignored when `solver` is given.
+   */
+  method?: MethodName;
+  /** @deprecated See `method`. */
+  rtol?: number;
+  /** @deprecated See `method`. */
+  atol?: number;
+  /** @deprecated See `method`. */
+  stepSize?: number;
   /** Weight of the kinetic-energy regularizer ∫‖f‖² dt (Finlay et al. 2020). Default 0 (off). */
   kinetic?: number;
   /** Weight of the Jacobian Frobenius regularizer ∫‖∂f/∂x‖²_F dt. Default 0 (off). */
@@ -94,8 +107,57 @@ function check(ok: boolean, name: string, value: unknown, expected: string): voi
   if (!ok) throw new Error(`CNF option ${name} = ${JSON.stringify(value)} is invalid: expected ${expected}`);
 }
 
+const KNOWN_KEYS = new Set([
+  'kind',
+  'dim',
+  'hidden',
+  'layer',
+  'activation',
+  'blocks',
+  'T',
+  'trainT',
+  'divergence',
+  'evalDivergence',
+  'noise',
+  'gradient',
+  'adjoint',
+  'solver',
+  'train',
+  'eval',
+  'contextDim',
+  'method',
+  'rtol',
+  'atol',
+  'stepSize',
+  'kinetic',
+  'jacobian',
+  'seed',
+  'fused',
+  'fields',
+]);
+
+/** The solver settings the deprecated top-level keys stand for (one object, built once), or undefined. */
+function shorthand(o: CnfOptions): SolverOptions | undefined {
+  if (o.method === undefined && o.rtol === undefined && o.atol === undefined && o.stepSize === undefined) {
+    return undefined;
+  }
+  const s: SolverOptions = { ...FFJORD_SOLVER };
+  if (o.method !== undefined) s.method = o.method;
+  if (o.rtol !== undefined) s.rtol = o.rtol;
+  if (o.atol !== undefined) s.atol = o.atol;
+  if (o.stepSize !== undefined) s.stepSize = o.stepSize;
+  return s;
+}
+
 /** Fills the defaults of {@link CnfOptions} and validates them (errors name the option and range). */
 export function resolveCnfOptions(o: CnfOptions): CnfConfig {
+  const unknown = Object.keys(o).filter((k) => !KNOWN_KEYS.has(k));
+  if (unknown.length > 0) {
+    throw new Error(
+      `CNF: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${[...KNOWN_KEYS].join(', ')}`,
+    );
+  }
+  const short = shorthand(o);
   const c: CnfConfig = {
     kind: 'cnf',
     dim: o.dim,
@@ -109,8 +171,8 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
     evalDivergence: o.evalDivergence ?? 'exact',
     noise: o.noise ?? 'gaussian',
     gradient: o.gradient ?? (o.adjoint === true ? 'adjoint' : 'backprop'),
-    train: o.train ?? o.solver ?? FFJORD_SOLVER,
-    eval: o.eval ?? o.solver ?? FFJORD_SOLVER,
+    train: o.train ?? o.solver ?? short ?? FFJORD_SOLVER,
+    eval: o.eval ?? o.solver ?? short ?? FFJORD_SOLVER,
     contextDim: o.contextDim ?? 0,
     kinetic: o.kinetic ?? 0,
     jacobian: o.jacobian ?? 0,

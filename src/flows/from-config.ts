@@ -2,6 +2,7 @@ import { type ConfigReader, readerOf } from '../core/config-reader.js';
 import type { FlowModel } from '../core/flow-model.js';
 import type { ModelConfig } from '../model.js';
 import type { ScaleBound } from './bijectors/coupling.js';
+import { type FfjordMultiscaleOptions, ffjordMultiscale } from './ffjord-multiscale.js';
 import { type GlowOptions, glow } from './glow.js';
 import type { ImageOptions } from './image.js';
 import { type MafOptions, maf } from './maf.js';
@@ -104,4 +105,25 @@ export function planarFromConfig(config: ModelConfig): FlowModel {
 /** Rebuilds a radial flow from its config. */
 export function radialFromConfig(config: ModelConfig): FlowModel {
   return build(config, readRm, radial);
+}
+
+/** Rebuilds FFJORD's multiscale CNF from its config. */
+export function ffjordMultiscaleFromConfig(config: ModelConfig): FlowModel {
+  return build(
+    config,
+    (r): FfjordMultiscaleOptions => ({
+      ...readImage(r),
+      dim: r.int('dim'),
+      blocks: r.int('blocks'),
+      hidden: r.ints('hidden'),
+      T: r.num('T', (v) => v > 0, 'a finite number > 0'),
+      trainT: r.bool('trainT'),
+      divergence: r.oneOf('divergence', ['exact', 'hutchinson'] as const),
+      evalDivergence: r.oneOf('evalDivergence', ['exact', 'hutchinson'] as const),
+      train: r.solver('train'),
+      eval: r.solver('eval'),
+      seed: r.num('seed'),
+    }),
+    ffjordMultiscale,
+  );
 }

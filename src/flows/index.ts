@@ -1,4 +1,7 @@
 /** Discrete normalizing flows: one bijector interface, the layers, and the flow models. */
+
+export { Chain, chain, Invert, invert } from '../core/chain.js';
+export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from '../core/flow-model.js';
 export {
   type Bijector,
   eventSize,
@@ -13,7 +16,6 @@ export {
   amortisedPlanar,
 } from './bijectors/amortised-planar.js';
 export { AmortisedRadial, amortisedRadial } from './bijectors/amortised-radial.js';
-export { Chain, chain, Invert, invert } from './bijectors/chain.js';
 export { Coupling, type CouplingOptions, coupling, type ScaleBound } from './bijectors/coupling.js';
 export { iafLayer } from './bijectors/iaf.js';
 export { LuLinear, luLinear } from './bijectors/lu-linear.js';
@@ -32,8 +34,9 @@ export {
   UniformDequantizer,
   VariationalDequantizer,
 } from './dequantize.js';
-export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from './flow-model.js';
+export { type FfjordMultiscaleOptions, ffjordMultiscale } from './ffjord-multiscale.js';
 export {
+  ffjordMultiscaleFromConfig,
   glowFromConfig,
   mafFromConfig,
   niceFromConfig,

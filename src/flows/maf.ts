@@ -1,8 +1,8 @@
+import { chain } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import type { Bijector } from './bijector.js';
-import { chain } from './bijectors/chain.js';
 import { MafLayer } from './bijectors/maf.js';
 import { permutation } from './bijectors/permutation.js';
-import { FlowModel } from './flow-model.js';
 import { SeedStream } from './init.js';
 
 /** Options of {@link maf}. Every field has a default. */

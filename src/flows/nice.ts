@@ -1,8 +1,8 @@
+import { chain } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import type { Bijector } from './bijector.js';
-import { chain } from './bijectors/chain.js';
 import { Coupling } from './bijectors/coupling.js';
 import { DiagonalScaling } from './bijectors/scaling.js';
-import { FlowModel } from './flow-model.js';
 import { SeedStream } from './init.js';
 import { halfMask } from './masks.js';
 

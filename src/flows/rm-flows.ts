@@ -1,7 +1,7 @@
-import { chain, invert } from './bijectors/chain.js';
+import { chain, invert } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import { Planar } from './bijectors/planar.js';
 import { Radial } from './bijectors/radial.js';
-import { FlowModel } from './flow-model.js';
 import { SeedStream } from './init.js';
 
 /** Options of {@link planar} and {@link radial}. Every field has a default. */

@@ -3,6 +3,7 @@ import { FFJORD_TOY } from '../cnf/presets.js';
 import { FFJORD_SOLVER } from '../cnf/solver-defaults.js';
 import { flowMatchingFromConfig } from '../flowmatch/model.js';
 import {
+  ffjordMultiscaleFromConfig,
   glowFromConfig,
   mafFromConfig,
   niceFromConfig,
@@ -71,6 +72,14 @@ export const MODEL_TABLE: ModelTable = {
     conditional: false,
     images: true,
     create: glowFromConfig,
+  },
+  'ffjord-multiscale': {
+    description:
+      "FFJORD's multiscale CNF: CNF blocks / squeeze / split on images (digits), stacked blocks on vectors",
+    defaults: {},
+    conditional: false,
+    images: true,
+    create: ffjordMultiscaleFromConfig,
   },
   maf: {
     description: 'masked autoregressive flow',

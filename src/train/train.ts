@@ -151,7 +151,7 @@ export async function train(
             : `the last good checkpoint (iteration ${checkpointIteration}) in '${dir}' is kept`;
         const message =
           `training stopped at iteration ${iteration}: the ${what}; this step was not applied and ${kept}. ` +
-          'Try a smaller --lr, tighter solver tolerances, or more weight decay.';
+          'Try a smaller learningRate, tighter solver tolerances, or more weightDecay.';
         progress?.note(message);
         throw new TrainingDivergedError(message, iteration, history, checkpointIteration);
       }

@@ -1,8 +1,8 @@
 import { CNF } from '../cnf/cnf.js';
+import { chain, invert } from '../core/chain.js';
 import type { Bijector } from '../core/transform.js';
 import { amortisedPlanar } from '../flows/bijectors/amortised-planar.js';
 import { amortisedRadial } from '../flows/bijectors/amortised-radial.js';
-import { chain, invert } from '../flows/bijectors/chain.js';
 import { iafLayer } from '../flows/bijectors/iaf.js';
 import { permutation } from '../flows/bijectors/permutation.js';
 import { SeedStream } from '../flows/init.js';

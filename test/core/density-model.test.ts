@@ -40,9 +40,9 @@ function mixed(kinetic = 0): FlowModel {
   ]);
   const m = new FlowModel({ bijector: bij, dim: 2, config: { kind: 'mixed-test' } });
   tf.tidy(() => m.logProb(tf.randomNormal([32, 2], 0, 1, 'float32', 1))); // ActNorm's data init
-  m.params.forEach((p, i) =>
-    tf.tidy(() => p.assign(tf.add(p, tf.randomNormal(p.shape, 0, 0.1, 'float32', 50 + i)))),
-  );
+  for (const [i, p] of m.params.entries()) {
+    tf.tidy(() => p.assign(tf.add(p, tf.randomNormal(p.shape, 0, 0.1, 'float32', 50 + i))));
+  }
   return m;
 }
 
@@ -65,9 +65,13 @@ describe('one density model over a mixed chain (discrete layers and CNF blocks)'
     const a = plain.trainLoss(x);
     const b = reg.trainLoss(x);
     // rk4 on [0, T] with h = 0.05: ⌈T/h⌉ steps × 4 stages, + 1 for the end-time gradient, per block
-    const blocks = plain.bijector instanceof Chain ? plain.bijector.bijectors.filter((q) => q instanceof CnfBlock) : [];
+    const blocks =
+      plain.bijector instanceof Chain ? plain.bijector.bijectors.filter((q) => q instanceof CnfBlock) : [];
     expect(blocks).toHaveLength(2);
-    const expected = blocks.reduce((n, q) => n + (q instanceof CnfBlock ? Math.ceil(q.endTime() / 0.05 - 1e-9) * 4 + 1 : 0), 0);
+    const expected = blocks.reduce(
+      (n, q) => n + (q instanceof CnfBlock ? Math.ceil(q.endTime() / 0.05 - 1e-9) * 4 + 1 : 0),
+      0,
+    );
     expect(a.info.nfe).toBe(expected);
     expect(b.info.kinetic).toBeGreaterThan(0);
     const nll = b.info.nll;
@@ -122,5 +126,17 @@ describe('solver settings are one object, passed unchanged', () => {
     expect(() => createModel('cnf', { dim: 2, solver: { rtol: 2 } })).toThrow(/rtol = 2 is invalid/);
     a.dispose();
     if (b instanceof CNF) b.dispose();
+  });
+
+  it('the deprecated top-level method / rtol / atol / stepSize still work (one object); unknown keys are refused', () => {
+    const a = new CNF({ dim: 2, hidden: [4], method: 'rk4', stepSize: 0.125 });
+    expect(a.blocks[0].settings.train).toEqual({ method: 'rk4', rtol: 1e-5, atol: 1e-5, stepSize: 0.125 });
+    expect(a.blocks[0].settings.eval).toBe(a.blocks[0].settings.train);
+    const b = new CNF({ dim: 2, hidden: [4] });
+    expect(b.blocks[0].settings.train).toEqual({ method: 'dopri5', rtol: 1e-5, atol: 1e-5 });
+    const bad = { dim: 2, stepsize: 0.1 };
+    expect(() => new CNF(bad)).toThrow(/CNF: unknown option stepsize; known: /);
+    a.dispose();
+    b.dispose();
   });
 });

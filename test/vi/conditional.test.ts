@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { CNF } from '../../src/cnf/cnf.js';
+import { chain, invert } from '../../src/core/chain.js';
 import { FlowModel } from '../../src/core/flow-model.js';
 import type { Bijector } from '../../src/core/transform.js';
 import { amortisedPlanar } from '../../src/flows/bijectors/amortised-planar.js';
 import { amortisedRadial } from '../../src/flows/bijectors/amortised-radial.js';
-import { chain, invert } from '../../src/flows/bijectors/chain.js';
 import { iafLayer } from '../../src/flows/bijectors/iaf.js';
 import { gridLogProb } from '../../src/metrics/grid.js';
 import { autodiffLogDet, perturb, read } from '../flows/helpers.js';

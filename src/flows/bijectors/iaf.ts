@@ -1,5 +1,5 @@
+import { Invert } from '../../core/chain.js';
 import type { Bijector } from '../bijector.js';
-import { Invert } from './chain.js';
 import { MafLayer, type MafLayerOptions } from './maf.js';
 
 /**
