@@ -62,25 +62,35 @@ type Part = {
   settings: Record<string, number>;
 };
 if (values.merge) {
+  // parts may split the energies (rows) and the models (columns) between them
   const parts: Part[] = String(values.merge)
     .split(',')
     .map((f) => JSON.parse(readFileSync(f, 'utf8')) as Part);
-  const names = parts.flatMap((p) => p.names);
-  const panels = parts.flatMap((p, k) => {
-    const offset = parts.slice(0, k).reduce((a, q) => a + q.names.length, 0);
-    // a Float32Array went into JSON as an object of index keys: read it back as an array
-    return p.panels.map((q) => ({
-      ...q,
-      row: q.row + offset,
-      logp: Object.values(q.logp),
-    }));
-  });
+  const names = [...new Set(parts.flatMap((p) => p.names))];
+  const order = (label: string) => {
+    const m = /^(planar|radial) K=(\d+)$/.exec(label);
+    return m ? (m[1] === 'planar' ? 0 : 1000) + Number(m[2]) : 2000;
+  };
+  const columns = [...new Set(parts.flatMap((p) => p.columns))].sort((x, y) => order(x) - order(y));
+  const panels: DensityPanel[] = [];
+  const targets = new Set<string>();
+  for (const p of parts) {
+    for (const q of p.panels) {
+      const name = p.names[q.row];
+      if (q.col === 0) {
+        if (targets.has(name)) continue;
+        targets.add(name);
+      }
+      const col = q.col === 0 ? 0 : columns.indexOf(p.columns[q.col - 1]) + 1;
+      // a Float32Array went into JSON as an object of index keys: Object.values reads either form
+      panels.push({ ...q, row: names.indexOf(name), col, logp: Object.values(q.logp) });
+    }
+  }
   finish(
     names,
-    parts[0].columns,
+    columns,
     panels,
     parts.flatMap((p) => p.rows),
-    parts.flatMap((p) => p.table),
     parts[0].iterations,
     parts[0].settings,
   );
@@ -169,7 +179,6 @@ finish(
   columns.map((c) => c.label),
   panels,
   rows,
-  table,
   iterations,
   settings,
 );
@@ -179,10 +188,17 @@ function finish(
   columns: string[],
   panels: DensityPanel[],
   rows: Record<string, unknown>[],
-  table: string[],
   iterations: number,
   settings: Record<string, number>,
 ): void {
+  const table = names.map((name) => {
+    const own = rows.filter((r) => r.energy === name);
+    const cells = columns.map((c) => {
+      const r = own.find((x) => x.model === c);
+      return r ? `${Number(r.kl).toFixed(3)} ± ${Number(r.stderr).toFixed(3)}` : '–';
+    });
+    return `| ${name.toUpperCase()} | ${Number(own[0]?.logZ).toFixed(3)} | ${cells.join(' | ')} |`;
+  });
   const head = `| energy | log Z | ${columns.join(' | ')} |`;
   const sep = `|---|---|${columns.map(() => '---').join('|')}|`;
   console.log([head, sep, ...table].join('\n'));
