@@ -18,10 +18,11 @@ describe('figures of the VI tools', () => {
     const z = fig.data[0].z as number[][];
     expect(z[0][0]).toBe(1);
     expect(z[2][2]).toBeCloseTo(Math.exp(-8), 12);
-    const d1 = (fig.layout?.xaxis as { domain: number[] }).domain;
-    const d2 = (fig.layout?.xaxis2 as { domain: number[] }).domain;
+    const layout = fig.layout ?? {};
+    const d1 = (layout.xaxis as { domain: number[] }).domain;
+    const d2 = (layout.xaxis2 as { domain: number[] }).domain;
     expect(d2[0]).toBeGreaterThan(d1[1]);
-    const texts = (fig.layout?.annotations as { text: string }[]).map((a) => a.text);
+    const texts = (layout.annotations as { text: string }[]).map((a) => a.text);
     expect(texts).toEqual(expect.arrayContaining(['a', 'U1', 'U2', 'target', 'fit']));
   });
 
