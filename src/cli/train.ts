@@ -100,7 +100,11 @@ function solverFromFlags(flags: Flags, kind: string, table: ModelTable): SolverO
 }
 
 /** The config keys the flags set for `kind` (solver settings, divergence, noise). */
-export function modelFlags(flags: Flags, kind: string, table: ModelTable = MODEL_TABLE): Record<string, unknown> {
+export function modelFlags(
+  flags: Flags,
+  kind: string,
+  table: ModelTable = MODEL_TABLE,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const settings = solverFromFlags(flags, kind, table);
   if (settings) out[SOLVER_KEY[kind]] = settings;
