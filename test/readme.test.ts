@@ -23,7 +23,7 @@ describe('README examples', () => {
       .find((l) => l.includes('import'))
       ?.trim()})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'odeflow-readme-'));
-      const file = join(dir, `example${i + 1}.ts`);
+      const file = join(dir, `example${i + 1}.mts`); // .mts: ES module wherever the temp dir is (top-level await)
       const body = code
         .replace(/from 'odeflow'/g, `from '${root}'`)
         .replace(/iterations: \d+/g, 'iterations: 3');

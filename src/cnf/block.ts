@@ -220,22 +220,25 @@ export class CnfBlock implements Bijector {
         ownNoise = true;
       }
     }
+    const adjoint = training && s.gradient === 'adjoint';
+    // the adjoint's backward pass evaluates F after the caller's scope: it gets its own copy of the context
+    const ctx = adjoint && context ? tf.keep(tf.clone(context)) : context;
+    if (adjoint && ctx) keep.push(ctx);
     const fused =
       s.fused && context === undefined && this.field.config.contextDim === 0
         ? fusedDynamics(this.field, layout, eps)
         : null;
     const dyn: { F: OdeFunc; constants: Tensor[]; params: readonly Tensor[] } = fused ?? {
-      ...augmentedDynamics(this.field, layout, eps, context),
+      ...augmentedDynamics(this.field, layout, eps, ctx),
       params: this.field.params,
     };
-    if (training && s.gradient === 'adjoint') {
+    if (adjoint) {
       // the backward pass runs after the caller's scope has ended and evaluates F again
       // (derived per-solve tensors too; the variables themselves are never held)
       for (const k of [...dyn.constants, ...dyn.params.filter((q) => !(q instanceof tf.Variable))]) {
         keep.push(tf.keep(k));
       }
       if (ownNoise && eps) keep.push(tf.keep(eps));
-      if (context) keep.push(tf.keep(tf.clone(context)));
     }
     return {
       F: dyn.F,
