@@ -1,5 +1,5 @@
 // %% [markdown]
-// # 06 · Flows for variational inference: energy fits and a VAE with flow posteriors
+// # 07 · Flows for variational inference: energy fits and a VAE with flow posteriors
 //
 // Rezende & Mohamed (2015) introduced planar and radial flows to make variational posteriors
 // richer than a diagonal Gaussian. This notebook retraces the paper's two experiments at toy
@@ -10,7 +10,7 @@
 // from `bench/energy-fits.ts` and `bench/vae.ts` (see the README).
 
 // %%
-const odeflow = require('../dist/odeflow.cjs');
+import * as odeflow from 'odeflow/node';
 const tf = odeflow.tf;
 const backend = await odeflow.initBackend();
 odeflow.notebookSetup();
