@@ -12,7 +12,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type BackendName, initBackend, tf } from '../src/index.js';
-import { binaryDigits, type PosteriorKind, trainVae, Vae } from '../src/vae/index.js';
+import { binaryDigits } from '../src/vae/data.js';
+import { type PosteriorKind, trainVae, Vae } from '../src/vae/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -23,5 +23,6 @@ export type { DensityModel, LossInfo, ModelConfig } from './model.js';
 export * from './nn/index.js';
 export * from './plot/index.js';
 export * from './train/index.js';
+export { binaryDigits } from './vae/data.js';
 export * from './vae/index.js';
 export * from './vi/index.js';

@@ -1,4 +1,4 @@
-export { binarise, binaryDigits } from './data.js';
+export { binarise } from './binarise.js';
 export {
   POSTERIOR_KINDS,
   type PosteriorFlowOptions,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../solvers/tf.js';
-import { binaryDigits, POSTERIOR_KINDS, trainVae, Vae } from '../../src/vae/index.js';
+import { binaryDigits } from '../../src/vae/data.js';
+import { POSTERIOR_KINDS, trainVae, Vae } from '../../src/vae/index.js';
 import { perturb, read } from '../flows/helpers.js';
 
 function model(posterior: (typeof POSTERIOR_KINDS)[number], latent = 2, seed = 0): Vae {
