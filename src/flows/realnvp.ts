@@ -1,4 +1,6 @@
+import { checkModelConfig } from '../config-bounds.js';
 import type { ModelConfig } from '../model.js';
+import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { chain } from './bijectors/chain.js';
 import { Coupling, type ScaleBound } from './bijectors/coupling.js';
@@ -29,6 +31,9 @@ export interface RealNVPOptions extends ImageOptions {
  * checkerboard couplings; preceded by dequantization and logit preprocessing.
  */
 export function realNVP(opts: RealNVPOptions = {}): FlowModel {
+  checkOptionsObject('realNVP', opts);
+  checkModelConfig({ ...opts, kind: 'realnvp' }, 'realNVP options');
+  if (!opts.imageShape) checkInt('realNVP options', 'dim', opts.dim ?? 2, 2, 65_536);
   const seed = opts.seed ?? 0;
   const seeds = new SeedStream(seed);
   const hidden = opts.hidden ?? [64, 64];
