@@ -1,5 +1,5 @@
 import { checkModelConfig } from '../config-bounds.js';
-import { checkInt, checkOptionsObject } from '../validate.js';
+import { checkOptionsObject } from '../validate.js';
 import { chain, invert } from './bijectors/chain.js';
 import { Planar } from './bijectors/planar.js';
 import { Radial } from './bijectors/radial.js';
