@@ -12,9 +12,9 @@ import { capture, tempDir } from './helpers.js';
 const tmp = () => tempDir('digits');
 const bitsOf = (nll: number) => nll / (64 * Math.LN2);
 
-describe('the digits data source', () => {
-  const source = dataSource('digits');
+const source = await dataSource('digits');
 
+describe('the digits data source', () => {
   it('holds out the digitsData split and draws reproducible training batches without replacement', () => {
     const sampler = source.sampler(3, 297);
     const { train, test } = digitsData({ test: 297, seed: 3 });
