@@ -13,6 +13,7 @@ export { odeint, solveIvp } from './odeint.js';
 export { type OdexOptions, type OdexResult, odexSolve } from './odex.js';
 export { METHOD_NAMES } from './options.js';
 export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
+export { releaseTape } from './tape.js';
 export { tf } from './tf.js';
 export type {
   AdaptiveMethodName,

@@ -13,3 +13,6 @@ export type { DensityModel, LossInfo, ModelConfig } from './model.js';
 export * from './nn/index.js';
 export * from './plot/index.js';
 export * from './train/index.js';
+export { ConfigError } from './validate.js';
+export { FileError } from './files.js';
+export { MAX_ABS_VALUE } from './data/csv.js';

@@ -1,8 +1,9 @@
 export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from '../registry.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
-export { isTempName, writeFileAtomic } from './atomic.js';
+export { isTempName, removeStaleTemps, writeFileAtomic } from './atomic.js';
 export {
   CHECKPOINT_FILE,
+  CheckpointError,
   type Checkpoint,
   type CheckpointState,
   hasCheckpoint,
