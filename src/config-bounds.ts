@@ -127,7 +127,7 @@ export function estimateParams(config: Record<string, unknown>): number {
  * included) against its bounds, and the estimated size against {@link MAX_PARAMS}. Throws
  * {@link ConfigError} naming `where` (e.g. the checkpoint file), the key, the value and the range.
  */
-export function checkModelConfig(config: unknown, where: string): void {
+export function checkModelConfig(config: unknown, where: string, prefix = 'model.'): void {
   check(
     typeof config === 'object' && config !== null && !Array.isArray(config),
     where,
@@ -136,8 +136,8 @@ export function checkModelConfig(config: unknown, where: string): void {
     'an object with a kind',
   );
   const c = config as Record<string, unknown>;
-  check(typeof c.kind === 'string', where, 'model.kind', c.kind, 'a model kind name');
-  checkConfigValues(c, where, 'model.');
+  check(typeof c.kind === 'string', where, `${prefix}kind`, c.kind, 'a model kind name');
+  checkConfigValues(c, where, prefix);
   const n = estimateParams(c);
   if (!(n <= MAX_PARAMS)) {
     throw new ConfigError(

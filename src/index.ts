@@ -5,8 +5,10 @@
 export * from '../solvers/index.js';
 export { type BackendName, BackendUnavailableError, initBackend } from './backend.js';
 export * from './cnf/index.js';
+export { MAX_ABS_VALUE } from './data/csv.js';
 export { type Digits, digitsData, loadDigits } from './data/digits.js';
 export * from './data/index.js';
+export { FileError } from './files.js';
 export * from './flowmatch/index.js';
 export * from './flows/index.js';
 export type { DensityModel, LossInfo, ModelConfig } from './model.js';
@@ -14,5 +16,3 @@ export * from './nn/index.js';
 export * from './plot/index.js';
 export * from './train/index.js';
 export { ConfigError } from './validate.js';
-export { FileError } from './files.js';
-export { MAX_ABS_VALUE } from './data/csv.js';

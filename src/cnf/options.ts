@@ -169,7 +169,7 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   check(Number.isFinite(c.seed), 'seed', c.seed, 'a finite number');
   checkSettings('train', c.train);
   checkSettings('eval', c.eval);
-  checkModelConfig({ ...c, kind: 'cnf' }, 'CNF options');
+  checkModelConfig({ ...c, kind: 'cnf' }, 'CNF options', '');
   if (o.fields) {
     const dims = o.fields.map((f) => f.dim);
     check(

@@ -20,6 +20,7 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** csv-parse options shared by the sync and the streaming reader. */
 const OPTIONS: Options = {
   delimiter: [',', ';', '\t'],
+  record_delimiter: ['\r\n', '\n', '\r'],
   trim: true,
   comment: '#',
   comment_no_infix: true,

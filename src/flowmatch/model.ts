@@ -89,7 +89,7 @@ export class FlowMatchingModel implements DensityModel {
     checkOneOf(where, 'coupling', options.coupling ?? 'exact', ['exact', 'sinkhorn']);
     checkNumber(where, 'reg', options.reg ?? 0.05, { above: 0 });
     const { source: _source, ...rest } = options;
-    checkModelConfig({ ...rest, kind: 'flow-matching' }, where);
+    checkModelConfig({ ...rest, kind: 'flow-matching' }, where, '');
     this.field = field;
     this.dim = field.dim;
     this.params = field.params;

@@ -49,8 +49,8 @@ export function glowStep(
  */
 export function glow(opts: GlowOptions = {}): FlowModel {
   checkOptionsObject('glow', opts);
-  checkModelConfig({ ...opts, kind: 'glow' }, 'glow options');
   if (!opts.imageShape) checkInt('glow options', 'dim', opts.dim ?? 2, 2, 65_536);
+  checkModelConfig({ ...opts, kind: 'glow' }, 'glow options', '');
   const seed = opts.seed ?? 0;
   const seeds = new SeedStream(seed);
   const hidden = opts.hidden ?? [64, 64];

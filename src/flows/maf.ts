@@ -24,8 +24,8 @@ export interface MafOptions {
 /** MAF (Papamakarios et al. 2017): stacked MADE-conditioned affine layers; one-pass density, sequential sampling. */
 export function maf(opts: MafOptions = {}): FlowModel {
   checkOptionsObject('maf', opts);
-  checkModelConfig({ ...opts, kind: 'maf' }, 'maf options');
   checkInt('maf options', 'dim', opts.dim ?? 2, 1, 65_536);
+  checkModelConfig({ ...opts, kind: 'maf' }, 'maf options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 5;
   const hidden = opts.hidden ?? [64, 64];

@@ -23,8 +23,8 @@ export interface NiceOptions {
 /** NICE (Dinh et al. 2015): additive couplings with alternating half-split masks, then a diagonal scaling. */
 export function nice(opts: NiceOptions = {}): FlowModel {
   checkOptionsObject('nice', opts);
-  checkModelConfig({ ...opts, kind: 'nice' }, 'nice options');
   checkInt('nice options', 'dim', opts.dim ?? 2, 2, 65_536);
+  checkModelConfig({ ...opts, kind: 'nice' }, 'nice options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 4;
   const hidden = opts.hidden ?? [64, 64];

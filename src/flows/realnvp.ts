@@ -32,8 +32,8 @@ export interface RealNVPOptions extends ImageOptions {
  */
 export function realNVP(opts: RealNVPOptions = {}): FlowModel {
   checkOptionsObject('realNVP', opts);
-  checkModelConfig({ ...opts, kind: 'realnvp' }, 'realNVP options');
   if (!opts.imageShape) checkInt('realNVP options', 'dim', opts.dim ?? 2, 2, 65_536);
+  checkModelConfig({ ...opts, kind: 'realnvp' }, 'realNVP options', '');
   const seed = opts.seed ?? 0;
   const seeds = new SeedStream(seed);
   const hidden = opts.hidden ?? [64, 64];

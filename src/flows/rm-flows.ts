@@ -22,7 +22,7 @@ export interface RmFlowOptions {
  */
 export function planar(opts: RmFlowOptions = {}): FlowModel {
   checkOptionsObject('planar', opts);
-  checkModelConfig({ ...opts, kind: 'planar' }, 'planar options');
+  checkModelConfig({ ...opts, kind: 'planar' }, 'planar options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 16;
   const seed = opts.seed ?? 0;
@@ -34,7 +34,7 @@ export function planar(opts: RmFlowOptions = {}): FlowModel {
 /** Radial flow (Rezende & Mohamed 2015); like {@link planar}, the inverse solves for the radius. */
 export function radial(opts: RmFlowOptions = {}): FlowModel {
   checkOptionsObject('radial', opts);
-  checkModelConfig({ ...opts, kind: 'radial' }, 'radial options');
+  checkModelConfig({ ...opts, kind: 'radial' }, 'radial options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 16;
   const seed = opts.seed ?? 0;

@@ -3,8 +3,8 @@ export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
 export { isTempName, removeStaleTemps, writeFileAtomic } from './atomic.js';
 export {
   CHECKPOINT_FILE,
-  CheckpointError,
   type Checkpoint,
+  CheckpointError,
   type CheckpointState,
   hasCheckpoint,
   loadCheckpoint,
