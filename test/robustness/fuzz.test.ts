@@ -176,7 +176,9 @@ describe('fuzz: loadCheckpoint', () => {
               for (const v of p.dataSync()) expect(Number.isFinite(v)).toBe(true);
             (ck.model as unknown as { dispose(): void }).dispose();
             tf.dispose(ck.optimizer?.map((o) => o.tensor) ?? []);
+            seen.loaded++;
           } catch (err) {
+            seen.refused++;
             const typed =
               err instanceof CheckpointError || err instanceof FileError || err instanceof ConfigError;
             if (!typed)
