@@ -61,9 +61,9 @@ describe('flow-matching model', () => {
     // check the parameter with the largest gradient (FD resolves ~1e-4 absolute here)
     const norms = m.params.map((q) => tf.norm(all.grads[q.name]).dataSync()[0]);
     const p = m.params[norms.indexOf(Math.max(...norms))];
-    const g = all.grads[p.name].dataSync().slice();
+    const g = Float32Array.from(all.grads[p.name].dataSync());
     tf.dispose([all.value, ...Object.values(all.grads)]);
-    const vals = p.dataSync().slice();
+    const vals = Float32Array.from(p.dataSync());
     const h = 1e-2; // float32: a loss of O(1) resolves differences of ~1e-6, so h = 1e-2 balances truncation
     const gNorm = Math.sqrt(g.reduce((a, v) => a + v * v, 0));
     expect(gNorm, 'a gradient of size to check against').toBeGreaterThan(1e-2);
@@ -77,7 +77,7 @@ describe('flow-matching model', () => {
       t.dispose();
     };
     for (const k of top) {
-      expect(Math.abs(g[k])).toBeGreaterThan(0.1 * gNorm / Math.sqrt(g.length));
+      expect(Math.abs(g[k])).toBeGreaterThan((0.1 * gNorm) / Math.sqrt(g.length));
       const shifted = (d: number) => {
         const w = vals.slice();
         w[k] += d;
@@ -86,7 +86,9 @@ describe('flow-matching model', () => {
       };
       const fd = (shifted(h) - shifted(-h)) / (2 * h);
       setTo(vals);
-      expect(Math.abs(fd - g[k]), `entry ${k}: fd ${fd}, autodiff ${g[k]}`).toBeLessThan(2e-2 * Math.abs(g[k]));
+      expect(Math.abs(fd - g[k]), `entry ${k}: fd ${fd}, autodiff ${g[k]}`).toBeLessThan(
+        2e-2 * Math.abs(g[k]),
+      );
     }
     // and along the gradient itself: the directional derivative is ‖g‖
     const along = (d: number) => {
