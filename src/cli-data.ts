@@ -81,12 +81,19 @@ function rows(values: Float32Array, ids: readonly number[], width = 64): tf.Tens
 
 /**
  * n row indices of a pool of `size`, without replacement (the pool is reshuffled when n > size):
- * a Fisher–Yates shuffle whose moved entries live in a Map, so a batch of n costs O(n), not
- * O(size) (a large CSV has millions of rows). Same indices as the dense shuffle.
+ * a Fisher–Yates shuffle. For a batch much smaller than the pool (a large CSV has millions of
+ * rows) the moved entries live in a Map, so a batch costs O(n), not O(size); both give the same
+ * indices.
  */
 function drawRows(rng: Rng, size: number, n: number): number[] {
+  const dense = n * 8 >= size;
+  const pool = dense ? range(size) : undefined;
   const moved = new Map<number, number>();
-  const at = (k: number): number => moved.get(k) ?? k;
+  const at = (k: number): number => (pool ? pool[k] : (moved.get(k) ?? k));
+  const put = (k: number, v: number): void => {
+    if (pool) pool[k] = v;
+    else moved.set(k, v);
+  };
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     const left = size - (i % size);
@@ -94,8 +101,8 @@ function drawRows(rng: Rng, size: number, n: number): number[] {
     const a = at(j);
     const b = at(left - 1);
     ids.push(a);
-    moved.set(j, b);
-    moved.set(left - 1, a);
+    put(j, b);
+    put(left - 1, a);
   }
   return ids;
 }
