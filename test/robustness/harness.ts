@@ -22,6 +22,8 @@ export interface Case<T = unknown> {
   /** Runs it; `dir` is a fresh empty temporary directory for the case's files. */
   run: (dir: string) => T | Promise<T>;
   expect: Outcome<T>;
+  /** Test timeout (ms) for cases that train; default the suite's. */
+  timeout?: number;
   /** File names the case may leave in `dir` (default: whatever `run` itself created before the call). */
   files?: (names: string[]) => void;
 }

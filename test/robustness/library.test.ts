@@ -410,6 +410,7 @@ const trainCases: Case[] = [
           }),
       ),
     expect: { error: TrainingDivergedError, mentions: ['training diverged at iteration', 'is kept'] },
+    timeout: 600_000,
     files: (names) => expect(names).toContain('checkpoint.json'),
   },
   {
@@ -424,6 +425,8 @@ const trainCases: Case[] = [
       error: TrainingDivergedError,
       mentions: [/training diverged at iteration \d+: the (ODE solver failed|loss|gradient)/],
     },
+    // ~5 s on a quiet machine; the diverging iteration runs the solver to its step limit
+    timeout: 600_000,
   },
   {
     name: 'nice at lr 1e6: stops, and the checkpoint kept gives a finite NLL (the kept one was NaN)',
@@ -696,7 +699,7 @@ describe('robustness: library', () => {
     ['files', fileCases],
   ] as const) {
     describe(group, () => {
-      for (const c of cases) it(c.name, () => runCase(c));
+      for (const c of cases) it(c.name, () => runCase(c), c.timeout);
     });
   }
 });
