@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { tf } from '../solvers/tf.js';
 import { type BackendName, initBackend } from './backend.js';
 import { checkPixels, type DataSource, dataNames, dataSource, isDataName } from './cli-data.js';
-import { readCsv } from './data/index.js';
+import { readCsv } from './data/csv.js';
 import type { DensityModel } from './model.js';
 import { writeHtml } from './plot/html.js';
 import { buildReport } from './plot/report.js';

@@ -1,9 +1,9 @@
-import { performance } from 'node:perf_hooks';
 import { type Tensor, tf } from '../../solvers/tf.js';
+import { ready } from '../backend.js';
 import type { Sampler } from '../data/toy.js';
 import type { DensityModel, LossInfo } from '../model.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
-import { type Checkpoint, saveCheckpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import type { IterationRecord } from './history.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -74,9 +74,28 @@ export class TrainingDivergedError extends Error {
   }
 }
 
+/**
+ * Checkpoint files need Node's `fs`: the module is loaded only when `checkpointDir` is given, so
+ * the training loop itself stays usable in browsers. The specifier is not a literal, so bundlers
+ * leave it alone.
+ */
+async function loadCheckpointModule(): Promise<typeof import('./checkpoint.js')> {
+  const spec = './checkpoint.js';
+  try {
+    return await import(/* webpackIgnore: true */ /* @vite-ignore */ spec);
+  } catch (err) {
+    throw new Error(
+      `train: checkpointDir needs Node's file system (loading ${spec} failed: ${(err as Error).message.split('\n')[0]})`,
+    );
+  }
+}
+
 function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
   if (progress === false) return undefined;
-  if (progress === undefined || progress === true) return process.stderr;
+  if (progress === undefined || progress === true) {
+    // the console where there is no process (browsers)
+    return globalThis.process?.stderr ?? { write: (s: string) => console.log(s.trimEnd()) };
+  }
   return progress;
 }
 
@@ -97,6 +116,7 @@ export async function train(
   sampler: Sampler,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
+  await ready();
   const iterations = options.iterations ?? 1000;
   const batchSize = options.batchSize ?? 100;
   const evalEvery = options.evalEvery ?? 100;
@@ -120,6 +140,7 @@ export async function train(
   let checkpointIteration: number | undefined;
   const checkpoint = async (iteration: number): Promise<void> => {
     if (!dir) return;
+    const { saveCheckpoint } = await loadCheckpointModule();
     await saveCheckpoint(dir, model, { iteration, history, meta: options.meta }, optimizer);
     checkpointIteration = iteration;
   };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { plotlyBundle } from '../../src/plot/index.js';
+import { plotlyBundle } from '../../src/node.js';
 import { capture, tempDir } from './helpers.js';
 import '../train/gaussian-model.js'; // registers the 'test-gaussian' kind
 
