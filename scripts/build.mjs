@@ -1,18 +1,20 @@
 // npm run build (also `prepare` and `prepack`): the package's dist/ folder.
 //
-//   dist/esm/{src,solvers}/**.js     ES modules, one per source file (esbuild, no bundling), and
-//   dist/esm/**.d.ts                 declarations (tsc --emitDeclarationOnly, tsconfig.build.json)
-//   dist/cjs/...                     the same as CommonJS (dist/cjs/package.json says so), with
-//                                    the same declarations, for `require` and tslab
-//   dist/*/solvers/generated/        tfjs-core's gradient registrations, bundled (scripts/gradients.mjs)
-//   dist/*/data/digits.csv.gz        the data file loadDigits reads
-//   dist/bin/odeflow.js              the `odeflow` command (bin)
+//   dist/esm/*.js, dist/esm/chunks/   ES modules: one file per entry point, shared code in chunks
+//                                     (one module instance whichever entries a program imports)
+//   dist/cjs/odeflow.cjs              CommonJS: one bundle of the Node entry (a superset of the
+//                                     main entry) that `require('odeflow')`, `require('odeflow/node')`
+//                                     and tslab load, so CommonJS programs also get one instance
+//   dist/types/**.d.ts                declarations (tsc --emitDeclarationOnly, tsconfig.build.json)
+//   dist/bin/odeflow.js               the `odeflow` command (package.json "bin")
 //
-// Like @tensorflow/tfjs-core's own package: ESM files per module for bundlers, a CommonJS build
-// for Node's require, declarations beside them; dependencies are never bundled.
+// Dependencies (tfjs, odex, plotly, seedrandom) are never bundled: they are the consumer's
+// packages. What is bundled in, besides odeflow's own code, is tfjs-core's gradient registrations
+// (solvers/generated/, see scripts/gradients.mjs), which tfjs-core ships only as ESM files that
+// Node cannot load.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { buildGradients } from './gradients.mjs';
@@ -20,58 +22,46 @@ import { buildGradients } from './gradients.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 process.chdir(root);
-
-/** Every file under `dir` (relative to the root) whose name passes `keep`. */
-function walk(dir, keep) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
-      if (name !== 'generated') out.push(...walk(path, keep));
-    } else if (keep(name)) out.push(relative(root, path));
-  }
-  return out;
-}
-
 rmSync(dist, { recursive: true, force: true });
-const sources = [...walk('src', (n) => n.endsWith('.ts') && !n.endsWith('.d.ts')), ...walk('solvers', (n) => n.endsWith('.ts') && !n.endsWith('.d.ts'))];
-const common = { bundle: false, platform: 'neutral', target: 'es2022', outbase: '.', logLevel: 'warning' };
+buildGradients();
 
-// ES modules.
-buildSync({ ...common, entryPoints: sources, format: 'esm', outdir: join(dist, 'esm') });
+const common = { bundle: true, packages: 'external', target: 'es2022', logLevel: 'warning', legalComments: 'none' };
 
-// CommonJS: no top-level await (the Node ESM entry src/index-node.ts is ESM only); files that use
-// import.meta.url get it from __filename.
-const cjsSources = sources.filter((f) => f !== join('src', 'index-node.ts'));
-const usesMeta = (f) => readFileSync(f, 'utf8').includes('import.meta');
-const cjs = { ...common, format: 'cjs', outdir: join(dist, 'cjs') };
-buildSync({ ...cjs, entryPoints: cjsSources.filter((f) => !usesMeta(f)) });
+// ES modules, per entry point; top-level await in the two Node entries (backend selection).
 buildSync({
-  ...cjs,
-  entryPoints: cjsSources.filter(usesMeta),
+  ...common,
+  entryPoints: {
+    index: 'src/index.ts',
+    'index-node': 'src/index-node.ts',
+    node: 'src/node.ts',
+    'node-ready': 'src/node-ready.ts',
+    cli: 'src/cli.ts',
+    solvers: 'solvers/index.ts',
+  },
+  format: 'esm',
+  platform: 'neutral',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  outdir: join(dist, 'esm'),
+});
+
+// CommonJS: import.meta.url (createRequire, self-references) comes from __filename.
+buildSync({
+  ...common,
+  entryPoints: ['src/node.ts'],
+  format: 'cjs',
+  platform: 'node',
+  outfile: join(dist, 'cjs', 'odeflow.cjs'),
   define: { 'import.meta.url': '__odeflowImportMetaUrl' },
   banner: { js: 'const __odeflowImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
-writeFileSync(join(dist, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
 
-// Gradient registrations and data, in both trees.
-const [gradEsm, gradCjs] = buildGradients(join(root, 'solvers', 'generated'));
-for (const [tree, file] of [['esm', gradEsm], ['cjs', gradCjs]]) {
-  mkdirSync(join(dist, tree, 'solvers', 'generated'), { recursive: true });
-  copyFileSync(file, join(dist, tree, 'solvers', 'generated', 'tfjs-gradients.js'));
-  mkdirSync(join(dist, tree, 'data'), { recursive: true });
-  copyFileSync(join('data', 'digits.csv.gz'), join(dist, tree, 'data', 'digits.csv.gz'));
-}
-
-// Declarations, then the same files beside the CommonJS build (there they read as CommonJS types).
+// Declarations. The types folder is marked CommonJS so that `require` consumers (moduleResolution
+// node16) can use them; ESM consumers import CommonJS declarations without restriction.
 execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
 });
-for (const file of walk(join('dist', 'esm'), (n) => n.endsWith('.d.ts'))) {
-  const target = join(dist, 'cjs', relative(join('dist', 'esm'), file));
-  mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(file, target);
-}
+writeFileSync(join(dist, 'types', 'package.json'), '{ "type": "commonjs" }\n');
 
 // The command: a small ES module that runs the CLI.
 mkdirSync(join(dist, 'bin'), { recursive: true });
@@ -79,7 +69,7 @@ writeFileSync(
   join(dist, 'bin', 'odeflow.js'),
   `#!/usr/bin/env node
 // The odeflow command (package.json "bin"): train, sample, eval, report; --help, --version.
-import { main } from '../esm/src/cli.js';
+import { main } from '../esm/cli.js';
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -93,4 +83,7 @@ main(process.argv.slice(2)).then(
 `,
   { mode: 0o755 },
 );
-console.log(`wrote dist/ (${sources.length} modules, ESM + CommonJS + declarations) and dist/bin/odeflow.js`);
+
+const count = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(join(dir, e.name)) : 1), 0);
+console.log(`wrote dist/ (${count(dist)} files: ESM entries and chunks, CommonJS bundle, declarations, bin)`);

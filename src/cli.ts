@@ -13,13 +13,16 @@ import { readCsv } from './data/csv.js';
 import type { DensityModel } from './model.js';
 import { writeHtml } from './plot/html.js';
 import { buildReport } from './plot/report.js';
-import { hasCheckpoint, loadCheckpoint } from './train/checkpoint.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
+import { provideCheckpointWriter } from './train/checkpoint-writer.js';
 import { evaluate, imageInfo } from './train/evaluate.js';
 import type { IterationRecord } from './train/history.js';
 import { availableKinds, createModel, MODEL_TABLE } from './train/models.js';
 import type { ProgressSink } from './train/progress.js';
 import { TrainingDivergedError, train } from './train/train.js';
 import { VERSION } from './version.js';
+
+provideCheckpointWriter(saveCheckpoint); // train({ checkpointDir }) writes with it
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {

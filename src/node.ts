@@ -18,6 +18,10 @@ export {
   showAll,
 } from './plot/notebook.js';
 export { isTempName, writeFileAtomic } from './train/atomic.js';
+
+import { saveCheckpoint } from './train/checkpoint.js';
+import { provideCheckpointWriter } from './train/checkpoint-writer.js';
+
 export {
   CHECKPOINT_FILE,
   type Checkpoint,
@@ -26,3 +30,6 @@ export {
   loadCheckpoint,
   saveCheckpoint,
 } from './train/checkpoint.js';
+
+// train({ checkpointDir }) writes through this (the main entry stays free of Node's fs).
+provideCheckpointWriter(saveCheckpoint);

@@ -4,6 +4,7 @@ import type { Sampler } from '../data/toy.js';
 import type { DensityModel, LossInfo } from '../model.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
 import type { Checkpoint } from './checkpoint.js';
+import { checkpointWriter } from './checkpoint-writer.js';
 import { evaluate } from './evaluate.js';
 import type { IterationRecord } from './history.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -74,22 +75,6 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-/**
- * Checkpoint files need Node's `fs`: the module is loaded only when `checkpointDir` is given, so
- * the training loop itself stays usable in browsers. The specifier is not a literal, so bundlers
- * leave it alone.
- */
-async function loadCheckpointModule(): Promise<typeof import('./checkpoint.js')> {
-  const spec = './checkpoint.js';
-  try {
-    return await import(/* webpackIgnore: true */ /* @vite-ignore */ spec);
-  } catch (err) {
-    throw new Error(
-      `train: checkpointDir needs Node's file system (loading ${spec} failed: ${(err as Error).message.split('\n')[0]})`,
-    );
-  }
-}
-
 function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
   if (progress === false) return undefined;
   if (progress === undefined || progress === true) {
@@ -140,8 +125,7 @@ export async function train(
   let checkpointIteration: number | undefined;
   const checkpoint = async (iteration: number): Promise<void> => {
     if (!dir) return;
-    const { saveCheckpoint } = await loadCheckpointModule();
-    await saveCheckpoint(dir, model, { iteration, history, meta: options.meta }, optimizer);
+    await checkpointWriter()(dir, model, { iteration, history, meta: options.meta }, optimizer);
     checkpointIteration = iteration;
   };
 
