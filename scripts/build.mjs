@@ -13,7 +13,7 @@
 // (solvers/generated/, see scripts/gradients.mjs), which tfjs-core ships only as ESM files that
 // Node cannot load.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -83,6 +83,19 @@ main(process.argv.slice(2)).then(
 `,
   { mode: 0o755 },
 );
+
+// The notebooks (and scripts in this repository) import 'odeflow' as a user does, through
+// node_modules/odeflow: here a link to the repository itself, as `npm link` makes. (Node's
+// self-reference alone would do for `require`, but tslab's compiler resolves types the old way.)
+const self = join(root, 'node_modules', 'odeflow');
+const linked = (() => {
+  try {
+    return lstatSync(self).isSymbolicLink() || existsSync(join(self, 'package.json'));
+  } catch {
+    return false;
+  }
+})();
+if (existsSync(join(root, 'node_modules')) && !linked) symlinkSync('..', self, 'dir');
 
 const count = (dir) =>
   readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? count(join(dir, e.name)) : 1), 0);
