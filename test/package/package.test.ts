@@ -1,4 +1,4 @@
-import { copyFileSync, lstatSync, readFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,20 @@ describe('the packed package', () => {
       cwd: c.dir,
     }).catch((e: { stdout: string }) => e);
     expect(result.stdout).toBe('');
+  });
+
+  it('no `any` in the shipped declarations', () => {
+    const dir = join(c.dir, 'node_modules', 'odeflow', 'dist', 'types');
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.d.ts'));
+    expect(files.length).toBeGreaterThan(50);
+    const offenders = files.filter((f) => {
+      const code = readFileSync(join(dir, f), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '')
+        .replace(/'[^'\n]*'|"[^"\n]*"|`[^`]*`/g, "''");
+      return /\bany\b/.test(code);
+    });
+    expect(offenders).toEqual([]);
   });
 
   it('npx odeflow --help and --version', async () => {
