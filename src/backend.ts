@@ -134,7 +134,10 @@ async function select(name: BackendName | undefined): Promise<BackendName> {
  */
 export async function initBackend(name?: BackendName): Promise<BackendName> {
   const chosen = select(name);
-  auto = chosen.catch(() => select(undefined)); // a failed forced choice leaves auto selection usable
+  auto = chosen;
+  chosen.catch(() => {
+    if (auto === chosen) auto = null; // a failed choice leaves automatic selection to a later use
+  });
   return chosen;
 }
 
