@@ -8,7 +8,7 @@
 // distribution to the data. To run in about a minute on 2 CPU cores the flows are small and
 // trained briefly — one concatsquash field 2-64-64-2, RK4 with a fixed step instead of dopri5,
 // 300 iterations of batch 200 — so the densities are recognisable but blurrier than a full run
-// (`npx tsx src/cli.ts train --data checkerboard` trains the full FFJORD setting).
+// (`npx odeflow train --data checkerboard` trains the full FFJORD setting).
 
 // %%
 import * as odeflow from 'odeflow/node';
