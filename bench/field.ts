@@ -2,7 +2,8 @@
  * A plain field call f(t, x) and the exact divergence (`divergence()`, D tangents) of
  * mlpField({ dim: D, hidden: [64, 64] }) on x [B, D], at D = 2 and 64: median ms over repeats,
  * and the largest tensor one call creates (tf.profile), which shows a [B, B, D] broadcast if one
- * happens. Prints a table and writes bench/results/field-<backend>.json.
+ * happens. Prints a table and writes bench/results/field-<backend>[-<label>].json
+ * (bench/results/field-wasm.json collects the before/after runs of issue 11).
  *
  *   npx tsx bench/field.ts [--batch 256] [--repeats 20] [--backend NAME] [--label TEXT]
  */
@@ -74,6 +75,7 @@ for (const dim of [2, 64]) {
 console.log(`backend ${backend}, batch ${batch}, median of ${repeats} ${values.label}`);
 console.log('| D | op | ms | largest tensor |\n|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.dim} | ${r.op} | ${r.ms.toFixed(2)} | [${r.largest.join(', ')}] |`);
-const out = join(dirname(fileURLToPath(import.meta.url)), 'results', `field-${backend}.json`);
+const suffix = values.label ? `-${values.label.replace(/[^\w.-]+/g, '_')}` : '';
+const out = join(dirname(fileURLToPath(import.meta.url)), 'results', `field-${backend}${suffix}.json`);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({ backend, batch, repeats, label: values.label, rows }, null, 2)}\n`);
