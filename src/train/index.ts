@@ -1,15 +1,5 @@
 export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from '../registry.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
-export { isTempName, removeStaleTemps, writeFileAtomic } from './atomic.js';
-export {
-  CHECKPOINT_FILE,
-  type Checkpoint,
-  CheckpointError,
-  type CheckpointState,
-  hasCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
 export {
   type Evaluation,
   evaluate,

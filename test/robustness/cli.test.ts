@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nice, saveCheckpoint, tf } from '../../src/index.js';
+import { nice, saveCheckpoint, tf } from '../../src/node.js';
 import { caseDir, expectMentions, strayTemp } from './harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

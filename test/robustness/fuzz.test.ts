@@ -19,7 +19,7 @@ import {
   parseCsv,
   saveCheckpoint,
   tf,
-} from '../../src/index.js';
+} from '../../src/node.js';
 
 // -0 is written "0" by String(): normalise it so the round trip compares equal
 const finiteCell = fc

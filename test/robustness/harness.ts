@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { tf } from '../../src/index.js';
+import { tf } from '../../src/node.js';
 
 /** What a case expects. */
 export type Outcome<T> =

@@ -37,7 +37,7 @@ import {
   toyData,
   toySampler,
   train,
-} from '../../src/index.js';
+} from '../../src/node.js';
 import { type Case, runCase } from './harness.js';
 
 const neg = (_t: number, y: tf.Tensor) => tf.neg(y);

@@ -25,7 +25,7 @@ import {
   toyData,
   toySampler,
   train,
-} from '../../src/index.js';
+} from '../../src/node.js';
 
 const dopri = { method: 'dopri5' as const, rtol: 1e-5, atol: 1e-5 };
 
