@@ -10,6 +10,7 @@ export {
 } from './errors.js';
 export { ADAPTIVE_METHODS, FIXED_METHODS } from './methods.js';
 export { odeint, solveIvp } from './odeint.js';
+export { isPerSampleTimes, type PerSampleTimes } from './per-sample.js';
 export { type OdexOptions, type OdexResult, odexSolve } from './odex.js';
 export { METHOD_NAMES } from './options.js';
 export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
