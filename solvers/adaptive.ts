@@ -187,7 +187,8 @@ export function solveAdaptive(
         }
         let stop = false;
         try {
-          stop = onStep?.({ t0: t, t1: tNew, h, y0: yCur, y1: step.y1, ks: step.ks, dense: tab.dense }) === true;
+          stop =
+            onStep?.({ t0: t, t1: tNew, h, y0: yCur, y1: step.y1, ks: step.ks, dense: tab.dense }) === true;
         } catch (e) {
           for (const k of step.ks) if (k !== kCur) k.dispose();
           step.y1.dispose();

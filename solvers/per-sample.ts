@@ -16,15 +16,18 @@ export function isPerSampleTimes(ts: unknown): ts is PerSampleTimes {
 
 /** Reads and checks `[B, T]` times: rectangular, finite, one start time, strictly monotone rows. */
 export function checkPerSampleTimes(ts: PerSampleTimes, batch: number, where: string): number[][] {
-  const rows =
-    ts instanceof tf.Tensor ? (ts.arraySync() as number[][]) : ts.map((r) => (Array.isArray(r) ? [...r] : r));
+  const rows: number[][] =
+    ts instanceof tf.Tensor
+      ? (ts.arraySync() as number[][])
+      : ts.map((r) => (Array.isArray(r) ? [...r] : (r as unknown as number[])));
   if (rows.length !== batch) {
     throw new OdeOptionError(
       `${where}: per-sample ts has ${rows.length} rows, but y0 has batch size ${batch} (axis 0); give one row of times per batch row`,
     );
   }
   const T = rows[0].length;
-  if (T < 2) throw new OdeOptionError(`${where}: each row of ts needs at least 2 times (start and end); got ${T}`);
+  if (T < 2)
+    throw new OdeOptionError(`${where}: each row of ts needs at least 2 times (start and end); got ${T}`);
   let dir = 0;
   for (let b = 0; b < rows.length; b++) {
     const r = rows[b];
@@ -76,7 +79,8 @@ export function solvePerSample(
   where: string,
   solve: (union: number[]) => Tensor,
 ): Tensor {
-  if (y0.rank < 1) throw new OdeOptionError(`${where}: per-sample ts needs a batched y0 [B, ...]; got a scalar`);
+  if (y0.rank < 1)
+    throw new OdeOptionError(`${where}: per-sample ts needs a batched y0 [B, ...]; got a scalar`);
   const B = y0.shape[0];
   const rows = checkPerSampleTimes(ts, B, where);
   const { union, index } = unionTimes(rows);

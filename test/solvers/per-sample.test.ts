@@ -106,10 +106,34 @@ describe('per-sample time points', () => {
     const f = (_t: number, y: tf.Tensor) => tf.neg(y);
     const before = tf.memory().numTensors;
     expect(() => odeint(f, y0, [[0, 1]])).toThrow(/2 rows|1 rows|batch size 3/);
-    expect(() => odeint(f, y0, [[0, 1], [0, 2], [0.1, 2]])).toThrow(/ts\[2\]\[0\] = 0.1/);
-    expect(() => odeint(f, y0, [[0, 1], [0, 2], [0, 0]])).toThrow(OdeOptionError);
-    expect(() => odeint(f, y0, [[0, 1], [0, 2], [0, 3, 4]])).toThrow(/rectangular/);
-    expect(() => odeint(f, y0, [[0, 1], [0, Number.NaN], [0, 3]])).toThrow(/not a finite number/);
+    expect(() =>
+      odeint(f, y0, [
+        [0, 1],
+        [0, 2],
+        [0.1, 2],
+      ]),
+    ).toThrow(/ts\[2\]\[0\] = 0.1/);
+    expect(() =>
+      odeint(f, y0, [
+        [0, 1],
+        [0, 2],
+        [0, 0],
+      ]),
+    ).toThrow(OdeOptionError);
+    expect(() =>
+      odeint(f, y0, [
+        [0, 1],
+        [0, 2],
+        [0, 3, 4],
+      ]),
+    ).toThrow(/rectangular/);
+    expect(() =>
+      odeint(f, y0, [
+        [0, 1],
+        [0, Number.NaN],
+        [0, 3],
+      ]),
+    ).toThrow(/not a finite number/);
     expect(tf.memory().numTensors).toBe(before);
     y0.dispose();
   });
