@@ -50,7 +50,8 @@ const MODELS: Record<string, () => DensityModel> = {
   maf: () => maf({ layers: 5, hidden: [48, 48], seed: 0 }),
   // rational-quadratic neural spline flows (Durkan et al. 2019): 8 bins on [-5, 5], linear tails
   nsf: () => nsf({ form: 'coupling', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
-  'nsf-ar': () => nsf({ form: 'autoregressive', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
+  'nsf-ar': () =>
+    nsf({ form: 'autoregressive', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
 };
 
 /** The multi-scale image models of the digits rows (the test's settings). */

@@ -4,7 +4,7 @@ import { OdeOptionError } from './errors.js';
 import { solveFixed } from './fixed-grid.js';
 import { ADAPTIVE_METHODS, FIXED_METHODS, isAdaptive } from './methods.js';
 import { checkTimes, type ResolvedOptions, resolveOptions } from './options.js';
-import { isPerSampleTimes, type PerSampleTimes, solvePerSample } from './per-sample.js';
+import { isPerSampleTimes, type PerSampleTimes, solveDenseUnion, solvePerSample } from './per-sample.js';
 import { type Tensor, tf } from './tf.js';
 import type { FixedMethodName, OdeFunc, OdeintOptions, SolveResult } from './types.js';
 
@@ -66,7 +66,12 @@ export function odeint(
 ): Tensor {
   if (isPerSampleTimes(ts)) {
     checkState(y0);
-    return solvePerSample(y0, ts, 'odeint', (u) => solveIvp(f, y0, u, options).ys);
+    const o = resolveOptions(options);
+    return solvePerSample(y0, ts, 'odeint', (u) =>
+      isAdaptive(o.method) && o.stepSize === undefined
+        ? solveDenseUnion(f, y0, u, o)
+        : solveIvp(f, y0, u, options).ys,
+    );
   }
   return solveIvp(f, y0, ts as readonly number[], options).ys;
 }

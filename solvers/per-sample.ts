@@ -1,5 +1,10 @@
+import { type AcceptedStep, solveAdaptive } from './adaptive.js';
+import { counted } from './counted.js';
 import { OdeOptionError } from './errors.js';
+import { ADAPTIVE_METHODS } from './methods.js';
+import type { ResolvedOptions } from './options.js';
 import { type Tensor, tf } from './tf.js';
+import type { AdaptiveMethodName, OdeFunc } from './types.js';
 
 /**
  * Output times per batch row: a `[B, T]` array (or 2-D tensor). Row b lists the times at which
@@ -98,4 +103,76 @@ export function solvePerSample(
   });
   ys.dispose();
   return out;
+}
+
+/**
+ * The dense-output weights of one step at several θ: rows of W such that y(t0 + θh) = W·basis,
+ * with basis = [y0, k_1, …] (polynomial) or [y0, y1, k_1, k_last] (cubic Hermite).
+ */
+function denseWeights(step: AcceptedStep, thetas: readonly number[]): { w: number[][]; basis: Tensor[] } {
+  const { dense, h, y0, y1, ks } = step;
+  if (dense.kind === 'polynomial') {
+    const n = Math.min(dense.p.length, ks.length);
+    const w = thetas.map((th) => [
+      1,
+      ...dense.p.slice(0, n).map((row) => {
+        let acc = 0;
+        let pow = th;
+        for (const c of row) {
+          acc += c * pow;
+          pow *= th;
+        }
+        return h * acc;
+      }),
+    ]);
+    return { w, basis: [y0, ...ks.slice(0, n)] };
+  }
+  const w = thetas.map((th) => {
+    const h01 = -2 * th ** 3 + 3 * th ** 2;
+    return [1 - h01, h01, h * (th ** 3 - 2 * th ** 2 + th), h * (th ** 3 - th ** 2)];
+  });
+  return { w, basis: [y0, y1, ks[0], ks[ks.length - 1]] };
+}
+
+/**
+ * An adaptive solve with output at many times: like `solveIvp(...).ys` (`[U, ...y0.shape]`, the
+ * same steps and the same dense output), but all outputs inside one step come from one matrix
+ * product of the dense-output weights with the step's stages, instead of a few ops per output
+ * time — what per-sample time points (a union of B·T times) need.
+ */
+export function solveDenseUnion(
+  f: OdeFunc,
+  y0: Tensor,
+  union: readonly number[],
+  o: ResolvedOptions,
+): Tensor {
+  const dir = union[union.length - 1] > union[0] ? 1 : -1;
+  const parts: Tensor[] = [tf.expandDims(y0, 0)];
+  let next = 1;
+  const hook = (step: AcceptedStep): boolean => {
+    const thetas: number[] = [];
+    while (next < union.length && (union[next] - step.t1) * dir <= 0) {
+      thetas.push(union[next] === step.t1 ? 1 : (union[next] - step.t0) / step.h);
+      next++;
+    }
+    if (thetas.length > 0) {
+      parts.push(
+        tf.tidy(() => {
+          const { w, basis } = denseWeights(step, thetas);
+          const stacked = tf.reshape(tf.stack(basis), [basis.length, -1]);
+          const out = tf.matMul(tf.tensor2d(w), stacked);
+          return tf.reshape(out, [thetas.length, ...y0.shape]);
+        }),
+      );
+    }
+    return false;
+  };
+  try {
+    const tab = ADAPTIVE_METHODS[o.method as AdaptiveMethodName];
+    const { ys } = solveAdaptive(counted(f, y0), tab, y0, [union[0], union[union.length - 1]], dir, o, hook);
+    for (const y of ys.slice(1)) y.dispose();
+    return tf.concat(parts, 0);
+  } finally {
+    tf.dispose(parts);
+  }
 }

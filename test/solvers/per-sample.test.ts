@@ -53,6 +53,30 @@ describe('per-sample time points', () => {
     tf.dispose([theta, y0]);
   });
 
+  it.each(['bosh3', 'tsit5', 'dop853', 'rk4'] as const)(
+    '%s: per-sample outputs equal odeint over the union',
+    (method) => {
+      const theta = tf.tensor1d(theta0);
+      const y0 = tf.tensor2d(Y0);
+      const o = method === 'rk4' ? { method } : { method, rtol: 1e-5, atol: 1e-7 };
+      const before = tf.memory().numTensors;
+      const out = odeint(field(theta), y0, TS, o);
+      const union = [...new Set(TS.flat())].sort((a, b) => a - b);
+      const all = odeint(field(theta), y0, union, o);
+      const v = out.arraySync() as number[][][];
+      const u = all.arraySync() as number[][][];
+      TS.forEach((row, b) => {
+        row.forEach((t, j) => {
+          for (let k = 0; k < 2; k++)
+            expect(Math.abs(v[j][b][k] - u[union.indexOf(t)][b][k])).toBeLessThan(1e-6);
+        });
+      });
+      tf.dispose([out, all]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([theta, y0]);
+    },
+  );
+
   it('gradients wrt y0 and θ by backprop and adjoint match finite differences', () => {
     const w = tf.tensor1d(W);
     const loss = (adjoint: boolean) => (y0: tf.Tensor, theta: tf.Tensor) => {
