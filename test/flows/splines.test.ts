@@ -69,27 +69,44 @@ describe.each(cases)('%s spline layer', (_name, make, ctxDim) => {
     const moved = tf.tidy(() => maxAbsDiff(tf.slice(y, [0, 0], [3, 3]), tf.slice(x, [0, 0], [3, 3])));
     expect(moved).toBeGreaterThan(0.05);
     const back = layer.inverse(y, ctx);
-    expect(maxAbsDiff(back.x, x)).toBeLessThan(1e-4);
     const ld = Array.from(logDet.dataSync());
+    // x = f⁻¹(y) to 1e-4 where the map is not nearly flat: in float32 the round trip's error is
+    // the rounding of y divided by the slope (a conditioning input of −40 saturates the
+    // conditioner and can give slopes ~1e-6); the round trip y → x → y below holds for every row
+    const bx = back.x.arraySync() as number[][];
+    const xv = x.arraySync() as number[][];
+    let wellConditioned = 0;
+    ld.forEach((v, i) => {
+      if (v < -5) return;
+      wellConditioned++;
+      for (let k = 0; k < 3; k++) expect(Math.abs(bx[i][k] - xv[i][k])).toBeLessThan(1e-4);
+    });
+    expect(wellConditioned).toBeGreaterThanOrEqual(5);
+    // the inverse's log-det is minus the forward log-det at the point it returns
     const ldInv = Array.from(back.logDet.dataSync());
+    const again = layer.forward(back.x, ctx);
+    const ldAgain = read(again.logDet);
+    again.y.dispose();
     ld.forEach((v, i) => {
       expect(Number.isFinite(v)).toBe(true);
-      expect(Math.abs(v + ldInv[i])).toBeLessThan(1e-4);
+      expect(Math.abs(ldAgain[i] + ldInv[i])).toBeLessThan(1e-4 * (1 + Math.abs(v)));
     });
     const brute = autodiffLogDet((xx) => layer.forward(xx, ctx).y, x);
     brute.forEach((v, i) => {
       expect(Math.abs(v - ld[i])).toBeLessThan(1e-4 * (1 + Math.abs(v)));
     });
-    tf.dispose([y, logDet, back.x, back.logDet]);
-    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([logDet, back.x, back.logDet]);
+    expect(tf.memory().numTensors).toBe(before + 1); // y, used below
     // Far from the identity, slopes get small and x = f⁻¹(y) inherits float32's rounding of y
     // divided by the slope; the other round trip, f(f⁻¹(y)) = y, stays well conditioned.
     perturb(layer.params, 0.4, 13);
-    const y2 = layer.forward(x, ctx).y;
-    const x2 = layer.inverse(y2, ctx).x;
-    const y3 = layer.forward(x2, ctx).y;
-    expect(maxAbsDiff(y2, y3)).toBeLessThan(1e-4);
-    tf.dispose([y2, x2, y3]);
+    for (const input of [x, y]) {
+      const y2 = layer.forward(input, ctx);
+      const x2 = layer.inverse(y2.y, ctx);
+      const y3 = layer.forward(x2.x, ctx);
+      expect(maxAbsDiff(y2.y, y3.y)).toBeLessThan(1e-4);
+      tf.dispose([y2.y, y2.logDet, x2.x, x2.logDet, y3.y, y3.logDet]);
+    }
     // ...and the context matters
     if (ctx) {
       const other = tf.add(ctx, 1);
@@ -99,7 +116,7 @@ describe.each(cases)('%s spline layer', (_name, make, ctxDim) => {
       tf.dispose([a, b, other]);
       expect(() => layer.forward(x)).toThrow(/context of shape \[6, 2\]/);
     }
-    tf.dispose([x, ctx as Tensor]);
+    tf.dispose([x, y, ctx as Tensor]);
     for (const v of layer.params) v.dispose();
   });
 

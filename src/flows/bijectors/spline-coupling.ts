@@ -54,8 +54,12 @@ export class SplineCoupling implements Bijector {
   readonly contextDim: number;
   private readonly net: Mlp;
   private readonly mask: Tensor;
-  private readonly inv: Tensor;
+  /** `[d, m]` 0/1: picks the m transformed (mask-0) elements (a product: wasm has no gather gradient). */
+  private readonly pick: Tensor;
+  /** `[m, d]`: puts them back. */
+  private readonly put: Tensor;
   private readonly d: number;
+  private readonly m: number;
 
   constructor(opts: SplineCouplingOptions) {
     this.d = opts.mask.length;
@@ -66,11 +70,20 @@ export class SplineCoupling implements Bijector {
       throw new Error(`splineCoupling: tailBound = ${this.shape.tailBound}; expected a number > 0`);
     this.contextDim = opts.contextDim ?? 0;
     this.mask = tf.keep(tf.tensor1d(opts.mask as number[], 'float32'));
-    this.inv = tf.keep(tf.sub(1, this.mask));
+    const free = opts.mask.flatMap((v, i) => (v === 0 ? [i] : []));
+    this.m = free.length;
+    if (this.m === 0 || this.m === this.d)
+      throw new Error(`splineCoupling: the mask must have both 0s and 1s; got ${this.m} of ${this.d} zeros`);
+    const sel = new Float32Array(this.d * this.m);
+    free.forEach((i, k) => {
+      sel[i * this.m + k] = 1;
+    });
+    this.pick = tf.keep(tf.tensor2d(sel, [this.d, this.m]));
+    this.put = tf.keep(tf.transpose(this.pick));
     this.net = new Mlp({
       inDim: this.d + this.contextDim,
       hidden: opts.hidden ?? [64, 64],
-      outDim: this.d * rqParamCount(this.shape.bins),
+      outDim: this.m * rqParamCount(this.shape.bins),
       seeds: new SeedStream(opts.seed ?? 0),
     });
     this.params = [...this.net.params];
@@ -82,10 +95,11 @@ export class SplineCoupling implements Bijector {
       const vf = tf.reshape(v, [b, this.d]);
       const cond = tf.mul(vf, this.mask);
       const p = this.net.apply(withContext(cond, context, this.contextDim, 'splineCoupling'));
-      const params = tf.reshape(p, [b, this.d, rqParamCount(this.shape.bins)]);
-      const { out, logAbsDet } = rqSpline(vf, params, this.shape, inverse);
-      const res = tf.add(cond, tf.mul(out, this.inv));
-      return { out: tf.reshape(res, v.shape), logDet: tf.sum(tf.mul(logAbsDet, this.inv), 1) };
+      // (x·pick is exact: one 1 per column, the rest 0)
+      const params = tf.reshape(p, [b, this.m, rqParamCount(this.shape.bins)]);
+      const { out, logAbsDet } = rqSpline(tf.matMul(vf, this.pick), params, this.shape, inverse);
+      const res = tf.add(cond, tf.matMul(out, this.put));
+      return { out: tf.reshape(res, v.shape), logDet: tf.sum(logAbsDet, 1) };
     });
   }
 
