@@ -123,6 +123,28 @@ describe('odeintEvent', () => {
     tf.dispose([y0, th]);
   });
 
+  it.each(['bosh3', 'tsit5', 'dop853'] as const)('%s: an event on its own dense output', (method) => {
+    // y = (cos t, −sin t): the first zero of cos is π/2
+    const f = (_t: number, y: tf.Tensor) =>
+      tf.matMul(
+        y,
+        tf.tensor2d([
+          [0, -1],
+          [1, 0],
+        ]),
+      );
+    const y0 = tf.tensor2d([
+      [1, 0],
+      [2, 0],
+    ]);
+    const before = tf.memory().numTensors;
+    const r = odeintEvent(f, y0, 0, { event: height, method, rtol: 1e-6, atol: 1e-9 });
+    for (const t of r.t.dataSync()) expect(Math.abs(t - Math.PI / 2)).toBeLessThan(2e-5);
+    tf.dispose([r.t, r.y]);
+    expect(tf.memory().numTensors).toBe(before);
+    y0.dispose();
+  });
+
   it('non-terminal: records every crossing up to tEnd; errors are typed', () => {
     // harmonic oscillator y = cos t: zeros at π/2 + kπ
     const f = (_t: number, y: tf.Tensor) =>
