@@ -23,6 +23,8 @@ describe('README examples', () => {
       .find((l) => l.includes('import'))
       ?.trim()})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'odeflow-readme-'));
+      // an ES module (the examples use top-level await): without this tsx compiles the file as CommonJS
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
       const file = join(dir, `example${i + 1}.ts`);
       const body = code
         .replace(/from 'odeflow'/g, `from '${root}'`)
