@@ -13,7 +13,7 @@
 // `npx tsx examples/latent-ode.ts` runs the longer script.
 
 // %%
-const odeflow = require('../dist/odeflow.cjs');
+import * as odeflow from 'odeflow/node';
 const tf = odeflow.tf;
 const backend = await odeflow.initBackend();
 odeflow.notebookSetup();
@@ -74,7 +74,7 @@ for (let it = 0; it <= 120; it++) {
   opt.minimize(() => {
     const r = model.elbo(obs, idx.map((i) => train.times[i]), eps);
     losses.push(r.kl - r.logLik);
-    return r.loss;
+    return r.loss as odeflow.tf.Scalar;
   }, false, model.params);
   tf.dispose([obs, eps]);
 }

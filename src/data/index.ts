@@ -1,5 +1,4 @@
 export { type CheckDataOptions, checkData, DataError, type DataLike } from './check.js';
-export { parseCsv, readCsv } from './csv.js';
 export {
   type IrregularSpirals,
   type IrregularSpiralsOptions,
