@@ -3,6 +3,7 @@ import { type AdjointOptions, type ResolvedAdjoint, resolveAdjointOptions } from
 import { OdeOptionError } from './errors.js';
 import { solveList } from './odeint.js';
 import { checkTimes } from './options.js';
+import { isPerSampleTimes, type PerSampleTimes, solvePerSample } from './per-sample.js';
 import { type Tensor, tf } from './tf.js';
 import type { OdeFunc, SolveStats } from './types.js';
 
@@ -72,14 +73,19 @@ function adjointBackward(
  * const theta = tf.variable(tf.scalar(0.5));
  * const f = Object.assign((t: number, y: tf.Tensor) => tf.mul(theta, y), { params: [theta] });
  * const { grads } = tf.variableGrads(() => tf.sum(odeintAdjoint(f, y0, [0, 1])));
+ *
+ * `ts` may be per-sample (`[B, T]`), as in {@link odeint}: the result is then `[T, B, ...]`.
  */
 export function odeintAdjoint(
   f: OdeFunc,
   y0: Tensor,
-  ts: readonly number[],
+  ts: readonly number[] | PerSampleTimes,
   options: AdjointOptions = {},
 ): Tensor {
   if (!(y0 instanceof tf.Tensor)) throw new OdeOptionError(`y0 must be a tf.Tensor; got ${String(y0)}`);
+  if (isPerSampleTimes(ts)) {
+    return solvePerSample(y0, ts, 'odeintAdjoint', (u) => odeintAdjoint(f, y0, u, options));
+  }
   checkTimes(ts);
   const r = resolveAdjointOptions(f, y0, options);
   const times = [...ts];

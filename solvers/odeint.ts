@@ -4,6 +4,7 @@ import { OdeOptionError } from './errors.js';
 import { solveFixed } from './fixed-grid.js';
 import { ADAPTIVE_METHODS, FIXED_METHODS, isAdaptive } from './methods.js';
 import { checkTimes, type ResolvedOptions, resolveOptions } from './options.js';
+import { isPerSampleTimes, type PerSampleTimes, solveDenseUnion, solvePerSample } from './per-sample.js';
 import { type Tensor, tf } from './tf.js';
 import type { FixedMethodName, OdeFunc, OdeintOptions, SolveResult } from './types.js';
 
@@ -51,7 +52,26 @@ export function solveIvp(
  *
  * @example
  * const ys = odeint((t, y) => tf.neg(y), tf.tensor1d([1]), [0, 1, 2]); // e^-t
+ *
+ * Per-sample time points: `ts` may be `[B, T]` (an array of rows or a 2-D tensor), row b the times
+ * of batch row b (all rows start at the time of y0, each strictly monotone). One solve runs over
+ * the union of the times (dense output, so the steps do not depend on them) and each row gathers
+ * its own; the result is `[T, B, ...]` with out[j, b] = y_b(ts[b][j]).
  */
-export function odeint(f: OdeFunc, y0: Tensor, ts: readonly number[], options?: OdeintOptions): Tensor {
-  return solveIvp(f, y0, ts, options).ys;
+export function odeint(
+  f: OdeFunc,
+  y0: Tensor,
+  ts: readonly number[] | PerSampleTimes,
+  options?: OdeintOptions,
+): Tensor {
+  if (isPerSampleTimes(ts)) {
+    checkState(y0);
+    const o = resolveOptions(options);
+    return solvePerSample(y0, ts, 'odeint', (u) =>
+      isAdaptive(o.method) && o.stepSize === undefined
+        ? solveDenseUnion(f, y0, u, o)
+        : solveIvp(f, y0, u, options).ys,
+    );
+  }
+  return solveIvp(f, y0, ts as readonly number[], options).ys;
 }

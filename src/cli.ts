@@ -63,7 +63,7 @@ commands:
 Trains a model on a toy 2-D density or on the 8×8 digits with Adam (decoupled weight decay),
 evaluates held-out NLL (and bits/dim on digits), checkpoints into --out (atomically) and writes
 --out/report.html (works offline). On digits the model is built for images (imageShape [8, 8, 1],
-17 pixel levels): use --model realnvp or glow (multi-scale); the report shows bits/dim and a grid
+17 pixel levels): use --model realnvp, glow or nsf (multi-scale); the report shows bits/dim and a grid
 of model samples next to real digits.
 
 options:
@@ -229,7 +229,7 @@ function checkFits(model: DensityModel, data: DataSource, what: string): void {
   if (data.image && !image) {
     throw new UsageError(
       `${what}: '${kind}' does not build an image model, which --data ${data.name} needs ` +
-        `(imageShape [${data.image.shape.join(', ')}]); use --model realnvp or --model glow`,
+        `(imageShape [${data.image.shape.join(', ')}]); use --model realnvp, glow or nsf`,
     );
   }
   if (model.dim !== data.dim || (image && data.image && image.shape.join() !== data.image.shape.join())) {
