@@ -9,22 +9,26 @@ import type { Tensor } from './tf.js';
  */
 export type Reads<R> = Generator<Tensor, R, ArrayLike<number>>;
 
+/** A read's outcome: the values, or the error the read threw. */
+type Outcome = { values: ArrayLike<number> } | { error: unknown };
+
+/** Disposes the read tensor and resumes the solve with the outcome (an error is thrown into it, so it can release what it holds). */
+function settle<R>(g: Reads<R>, x: Tensor, outcome: Outcome) {
+  x.dispose();
+  return 'error' in outcome ? g.throw(outcome.error) : g.next(outcome.values);
+}
+
 /** Runs `g` to completion, reading each yielded tensor with `dataSync`. */
 export function runSync<R>(g: Reads<R>): R {
   let r = g.next();
   while (!r.done) {
-    const x = r.value;
-    let values: ArrayLike<number>;
+    let outcome: Outcome;
     try {
-      values = x.dataSync();
-    } catch (err) {
-      // the read itself failed: let the solve release what it holds, then rethrow
-      x.dispose();
-      r = g.throw(err);
-      continue;
+      outcome = { values: r.value.dataSync() };
+    } catch (error) {
+      outcome = { error };
     }
-    x.dispose();
-    r = g.next(values);
+    r = settle(g, r.value, outcome);
   }
   return r.value;
 }
@@ -33,17 +37,13 @@ export function runSync<R>(g: Reads<R>): R {
 export async function runAsync<R>(g: Reads<R>): Promise<R> {
   let r = g.next();
   while (!r.done) {
-    const x = r.value;
-    let values: ArrayLike<number>;
+    let outcome: Outcome;
     try {
-      values = (await x.data()) as ArrayLike<number>;
-    } catch (err) {
-      x.dispose();
-      r = g.throw(err);
-      continue;
+      outcome = { values: (await r.value.data()) as ArrayLike<number> };
+    } catch (error) {
+      outcome = { error };
     }
-    x.dispose();
-    r = g.next(values);
+    r = settle(g, r.value, outcome);
   }
   return r.value;
 }
