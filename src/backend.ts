@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { tf } from '../solvers/tf.js';
+import { backendWorks, gpuCandidates, inNode } from './backend/gpu-auto.js';
+import { installNodeWebGpu } from './backend/webgpu-node.js';
 import { patchWasmMatMul } from './wasm-matmul.js';
 
 /** Names accepted by {@link initBackend}. `tensorflow` is the tfjs-node(-gpu) native backend. */
@@ -54,14 +56,31 @@ async function activate(name: BackendName): Promise<void> {
       break;
     case 'webgl':
       // registered by @tensorflow/tfjs; it works only where a WebGL context exists (browsers).
+      if (inNode()) {
+        throw new BackendUnavailableError(
+          "backend 'webgl' needs a browser (a WebGL context); in Node use 'webgpu' (npm package webgpu), 'wasm' or 'cpu'",
+        );
+      }
       break;
     case 'webgpu':
+      if (inNode()) {
+        try {
+          await installNodeWebGpu();
+        } catch (err) {
+          throw new BackendUnavailableError(`backend 'webgpu' is unavailable: ${(err as Error).message}`);
+        }
+      }
       try {
         await import('@tensorflow/tfjs-backend-webgpu' as string);
       } catch (err) {
         throw new BackendUnavailableError(
           `backend 'webgpu' is unavailable: ${(err as Error).message.split('\n')[0]}. ` +
             'Install @tensorflow/tfjs-backend-webgpu and run where WebGPU exists.',
+        );
+      }
+      if (!tf.findBackendFactory('webgpu')) {
+        throw new BackendUnavailableError(
+          "backend 'webgpu' is unavailable: navigator.gpu does not exist here (a browser without WebGPU)",
         );
       }
       break;
@@ -86,7 +105,10 @@ async function activate(name: BackendName): Promise<void> {
  * Chooses and initialises the tfjs backend, and returns the name in use.
  *
  * With no `name`: the env variable `ODEFLOW_BACKEND` if set; else `tensorflow` if
- * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be loaded; else `wasm`; else `cpu`.
+ * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be loaded; else, in a browser, a
+ * hardware GPU backend (`webgpu`, then `webgl`; never a software renderer); else `wasm`; else
+ * `cpu` — each only if it computes a small check correctly. In Node, `webgpu` (Dawn, npm package
+ * `webgpu`) is used only when asked for by name: it has no synchronous reads there.
  * A backend that is asked for by name (argument or env) and cannot be used throws
  * {@link BackendUnavailableError} saying why; automatic selection falls through silently.
  * Gradients of every op are registered as a side effect of importing odeflow.
@@ -99,9 +121,10 @@ export async function initBackend(name?: BackendName): Promise<BackendName> {
     await activate(requested);
     return requested;
   }
-  for (const candidate of ['tensorflow', 'wasm', 'cpu'] as const) {
+  for (const candidate of ['tensorflow', ...(await gpuCandidates()), 'wasm', 'cpu'] as const) {
     try {
       await activate(candidate);
+      if (!backendWorks()) continue;
       return candidate;
     } catch {
       // try the next one
