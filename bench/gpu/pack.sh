@@ -35,7 +35,7 @@ npx esbuild bench/gpu/bench.ts --bundle --platform=node --format=esm --target=no
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$KIT/node_modules/webgpu/"
 cp node_modules/webgpu/dist/linux-x64/dawn.node "$KIT/node_modules/webgpu/dist/linux-x64/"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$KIT/wasm/"
-loader=$(ldconfig -p | awk '/libvulkan\.so\.1 .*x86-64/ {print $NF; exit}')
+loader=$(ldconfig -p | awk '/libvulkan\.so\.1 .*x86-64/ && !p {p = $NF} END {print p}')
 [ -n "$loader" ] || { echo "the Vulkan loader libvulkan.so.1 is missing (apt-get install libvulkan1)"; exit 1; }
 cp "$(readlink -f "$loader")" "$KIT/lib/libvulkan.so.1"
 cp bench/gpu/run-on-device.sh "$KIT/"
