@@ -8,6 +8,8 @@
 #   lib/libvulkan.so.1  the Vulkan loader (the GPU's own Vulkan driver, its ICD, comes with the
 #                       machine's graphics driver)
 #   run-on-device.sh    the entry point
+# (the bundle is ESM with require, __filename and __dirname defined for the CommonJS parts, e.g.
+# the wasm backend's loader, which finds its .wasm files from __dirname)
 # into test-output/gpu-kit/ and test-output/gpu-kit.tar.xz, and checks the tarball is < 64 MiB.
 #
 #   bash bench/gpu/pack.sh            (npm ci first)
@@ -30,7 +32,7 @@ fi
 npx esbuild bench/gpu/bench.ts --bundle --platform=node --format=esm --target=node20 \
   --outfile="$KIT/bench.mjs" --log-level=warning \
   --external:webgpu --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu \
-  "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
+  "--banner:js=import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);"
 
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$KIT/node_modules/webgpu/"
 cp node_modules/webgpu/dist/linux-x64/dawn.node "$KIT/node_modules/webgpu/dist/linux-x64/"
