@@ -7,6 +7,7 @@
  * time budget are recorded as skipped, with the reason.
  *
  *   npx tsx bench/gpu/bench.ts [--backends webgpu,wasm] [--small] [--budget-s 420] [--out FILE]
+ *                              [--only matmul,cnf-ffjord,flow-matching]
  *
  * --small: the sizes a software rasteriser (lavapipe) gets through: matMul ≤ 1024, CNF batch
  * ≤ 1000, flow matching ≤ 8192. Bundled into the kit by bench/gpu/pack.sh.
@@ -25,6 +26,7 @@ const backends = (arg('--backends') ?? 'webgpu,wasm').split(',') as Array<'webgp
 const budgetMs = Number(arg('--budget-s') ?? 420) * 1000;
 const out = arg('--out') ?? 'bench/results/gpu.json';
 const wasmPaths = arg('--wasm-paths');
+const only = arg('--only')?.split(',');
 const t0 = performance.now();
 const left = () => budgetMs - (performance.now() - t0);
 
@@ -49,7 +51,7 @@ for (const backend of backends) {
     continue;
   }
   const device = backend === 'webgpu' ? (tf.backend() as unknown as { device: ErrorScopes }).device : null;
-  rows.push(...(await runRows(backend, benchSizes(small), left, device, console.log)));
+  rows.push(...(await runRows(backend, benchSizes(small), left, device, console.log, only)));
 }
 const result = {
   date: new Date().toISOString(),

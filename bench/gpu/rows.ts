@@ -144,6 +144,7 @@ export interface ErrorScopes {
  * Runs every row on the active backend until `left()` (ms to the deadline) runs out; a size is
  * skipped after one that took over 60 s. With `device`, each row runs inside WebGPU error scopes
  * and fails if the device reports an error (a timing of invalid work would be of nothing).
+ * `only`: the benches to run (default all).
  */
 export async function runRows(
   backend: string,
@@ -151,6 +152,7 @@ export async function runRows(
   left: () => number,
   device: ErrorScopes | null,
   log: (line: string) => void,
+  only?: readonly string[],
 ): Promise<Row[]> {
   const rows: Row[] = [];
   const plan: Array<[Row['bench'], number[], (n: number, left: () => number) => Promise<Partial<Row>>]> = [
@@ -159,6 +161,7 @@ export async function runRows(
     ['flow-matching', sizes.fm, fmRow],
   ];
   for (const [bench, list, run] of plan) {
+    if (only && !only.includes(bench)) continue;
     let slow = false;
     for (const size of list) {
       if (slow || left() < 5_000) {

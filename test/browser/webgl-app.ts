@@ -6,6 +6,16 @@
 import { odeint } from '../../solvers/odeint.js';
 import { tf } from '../../solvers/tf.js';
 import { CNF, type CnfOptions } from '../../src/cnf/index.js';
+import { vanDerPol as vanDerPolProblem } from '../solvers/problems.js';
+
+/** The Van der Pol solve both sides run. */
+export const VDP_Y0 = [
+  [2, 0],
+  [1, 1],
+  [-0.5, 2],
+];
+export const VDP_TS = [0, 1, 2, 3];
+export const VDP_OPTIONS = { method: 'dopri5', rtol: 1e-5, atol: 1e-5 } as const;
 
 /** What the Node side sends. */
 export interface SuiteInput {
@@ -45,17 +55,8 @@ function renderer(): string {
 async function suite(input: SuiteInput): Promise<SuiteOutput> {
   if (!(await tf.setBackend('webgl'))) throw new Error('webgl backend failed to initialise');
   await tf.ready();
-  const vdp = (_t: number, y: tf.Tensor) =>
-    tf.tidy(() => {
-      const [p, q] = tf.split(y, 2, 1);
-      return tf.concat([q, tf.sub(tf.mul(tf.mul(tf.sub(1, tf.square(p)), q), 1), p)], 1);
-    });
-  const y0 = tf.tensor2d([
-    [2, 0],
-    [1, 1],
-    [-0.5, 2],
-  ]);
-  const ys = odeint(vdp, y0, [0, 1, 2, 3], { method: 'dopri5', rtol: 1e-5, atol: 1e-5 });
+  const y0 = tf.tensor2d(VDP_Y0);
+  const ys = odeint(vanDerPolProblem.f, y0, VDP_TS, VDP_OPTIONS);
   const vanDerPol = Array.from(await ys.data());
   tf.dispose([y0, ys]);
 

@@ -13,9 +13,10 @@ import { CNF, type CnfOptions } from '../../src/cnf/index.js';
 import { odeint, tf } from '../../src/index.js';
 import { eightGaussians } from '../cnf/helpers.js';
 import { relErr } from '../gradients/helpers.js';
+import { vanDerPol } from '../solvers/problems.js';
 import { bundleForBrowser } from './bundle.js';
 import { hasChromium, withChromium } from './chromium.js';
-import type { SuiteInput, SuiteOutput } from './webgl-app.js';
+import { type SuiteInput, type SuiteOutput, VDP_OPTIONS, VDP_TS, VDP_Y0 } from './webgl-app.js';
 
 const OUT = 'test-output/browser';
 if (!hasChromium) {
@@ -84,17 +85,8 @@ describe.skipIf(!hasChromium)('webgl in headless Chromium', () => {
   });
 
   it('odeint dopri5 matches wasm', () => {
-    const vdp = (_t: number, y: tf.Tensor) =>
-      tf.tidy(() => {
-        const [p, q] = tf.split(y, 2, 1);
-        return tf.concat([q, tf.sub(tf.mul(tf.mul(tf.sub(1, tf.square(p)), q), 1), p)], 1);
-      });
-    const y0 = tf.tensor2d([
-      [2, 0],
-      [1, 1],
-      [-0.5, 2],
-    ]);
-    const ys = odeint(vdp, y0, [0, 1, 2, 3], { method: 'dopri5', rtol: 1e-5, atol: 1e-5 });
+    const y0 = tf.tensor2d(VDP_Y0);
+    const ys = odeint(vanDerPol.f, y0, VDP_TS, VDP_OPTIONS);
     // backends differ in the last bits, so the adaptive steps may differ: agree to ~the tolerance
     expect(relErr(out.vanDerPol, rows(ys))).toBeLessThan(1e-4);
     tf.dispose([y0, ys]);
