@@ -23,7 +23,8 @@ describe('README examples', () => {
       .find((l) => l.includes('import'))
       ?.trim()})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'odeflow-readme-'));
-      const file = join(dir, `example${i + 1}.ts`);
+      // .mts: ESM whatever the temporary folder holds (a .ts there compiles to CommonJS, without top-level await)
+      const file = join(dir, `example${i + 1}.mts`);
       const body = code
         .replace(/from 'odeflow'/g, `from '${root}'`)
         .replace(/iterations: \d+/g, 'iterations: 3');
