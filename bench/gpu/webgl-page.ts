@@ -2,6 +2,7 @@
  * The browser side of bench/gpu/webgl.ts: the GPU bench rows on tfjs's webgl backend. Bundled
  * for the browser by esbuild.
  */
+import '@tensorflow/tfjs-backend-webgl';
 import { tf } from '../../solvers/tf.js';
 import { benchSizes, type Row, runRows } from './rows.js';
 

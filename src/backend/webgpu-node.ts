@@ -51,7 +51,8 @@ async function install(): Promise<WebGpuAdapterDescription> {
   if (!gpu) {
     let mod: { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
     try {
-      mod = (await import('webgpu' as string)) as typeof mod;
+      const pkg = 'webgpu'; // optional, Node only: not resolved by bundlers
+      mod = (await import(pkg)) as typeof mod;
     } catch (err) {
       throw new Error(
         `the optional package 'webgpu' (Dawn for Node) is not installed or does not load here ` +

@@ -3,6 +3,7 @@
  * imports may reach it): runs on tfjs's webgl backend and returns plain numbers for the Node
  * side to compare with wasm.
  */
+import '@tensorflow/tfjs-backend-webgl';
 import { odeint } from '../../solvers/odeint.js';
 import { tf } from '../../solvers/tf.js';
 import { CNF, type CnfOptions } from '../../src/cnf/index.js';
