@@ -1,4 +1,5 @@
-import { type AcceptedStep, solveAdaptive } from './adaptive.js';
+import { type AcceptedStep, adaptiveSteps } from './adaptive.js';
+import { runSync } from './reads.js';
 import { counted } from './counted.js';
 import { OdeError, OdeOptionError } from './errors.js';
 import { ADAPTIVE_METHODS, isAdaptive } from './methods.js';
@@ -292,7 +293,7 @@ export function odeintEvent(f: OdeFunc, y0: Tensor, t0: number, options: OdeintE
   let ys: Tensor[];
   let stats: SolveStats;
   try {
-    ({ ys, stats } = solveAdaptive(g, tab, y0, [t0, tEnd], tEnd > t0 ? 1 : -1, o, hook));
+    ({ ys, stats } = runSync(adaptiveSteps(g, tab, y0, [t0, tEnd], tEnd > t0 ? 1 : -1, o, undefined, hook)));
   } catch (err) {
     (yAcc as Tensor | null)?.dispose();
     throw err;

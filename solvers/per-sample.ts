@@ -1,4 +1,5 @@
-import { type AcceptedStep, solveAdaptive } from './adaptive.js';
+import { type AcceptedStep, adaptiveSteps } from './adaptive.js';
+import { runSync } from './reads.js';
 import { counted } from './counted.js';
 import { OdeOptionError } from './errors.js';
 import { ADAPTIVE_METHODS } from './methods.js';
@@ -169,7 +170,7 @@ export function solveDenseUnion(
   };
   try {
     const tab = ADAPTIVE_METHODS[o.method as AdaptiveMethodName];
-    const { ys } = solveAdaptive(counted(f, y0), tab, y0, [union[0], union[union.length - 1]], dir, o, hook);
+    const { ys } = runSync(adaptiveSteps(counted(f, y0), tab, y0, [union[0], union[union.length - 1]], dir, o, undefined, hook));
     for (const y of ys.slice(1)) y.dispose();
     return tf.concat(parts, 0);
   } finally {
