@@ -1,9 +1,9 @@
 import { type AcceptedStep, adaptiveSteps } from './adaptive.js';
-import { runSync } from './reads.js';
 import { counted } from './counted.js';
 import { OdeError, OdeOptionError } from './errors.js';
 import { ADAPTIVE_METHODS, isAdaptive } from './methods.js';
 import { resolveOptions } from './options.js';
+import { runSync } from './reads.js';
 import type { EmbeddedTableau } from './tableau.js';
 import { type Tensor, tf } from './tf.js';
 import type { AdaptiveMethodName, OdeFunc, OdeintOptions, SolveStats } from './types.js';

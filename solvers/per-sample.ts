@@ -1,9 +1,9 @@
 import { type AcceptedStep, adaptiveSteps } from './adaptive.js';
-import { runSync } from './reads.js';
 import { counted } from './counted.js';
 import { OdeOptionError } from './errors.js';
 import { ADAPTIVE_METHODS } from './methods.js';
 import type { ResolvedOptions } from './options.js';
+import { runSync } from './reads.js';
 import { type Tensor, tf } from './tf.js';
 import type { AdaptiveMethodName, OdeFunc } from './types.js';
 
@@ -170,7 +170,9 @@ export function solveDenseUnion(
   };
   try {
     const tab = ADAPTIVE_METHODS[o.method as AdaptiveMethodName];
-    const { ys } = runSync(adaptiveSteps(counted(f, y0), tab, y0, [union[0], union[union.length - 1]], dir, o, undefined, hook));
+    const { ys } = runSync(
+      adaptiveSteps(counted(f, y0), tab, y0, [union[0], union[union.length - 1]], dir, o, undefined, hook),
+    );
     for (const y of ys.slice(1)) y.dispose();
     return tf.concat(parts, 0);
   } finally {
