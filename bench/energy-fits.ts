@@ -13,7 +13,8 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BackendName, initBackend, tf } from '../src/index.js';
 import { gridLogProb } from '../src/metrics/grid.js';
-import { type DensityPanel, densityPanels, writeHtml } from '../src/plot/index.js';
+import { writeHtml } from '../src/plot/html.js';
+import { type DensityPanel, densityPanels } from '../src/plot/index.js';
 import { energy, energyFitModel, fitReverseKl, klEstimate, logPartition } from '../src/vi/index.js';
 
 const { values } = parseArgs({

@@ -1,31 +1,10 @@
-import { createRequire } from 'node:module';
+import * as odex from 'odex';
 import { MaxStepsError, NonFiniteError, OdeOptionError, OdeShapeError } from './errors.js';
 import { checkTimes } from './options.js';
 import type { SolveStats } from './types.js';
 
 /** The `odex` package (CommonJS): Hairer & Wanner's ODEX, GBS extrapolation in float64. */
-interface OdexSolverInstance {
-  denseOutput: boolean;
-  relativeTolerance: number;
-  absoluteTolerance: number;
-  maxSteps: number;
-  solve(
-    f: (x: number, y: number[]) => number[],
-    x0: number,
-    y0: number[],
-    xEnd: number,
-    solOut?: (
-      n: number,
-      xOld: number,
-      x: number,
-      y: number[],
-      dense?: (i: number, x: number) => number,
-    ) => undefined,
-  ): { y: number[]; outcome: number; nStep: number; nAccept: number; nReject: number; nEval: number };
-}
-const { Solver } = createRequire(import.meta.url)('odex') as {
-  Solver: new (n: number) => OdexSolverInstance;
-};
+const { Solver } = odex;
 
 /** Options of {@link odexSolve}. */
 export interface OdexOptions {
@@ -70,8 +49,14 @@ export function odexSolve(
     throw new OdeOptionError(`y0 must be a non-empty array of finite numbers; got [${y0.join(', ')}]`);
   }
   let nfe = 0;
+  let lastT = ts[0];
   const g = (t: number, y: number[]): number[] => {
     nfe++;
+    // ODEX's step becomes NaN once the state overflows float64: report the last time it reached
+    if (!Number.isFinite(t) || y.some((v) => !Number.isFinite(v))) {
+      throw new NonFiniteError(lastT, 'the solution (it overflowed float64)');
+    }
+    lastT = t;
     const dy = f(t, y);
     if (!Array.isArray(dy) || dy.length !== n) {
       throw new OdeShapeError(
@@ -89,8 +74,10 @@ export function odexSolve(
   const ys: number[][] = [[...y0]];
   let next = 1;
   let tReached = ts[0];
+  let yReached: number[] = [...y0];
   const result = solver.solve(g, ts[0], [...y0], ts[ts.length - 1], (_n, xOld, x, y, dense) => {
     tReached = x;
+    yReached = [...y];
     while (next < ts.length && (ts[next] - x) * dir <= 0) {
       const tq = ts[next];
       ys.push(tq === x || !dense ? [...y] : y.map((_, i) => dense(i, tq)));
@@ -100,5 +87,15 @@ export function odexSolve(
     return undefined;
   });
   if (result.outcome === 1) throw new MaxStepsError(tReached, maxSteps, ts[ts.length - 1]);
+  // ODEX stops once the end is within ~10 unit round-offs of t (an interval that short is never
+  // stepped): the times left lie within rounding of the last point reached, so one Euler step
+  // from there is exact to float64 precision.
+  if (next < ts.length) {
+    const dy = g(tReached, yReached);
+    for (; next < ts.length; next++) {
+      const h = ts[next] - tReached;
+      ys.push(yReached.map((v, i) => v + h * dy[i]));
+    }
+  }
   return { ys, stats: { nfe, steps: result.nAccept, rejected: result.nReject } };
 }

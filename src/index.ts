@@ -3,10 +3,10 @@
  * The package root re-exports the solvers and everything built on them.
  */
 export * from '../solvers/index.js';
-export { type BackendName, BackendUnavailableError, initBackend } from './backend.js';
+export { type BackendName, BackendUnavailableError, initBackend, ready } from './backend.js';
 export * from './cnf/index.js';
 export { Chain, chain, Invert, invert } from './core/chain.js';
-export { ConfigError, ConfigReader } from './core/config-reader.js';
+export { ConfigReader } from './core/config-reader.js';
 export {
   type Dequantizer,
   FlowModel,
@@ -15,14 +15,14 @@ export {
 } from './core/flow-model.js';
 export { standardNormalLogProb } from './core/normal.js';
 export type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from './core/transform.js';
-export { type Digits, digitsData, digitsSplit, loadDigits } from './data/digits.js';
 export * from './data/index.js';
 export * from './flowmatch/index.js';
 export * from './flows/index.js';
+export { type ElboTerms, LatentODE, type LatentODEOptions } from './latent/latent-ode.js';
 export type { DensityModel, LossInfo, ModelConfig } from './model.js';
 export * from './nn/index.js';
 export * from './plot/index.js';
 export * from './train/index.js';
-export { binaryDigits } from './vae/data.js';
 export * from './vae/index.js';
+export { ConfigError } from './validate.js';
 export * from './vi/index.js';

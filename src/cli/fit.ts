@@ -16,7 +16,7 @@ import {
   logPartition,
   ReverseKlDivergedError,
 } from '../vi/index.js';
-import { backend, type CliIO, choice, num, parse, str } from './args.js';
+import { backend, choice, num, parse, str, type ViIO } from './vi-args.js';
 
 /** Help text of `fit`. */
 export const FIT_HELP = `usage: tsx src/cli.ts fit [options]
@@ -42,7 +42,7 @@ options:
   -h, --help         this text`;
 
 /** Runs `fit`; resolves to the exit status. */
-export async function cmdFit(args: string[], io: CliIO): Promise<number> {
+export async function cmdFit(args: string[], io: ViIO): Promise<number> {
   const flags = parse(args, {
     energy: 'string',
     model: 'string',

@@ -7,7 +7,8 @@ import { writeHtml } from '../plot/html.js';
 import { imageGrid } from '../plot/image-grid.js';
 import { latentScatter, lossCurve, type PosteriorGrid, posteriorContours } from '../plot/latent.js';
 import { binarise, POSTERIOR_KINDS, trainVae, Vae, VaeDivergedError } from '../vae/index.js';
-import { backend, type CliIO, choice, num, parse, str, UsageError } from './args.js';
+import { FlagError } from './model-flags.js';
+import { backend, choice, num, parse, str, type ViIO } from './vi-args.js';
 
 /** Help text of `train --model vae`. */
 export const TRAIN_VAE_HELP = `usage: tsx src/cli.ts train --data digits --model vae [options]
@@ -38,7 +39,7 @@ export function wantsVae(args: readonly string[]): boolean {
 }
 
 /** Runs `train --model vae`; resolves to the exit status. */
-export async function cmdTrainVae(args: string[], io: CliIO): Promise<number> {
+export async function cmdTrainVae(args: string[], io: ViIO): Promise<number> {
   const flags = parse(args, {
     data: 'string',
     model: 'string',
@@ -60,7 +61,7 @@ export async function cmdTrainVae(args: string[], io: CliIO): Promise<number> {
   }
   const data = str(flags, 'data') ?? 'digits';
   if (data !== 'digits')
-    throw new UsageError(`--model vae trains on --data digits (binarised), not '${data}'`);
+    throw new FlagError(`--model vae trains on --data digits (binarised), not '${data}'`);
   const posterior = choice(flags, 'posterior', POSTERIOR_KINDS) ?? 'planar';
   const flowSteps = num(flags, 'flow-steps', 4, 'int');
   const latent = num(flags, 'latent', 2, 'int');

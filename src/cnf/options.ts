@@ -1,9 +1,11 @@
-import type { SolverOptions } from '../../solvers/options.js';
+import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
 import type { MethodName } from '../../solvers/types.js';
+import { checkModelConfig } from '../config-bounds.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { NOISE_KINDS, type NoiseKind } from '../nn/divergence.js';
 import { LAYER_KINDS, type LayerKind } from '../nn/layers.js';
 import type { VectorField } from '../nn/mlp.js';
+import { ConfigError, checkOptionsObject } from '../validate.js';
 import { FFJORD_SOLVER } from './solver-defaults.js';
 
 /**
@@ -104,7 +106,19 @@ export type CnfConfig = {
 };
 
 function check(ok: boolean, name: string, value: unknown, expected: string): void {
-  if (!ok) throw new Error(`CNF option ${name} = ${JSON.stringify(value)} is invalid: expected ${expected}`);
+  if (!ok) throw new ConfigError('CNF options', name, value, expected);
+}
+
+/** Validates one phase's solver settings as odeint would, at construction rather than at the first solve. */
+function checkSettings(phase: string, s: SolverOptions): void {
+  try {
+    resolveOptions(s);
+  } catch (err) {
+    const m =
+      err instanceof Error ? /option (\w+) = (.*) is invalid: expected (.*)$/s.exec(err.message) : null;
+    if (m) throw new ConfigError('CNF options', `${phase}.${m[1]}`, m[2], m[3]);
+    throw err;
+  }
 }
 
 const KNOWN_KEYS = new Set([
@@ -151,10 +165,16 @@ function shorthand(o: CnfOptions): SolverOptions | undefined {
 
 /** Fills the defaults of {@link CnfOptions} and validates them (errors name the option and range). */
 export function resolveCnfOptions(o: CnfOptions): CnfConfig {
+  checkOptionsObject('CNF', o);
+  check(o !== undefined, 'options', o, 'an options object with dim');
   const unknown = Object.keys(o).filter((k) => !KNOWN_KEYS.has(k));
   if (unknown.length > 0) {
-    throw new Error(
-      `CNF: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${[...KNOWN_KEYS].join(', ')}`,
+    const key = unknown[0];
+    throw new ConfigError(
+      'CNF options',
+      key,
+      Reflect.get(o, key),
+      `no such option; known: ${[...KNOWN_KEYS].join(', ')}`,
     );
   }
   const short = shorthand(o);
@@ -204,6 +224,9 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
     c.contextDim,
     'a whole number ≥ 0',
   );
+  checkSettings('train', c.train);
+  checkSettings('eval', c.eval);
+  checkModelConfig({ ...c, kind: 'cnf' }, 'CNF options', '');
   if (o.fields) {
     const dims = o.fields.map((f) => f.dim);
     check(

@@ -5,11 +5,7 @@ import {
   solverOptionsProblem,
 } from '../../solvers/options.js';
 import type { ModelConfig } from '../model.js';
-
-/** A model configuration that does not fit its kind: names the key, the value and what is valid. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+import { ConfigError } from '../validate.js';
 
 /**
  * Reads a JSON configuration (a checkpoint's, the CLI's) into a kind's typed options, checking
@@ -26,9 +22,7 @@ export class ConfigReader {
   ) {}
 
   private fail(key: string, value: unknown, expected: string): never {
-    throw new ConfigError(
-      `${this.where}: ${key} = ${JSON.stringify(value)} is invalid: expected ${expected}`,
-    );
+    throw new ConfigError(this.where, key, value, expected);
   }
 
   private get(key: string): unknown {
@@ -114,13 +108,11 @@ export class ConfigReader {
   solver(key: string): SolverOptions | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
-    if (!isSolverOptions(v)) {
-      throw new ConfigError(`${this.where}: ${key}: ${solverOptionsProblem(v)}`);
-    }
+    if (!isSolverOptions(v)) this.fail(key, v, `solver settings (${solverOptionsProblem(v)})`);
     try {
       resolveOptions(v);
     } catch (err) {
-      throw new ConfigError(`${this.where}: ${key}: ${err instanceof Error ? err.message : String(err)}`);
+      this.fail(key, v, `solver settings (${err instanceof Error ? err.message : String(err)})`);
     }
     return v;
   }
@@ -134,9 +126,7 @@ export class ConfigReader {
   done(): void {
     const unknown = Object.keys(this.config).filter((k) => !this.seen.has(k) && this.config[k] !== undefined);
     if (unknown.length > 0) {
-      throw new ConfigError(
-        `${this.where}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; known: ${[...this.seen].join(', ')}`,
-      );
+      this.fail(unknown[0], this.config[unknown[0]], `no such option; known: ${[...this.seen].join(', ')}`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { DensityModel, LossInfo, ModelConfig } from '../model.js';
+import { disposeReachable } from './dispose.js';
 import { extrasTensors } from './extras.js';
 import { standardNormalLogProb } from './normal.js';
 import type { Bijector, Extras } from './transform.js';
@@ -223,9 +224,10 @@ export class FlowModel implements DensityModel {
     return this.cfg;
   }
 
-  /** Disposes the variables. */
+  /** Disposes the variables and every constant tensor (masks, permutations) of the flow. */
   dispose(): void {
     for (const p of this.params) p.dispose();
+    disposeReachable([this.bijector, this.dequantizer]);
   }
 
   private toEvent(x: Tensor): Tensor {

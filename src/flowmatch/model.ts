@@ -3,6 +3,7 @@ import type { SolverOptions } from '../../solvers/options.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { CnfBlock } from '../cnf/block.js';
 import { FFJORD_SOLVER } from '../cnf/solver-defaults.js';
+import { checkModelConfig } from '../config-bounds.js';
 import { type ConfigReader, readerOf } from '../core/config-reader.js';
 import { FlowModel } from '../core/flow-model.js';
 import type { Sampler } from '../data/toy.js';
@@ -11,6 +12,7 @@ import type { LossInfo, ModelConfig } from '../model.js';
 import { ACTIVATIONS } from '../nn/activations.js';
 import { LAYER_KINDS } from '../nn/layers.js';
 import { type MlpField, type MlpFieldOptions, mlpField } from '../nn/mlp.js';
+import { ConfigError, checkNumber, checkOneOf, checkOptionsObject } from '../validate.js';
 import {
   DEFAULT_OBJECTIVE,
   type FlowMatchingObjective,
@@ -94,13 +96,22 @@ export class FlowMatchingModel extends FlowModel {
   private pairs?: { x0: Tensor; x1: Tensor };
 
   constructor(field: MlpField, options: FlowMatchingOptions = {}) {
-    const objective = options.objective ?? DEFAULT_OBJECTIVE;
-    if (!OBJECTIVES.includes(objective)) {
-      throw new Error(`objective '${objective}' is invalid: expected one of ${OBJECTIVES.join(', ')}`);
+    const where = 'flowMatching options';
+    checkOptionsObject(where, options);
+    const objective = checkOneOf(where, 'objective', options.objective ?? DEFAULT_OBJECTIVE, OBJECTIVES);
+    const sigma = checkNumber(where, 'sigma', options.sigma ?? 0, { min: 0 });
+    if (objective === 'rectified' && sigma !== 0) {
+      throw new ConfigError(
+        where,
+        'sigma',
+        sigma,
+        "0 with objective 'rectified' (rectified flow uses sigma = 0)",
+      );
     }
-    const sigma = options.sigma ?? 0;
-    if (!(sigma >= 0 && Number.isFinite(sigma))) throw new Error(`sigma = ${sigma} is invalid: expected ≥ 0`);
-    if (objective === 'rectified' && sigma !== 0) throw new Error('rectified flow uses sigma = 0');
+    checkOneOf(where, 'coupling', options.coupling ?? 'exact', ['exact', 'sinkhorn']);
+    checkNumber(where, 'reg', options.reg ?? 0.05, { above: 0 });
+    const { source: _source, ...rest } = options;
+    checkModelConfig({ ...rest, kind: 'flow-matching' }, where, '');
     const cfg: FlowMatchingConfig = {
       kind: 'flow-matching',
       field: { ...field.config },

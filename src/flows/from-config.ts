@@ -7,6 +7,7 @@ import { type GlowOptions, glow } from './glow.js';
 import type { ImageOptions } from './image.js';
 import { type MafOptions, maf } from './maf.js';
 import { type NiceOptions, nice } from './nice.js';
+import { type NsfOptions, nsf } from './nsf.js';
 import { type RealNVPOptions, realNVP } from './realnvp.js';
 import { planar, type RmFlowOptions, radial } from './rm-flows.js';
 
@@ -125,5 +126,23 @@ export function ffjordMultiscaleFromConfig(config: ModelConfig): FlowModel {
       seed: r.num('seed'),
     }),
     ffjordMultiscale,
+  );
+}
+
+/** Rebuilds a neural spline flow from its config. */
+export function nsfFromConfig(config: ModelConfig): FlowModel {
+  return build(
+    config,
+    (r): NsfOptions => ({
+      ...readImage(r),
+      dim: r.int('dim'),
+      form: r.oneOf('form', ['coupling', 'autoregressive'] as const),
+      layers: r.int('layers'),
+      hidden: r.ints('hidden'),
+      bins: r.int('bins'),
+      tailBound: r.num('tailBound', (v) => v > 0, 'a finite number > 0'),
+      seed: r.num('seed'),
+    }),
+    nsf,
   );
 }

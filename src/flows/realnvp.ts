@@ -1,6 +1,8 @@
+import { checkModelConfig } from '../config-bounds.js';
 import { chain } from '../core/chain.js';
 import { FlowModel } from '../core/flow-model.js';
 import type { ModelConfig } from '../model.js';
+import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { Coupling, type ScaleBound } from './bijectors/coupling.js';
 import { Squeeze } from './bijectors/squeeze.js';
@@ -31,6 +33,9 @@ export interface RealNVPOptions extends ImageOptions {
  * checkerboard couplings; preceded by dequantization and logit preprocessing.
  */
 export function realNVP(opts: RealNVPOptions = {}): FlowModel {
+  checkOptionsObject('realNVP', opts);
+  if (!opts.imageShape) checkInt('realNVP options', 'dim', opts.dim ?? 2, 2, 65_536);
+  checkModelConfig({ ...opts, kind: 'realnvp' }, 'realNVP options', '');
   const seed = opts.seed ?? 0;
   const seeds = new SeedStream(seed);
   const hidden = opts.hidden ?? [64, 64];

@@ -1,5 +1,7 @@
+import { checkModelConfig } from '../config-bounds.js';
 import { chain, invert } from '../core/chain.js';
 import { FlowModel } from '../core/flow-model.js';
+import { checkOptionsObject } from '../validate.js';
 import { Planar } from './bijectors/planar.js';
 import { Radial } from './bijectors/radial.js';
 import { SeedStream } from './init.js';
@@ -19,6 +21,8 @@ export interface RmFlowOptions {
  * closed form; `logProb` of data inverts each layer by safeguarded Newton/bisection.
  */
 export function planar(opts: RmFlowOptions = {}): FlowModel {
+  checkOptionsObject('planar', opts);
+  checkModelConfig({ ...opts, kind: 'planar' }, 'planar options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 16;
   const seed = opts.seed ?? 0;
@@ -29,6 +33,8 @@ export function planar(opts: RmFlowOptions = {}): FlowModel {
 
 /** Radial flow (Rezende & Mohamed 2015); like {@link planar}, the inverse solves for the radius. */
 export function radial(opts: RmFlowOptions = {}): FlowModel {
+  checkOptionsObject('radial', opts);
+  checkModelConfig({ ...opts, kind: 'radial' }, 'radial options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 16;
   const seed = opts.seed ?? 0;

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../train/atomic.js';
 import { plotCall } from './embed.js';
 import type { Figure } from './figure.js';
 
@@ -50,8 +50,6 @@ ${divs}
 
 /** Writes {@link renderHtml}'s page to `path` atomically (temp file, then rename). */
 export function writeHtml(path: string, figs: readonly Figure[], options: HtmlOptions = {}): void {
-  mkdirSync(dirname(path) || '.', { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, renderHtml(figs, options));
-  renameSync(tmp, path);
+  // temp file then rename; on failure (e.g. `path` is a directory) the temp file is removed
+  writeFileAtomic(path, renderHtml(figs, options));
 }

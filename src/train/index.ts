@@ -1,15 +1,6 @@
 export { type GridDensity, type GridOptions, gridLogProb } from '../metrics/grid.js';
 export { type IterationRecord, nfeBackward, nfeForward } from '../metrics/history.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
-export { isTempName, writeFileAtomic } from './atomic.js';
-export {
-  CHECKPOINT_FILE,
-  type Checkpoint,
-  type CheckpointState,
-  hasCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
 export {
   type Evaluation,
   evaluate,

@@ -7,6 +7,7 @@ import {
   glowFromConfig,
   mafFromConfig,
   niceFromConfig,
+  nsfFromConfig,
   planarFromConfig,
   radialFromConfig,
   realNVPFromConfig,
@@ -87,6 +88,13 @@ export const MODEL_TABLE: ModelTable = {
     conditional: true,
     images: false,
     create: mafFromConfig,
+  },
+  nsf: {
+    description: 'neural spline flow (rational-quadratic spline couplings, linear tails)',
+    defaults: {},
+    conditional: false,
+    images: true,
+    create: nsfFromConfig,
   },
   nice: {
     description: 'NICE additive coupling flow',

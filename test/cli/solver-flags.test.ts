@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelFlags } from '../../src/cli/train.js';
+import { modelFlags } from '../../src/cli/model-flags.js';
 import { main } from '../../src/cli.js';
 import { capture, tempDir } from './helpers.js';
 

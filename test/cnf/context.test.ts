@@ -72,4 +72,17 @@ describe('conditional CNF: f(t, x, c)', () => {
     expect(tf.memory().numTensors).toBe(before - variables);
     a.dispose();
   });
+
+  it('a training pass that fails (a context of the wrong shape) keeps nothing', () => {
+    const m = conditional('adjoint');
+    const before = tf.memory().numTensors;
+    const wrong = tf.zeros([3, 2]);
+    // straight to the block (the model refuses the shape before): the field throws mid-solve
+    expect(() => m.blocks[0].forward(x, wrong, { training: true })).toThrow(
+      /field context has shape \[3, 2\]/,
+    );
+    wrong.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
 });

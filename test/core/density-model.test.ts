@@ -135,7 +135,9 @@ describe('solver settings are one object, passed unchanged', () => {
     const b = new CNF({ dim: 2, hidden: [4] });
     expect(b.blocks[0].settings.train).toEqual({ method: 'dopri5', rtol: 1e-5, atol: 1e-5 });
     const bad = { dim: 2, stepsize: 0.1 };
-    expect(() => new CNF(bad)).toThrow(/CNF: unknown option stepsize; known: /);
+    expect(() => new CNF(bad)).toThrow(
+      /CNF options: stepsize = 0.1 is invalid: expected no such option; known: /,
+    );
     a.dispose();
     b.dispose();
   });

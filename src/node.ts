@@ -1,0 +1,38 @@
+/**
+ * odeflow/node: the parts that need Node.js — checkpoint files, CSV and digits files, HTML report
+ * writing and tslab notebook display. Everything of the main entry is re-exported, so one import
+ * serves Node programs: `import { CNF, saveCheckpoint } from 'odeflow/node'`.
+ */
+
+export { CsvRows, MAX_ABS_VALUE, parseCsv, readCsv, readCsvValues, streamCsv } from './data/csv.js';
+export { type Digits, digitsData, digitsSplit, loadDigits } from './data/digits.js';
+export { FileError } from './files.js';
+export * from './index.js';
+export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './plot/html.js';
+export {
+  type HtmlDisplay,
+  inNotebook,
+  type NotebookSetupOptions,
+  notebookSetup,
+  type ShowOptions,
+  show,
+  showAll,
+} from './plot/notebook.js';
+export { isTempName, removeStaleTemps, writeFileAtomic } from './train/atomic.js';
+export { binaryDigits } from './vae/data.js';
+
+import { saveCheckpoint } from './train/checkpoint.js';
+import { provideCheckpointWriter } from './train/checkpoint-writer.js';
+
+export {
+  CHECKPOINT_FILE,
+  type Checkpoint,
+  CheckpointError,
+  type CheckpointState,
+  hasCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './train/checkpoint.js';
+
+// train({ checkpointDir }) writes through this (the main entry stays free of Node's fs).
+provideCheckpointWriter(saveCheckpoint);
