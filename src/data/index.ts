@@ -2,4 +2,5 @@ export { type CheckDataOptions, checkData, DataError, type DataLike } from './ch
 export { parseCsv, readCsv } from './csv.js';
 export { Rng } from './rng.js';
 export { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from './toy.js';
+export { besselI0Scaled, toyDensity, toyEntropy } from './toy-entropy.js';
 export { TOY_SPECS, type ToyName, type ToySpec } from './toy-specs.js';
