@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle, X1, X2 } from './layout.js';
 
 /** Options of {@link animation}. */
 export interface AnimationOptions {
@@ -46,11 +47,11 @@ export function animation(
     data: [{ type: 'scatter', mode: 'markers', name: 'points', ...xy(0), marker }],
     frames: arr.map((_, t) => ({ name: names[t], data: [{ ...xy(t) }] })),
     layout: {
-      title: { text: options.title ?? 'points flowing' },
-      xaxis: { range, constrain: 'domain', autorange: false },
-      yaxis: { range, scaleanchor: 'x', autorange: false },
-      width: 560,
-      height: 600,
+      title: figureTitle(options.title ?? 'points flowing'),
+      margin: figureMargin({ l: 80, r: 40, b: 40 }),
+      xaxis: { range, constrain: 'domain', autorange: false, title: { text: X1 } },
+      yaxis: { range, scaleanchor: 'x', autorange: false, title: { text: X2 } },
+      height: 640,
       showlegend: false,
       updatemenus: [
         {
@@ -74,7 +75,10 @@ export function animation(
       sliders: [
         {
           active: 0,
-          pad: { t: 50 },
+          // inset from both edges so the first and last step labels are drawn whole
+          x: 0.06,
+          len: 0.88,
+          pad: { t: 60, l: 10, r: 10 },
           currentvalue: { prefix: 'frame ' },
           steps: names.map((name) => ({
             label: name,

@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle, X1, X2 } from './layout.js';
 
 /** Options of {@link trajectories}. */
 export interface TrajectoriesOptions {
@@ -49,21 +50,28 @@ export function trajectories(
         y: ly,
         line: { width: 0.7, color: 'rgba(100,100,100,0.45)' },
       },
-      { type: 'scatter', mode: 'markers', name: 'start', ...at(0), marker: { size: 4, color: '#1f77b4' } },
       {
         type: 'scatter',
         mode: 'markers',
-        name: 'end',
+        name: 'start (t = 0)',
+        ...at(0),
+        marker: { size: 4, color: '#1f77b4' },
+      },
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: `end (t = T)`,
         ...at(steps - 1),
         marker: { size: 4, color: '#d62728' },
       },
     ],
     layout: {
-      title: { text: options.title ?? 'trajectories' },
-      xaxis: { range, constrain: 'domain' },
-      yaxis: { range, scaleanchor: 'x' },
-      width: 560,
-      height: 520,
+      title: figureTitle(options.title ?? 'trajectories'),
+      margin: figureMargin(),
+      xaxis: { range, constrain: 'domain', title: { text: X1 } },
+      yaxis: { range, scaleanchor: 'x', title: { text: X2 } },
+      legend: { orientation: 'h', x: 0, y: -0.18 },
+      height: 560,
     },
   };
 }
