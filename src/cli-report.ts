@@ -134,6 +134,14 @@ export function runSettings(input: RunSettingsInput): [string, string][] {
   return rows;
 }
 
+/** "held-out NLL 3.1234 nats" or, for image models, "held-out 2.4130 bits/dim (NLL 107.0 nats per image)". */
+export function heldOutText(r: IterationRecord): string {
+  if (r.testNll === undefined) return '';
+  return r.testBpd !== undefined
+    ? `held-out ${r.testBpd.toFixed(4)} bits/dim (NLL ${r.testNll.toFixed(2)} nats per image)`
+    : `held-out NLL ${r.testNll.toFixed(4)} nats`;
+}
+
 /** Inputs of {@link writeRunReport}. */
 export interface RunReportInput {
   /** Run directory (the report goes to `dir/report.html` unless `out` is given). */
@@ -165,10 +173,15 @@ export function writeRunReport(input: RunReportInput): string {
     points.dispose();
   }
   const kind = model.config().kind;
+  const last = [...history].reverse().find((r) => r.testNll !== undefined);
+  const summary =
+    `model: ${kind}; data: ${source.name}; iterations: ${history.at(-1)?.iteration ?? 0}` +
+    (last ? `; ${heldOutText(last)} at iteration ${last.iteration}` : '') +
+    (history.length ? `; ${history.at(-1)?.elapsed.toFixed(1)} s of training` : '');
   const settings = runSettings({ model, meta: { data: source.name, ...input.meta }, history, entropy });
   writeHtml(out, figs, {
     title: `odeflow: ${kind} on ${source.name}`,
-    notes: input.status ? [input.status] : [],
+    notes: input.status ? [input.status, summary] : [summary],
     tables: [{ caption: 'run settings', rows: settings }],
   });
   return out;

@@ -30,7 +30,7 @@ export function figureMargin(extra: Partial<Layout['margin']> = {}): Partial<Lay
   return { t: TOP_MARGIN, l: 70, r: 30, b: 70, ...extra };
 }
 
-/** Axis titles of a 2-D data plot. */
+/** Title of the first axis of a 2-D data plot. */
 export const X1 = 'x₁';
-/** Axis titles of a 2-D data plot. */
+/** Title of the second axis of a 2-D data plot. */
 export const X2 = 'x₂';

@@ -20,6 +20,13 @@ export {
 export { type GridDensity, type GridOptions, gridLogProb } from './grid.js';
 export { type IterationRecord, nfeBackward, nfeForward } from './history.js';
 export {
+  type Interrupt,
+  type InterruptOptions,
+  type SignalSource,
+  watchInterrupt,
+  yieldToEventLoop,
+} from './interrupt.js';
+export {
   availableKinds,
   type CreateOptions,
   createModel,
@@ -27,5 +34,12 @@ export {
   MODEL_TABLE,
   type ModelKindEntry,
 } from './models.js';
-export { Progress, type ProgressSink } from './progress.js';
+export {
+  duration,
+  Progress,
+  type ProgressOptions,
+  type ProgressSink,
+  useColor,
+  visibleLength,
+} from './progress.js';
 export { TrainingDivergedError, type TrainOptions, type TrainResult, train } from './train.js';
