@@ -30,6 +30,14 @@ export function solveList(f: OdeFunc, y0: Tensor, ts: readonly number[], o: Reso
 /**
  * Solves dy/dt = f(t, y), y(ts[0]) = y0 and returns y at every time in `ts`, stacked:
  * shape `[ts.length, ...y0.shape]`. Same as {@link odeint}, with the solver's counts.
+ *
+ * @param f The right-hand side f(t, y): t a JS number, y a tensor of the shape of `y0`; returns dy/dt of the same shape.
+ * @param y0 The initial state y(ts[0]), any shape.
+ * @param ts Output times, strictly increasing or strictly decreasing, at least two; the first is the initial time.
+ * @param options Method (default `dopri5`), `rtol`/`atol` (default 1e-5/1e-6), `stepSize` for fixed-step methods, `firstStep`, `maxSteps`: see {@link OdeintOptions}.
+ * @example
+ * const { ys, stats } = solveIvp((t, y) => tf.neg(y), tf.tensor1d([1]), [0, 1]);
+ * console.log(stats.nfe, stats.steps, stats.rejected);
  */
 export function solveIvp(
   f: OdeFunc,
@@ -51,6 +59,11 @@ export function solveIvp(
  *
  * @example
  * const ys = odeint((t, y) => tf.neg(y), tf.tensor1d([1]), [0, 1, 2]); // e^-t
+ *
+ * @param f The right-hand side f(t, y): t a JS number, y a tensor of the shape of `y0`; returns dy/dt of the same shape.
+ * @param y0 The initial state y(ts[0]), any shape.
+ * @param ts Output times, strictly increasing or strictly decreasing, at least two; the first is the initial time.
+ * @param options Method (default `dopri5`), `rtol`/`atol`, `stepSize` for fixed-step methods, `firstStep`, `maxSteps`: see {@link OdeintOptions}.
  */
 export function odeint(f: OdeFunc, y0: Tensor, ts: readonly number[], options?: OdeintOptions): Tensor {
   return solveIvp(f, y0, ts, options).ys;

@@ -90,6 +90,10 @@ async function activate(name: BackendName): Promise<void> {
  * A backend that is asked for by name (argument or env) and cannot be used throws
  * {@link BackendUnavailableError} saying why; automatic selection falls through silently.
  * Gradients of every op are registered as a side effect of importing odeflow.
+ *
+ * @param name `tensorflow`, `wasm`, `cpu`, `webgl` or `webgpu`; omitted: chosen automatically as above.
+ * @example
+ * const backend = await initBackend(); // e.g. 'wasm'
  */
 export async function initBackend(name?: BackendName): Promise<BackendName> {
   // tfjs prints a "use tfjs-node" hint on first cpu use in Node; odeflow documents that itself.

@@ -149,6 +149,8 @@ function curveNodes(c: CurveComponent): [number, number][] {
 /**
  * The density p(x, y) of toy data set `name` where it is known (see the module comment), or
  * undefined. Plain JavaScript numbers (float64).
+ *
+ * @param name A toy data set name.
  */
 export function toyDensity(name: string): ((x: number, y: number) => number) | undefined {
   const spec = SPECS[name as ToyName];
@@ -185,6 +187,10 @@ const cache = new Map<string, number | undefined>();
  * The differential entropy (nats) of toy data set `name`, −∫ p log p by a fine grid integral of
  * {@link toyDensity}, or undefined where the density is not known in closed form (`2spirals`,
  * `pinwheel`, CSV and image data). Computed once per process (up to ~1 s), then cached.
+ *
+ * @param name A toy data set name.
+ * @example
+ * toyEntropy('8gaussians'); // ≈ 2.832 nats
  */
 export function toyEntropy(name: string): number | undefined {
   if (cache.has(name)) return cache.get(name);

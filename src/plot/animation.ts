@@ -22,6 +22,9 @@ export interface AnimationOptions {
  * An animation of 2-D points moving: `frames` is `[T, N, 2]` (time-major, as `odeint` and a CNF's
  * `trajectories` return) as a tensor or nested arrays. The figure has plotly `frames`, a play /
  * pause button and a slider over the frames; it starts at frame 0.
+ *
+ * @param frames Positions `[T, N, 2]`, time-major, as a tensor or nested arrays (not disposed).
+ * @param options Range, frame labels, point count, frame duration, colour, title: see {@link AnimationOptions}.
  */
 export function animation(
   frames: Tensor | readonly (readonly (readonly number[])[])[],

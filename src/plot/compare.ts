@@ -32,6 +32,9 @@ const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
  * Runs overlaid: for each run its held-out NLL (solid, markers) and its smoothed training loss
  * (dotted, same colour), against iteration or wall-clock time (buttons switch), with the data's
  * entropy as a reference line when given.
+ *
+ * @param runs Named histories, at least one.
+ * @param options Title, initial x axis, smoothing, entropy: see {@link CompareCurvesOptions}.
  */
 export function compareCurves(runs: readonly ComparedRun[], options: CompareCurvesOptions = {}): Figure {
   if (runs.length === 0) throw new Error('compareCurves needs at least one run; got none');

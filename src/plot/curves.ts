@@ -48,6 +48,11 @@ interface Series {
  * and the forward and backward NFE (bottom) where the model reported them. Only series that
  * have points are drawn (and so listed in the legend). `options` may be a title string (the
  * older signature).
+ *
+ * @param history Training records, as {@link train} returns them.
+ * @param options Title, initial x axis (`iteration` or `time`), smoothing weight, the data's entropy; or a title string: see {@link TrainingCurvesOptions}.
+ * @example
+ * show(trainingCurves(result.history, { entropy: toyEntropy('8gaussians'), x: 'time' }));
  */
 export function trainingCurves(
   history: readonly IterationRecord[],

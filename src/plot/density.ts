@@ -20,6 +20,11 @@ export interface DensityHeatmapOptions {
 /**
  * A heatmap of a 2-D model's density from exact `logProb` on an `n × n` grid (cell centres),
  * with the grid's total mass (Σ p·cell area, ≈ 1 when the grid covers the mass) in the title.
+ *
+ * @param model A 2-D density model.
+ * @param options Range, grid size, log scale, batch size, title: see {@link DensityHeatmapOptions}.
+ * @example
+ * show(densityHeatmap(model, { n: 120, log: true }));
  */
 export function densityHeatmap(model: DensityModel, options: DensityHeatmapOptions = {}): Figure {
   if (model.dim !== 2) throw new Error(`densityHeatmap needs a 2-D model, got dim ${model.dim}`);

@@ -79,6 +79,9 @@ table.settings th[scope=row]{background:#f6f6f6;font-weight:500}`;
  * A self-contained HTML page showing the figures: plotly.js is inlined (no CDN), so the page
  * works offline. The page uses the full window width: square 2-D plots two to a row where they
  * fit, curves and multi-panel figures across the whole width; figures resize with the window.
+ *
+ * @param figs The figures, drawn in order.
+ * @param options Page `title`, `notes` (paragraphs) and `tables` (e.g. run settings): see {@link HtmlOptions}.
  */
 export function renderHtml(figs: readonly Figure[], options: HtmlOptions = {}): string {
   const title = options.title ?? 'odeflow report';
@@ -104,7 +107,15 @@ ${divs}
 `;
 }
 
-/** Writes {@link renderHtml}'s page to `path` atomically (temp file, then rename). */
+/**
+ * Writes {@link renderHtml}'s page to `path` atomically (temp file, then rename).
+ *
+ * @param path The HTML file to write (folders are created).
+ * @param figs The figures, drawn in order.
+ * @param options Page `title`, `notes` and `tables`: see {@link HtmlOptions}.
+ * @example
+ * writeHtml('out/curves.html', [trainingCurves(result.history)], { title: 'my run' });
+ */
 export function writeHtml(path: string, figs: readonly Figure[], options: HtmlOptions = {}): void {
   mkdirSync(dirname(path) || '.', { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;

@@ -119,6 +119,9 @@ function figureHtml(fig: Figure): string {
  * @example
  * const odeflow = require('../dist/odeflow.cjs');
  * odeflow.show(odeflow.trajectories(paths));
+ *
+ * @param fig The figure to draw in the notebook cell.
+ * @param options See {@link ShowOptions}.
  */
 export function show(fig: Figure, options: ShowOptions = {}): void {
   const display = options.display ?? tslabDisplay();

@@ -53,6 +53,14 @@ export interface ReportOptions {
  * samples vs data, and trajectories (if the model provides them); for image models (config with
  * `imageShape`) a grid of model samples next to real images from `data`; then the training
  * curves when there is a history (bits/dim for image models; loss, test NLL and NFE otherwise).
+ *
+ * @param model The trained model (2-D models get heatmap, samples and trajectories; image models an image grid).
+ * @param history Training records (for the curves); empty for none.
+ * @param data Data points `[n, dim]` shown beside the model's samples (not disposed).
+ * @param options Plot range, grid size, sample and path counts, seed, the data's `entropy`, curve `smoothing` and `x` axis: see {@link ReportOptions}.
+ * @example
+ * const figs = buildReport(model, result.history, toyData('8gaussians', 2000, 1), { entropy: toyEntropy('8gaussians') });
+ * writeHtml('run/report.html', figs);
  */
 export function buildReport(
   model: DensityModel,

@@ -3,6 +3,9 @@
  * s_k = (Σ_{i≤k} w^{k−i}(1 − w) y_i) / (1 − w^{k+1}), so the first points are not pulled
  * towards zero. `weight` in [0, 1): 0 returns the series unchanged, 0.9 averages over roughly
  * the last 10 points. Non-finite values (and nulls) are skipped and left as null.
+ *
+ * @param values The series (nulls and non-finite values are skipped).
+ * @param weight Smoothing weight in [0, 1).
  */
 export function smoothEma(values: readonly (number | null | undefined)[], weight: number): (number | null)[] {
   if (!(weight >= 0 && weight < 1)) {

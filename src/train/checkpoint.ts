@@ -147,6 +147,10 @@ export function hasCheckpoint(dir: string): boolean {
  * Loads a checkpoint written by {@link saveCheckpoint}: rebuilds the model from its config via the
  * registry (loading odeflow's own model kinds first if needed), assigns the saved weights (checking
  * count and shapes), and returns it with the training state and optimizer state.
+ *
+ * @param dir A run directory written by {@link saveCheckpoint} (or `odeflow train`).
+ * @example
+ * const { model, state } = await loadCheckpoint('runs/8gaussians-cnf');
  */
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const path = join(dir, CHECKPOINT_FILE);

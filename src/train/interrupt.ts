@@ -36,6 +36,12 @@ export interface Interrupt {
  * iteration boundary, so it can save a checkpoint and a report first; a second Ctrl-C exits at
  * once with status 130. Training in JavaScript only sees the signal when it yields to the event
  * loop: see {@link yieldToEventLoop}.
+ *
+ * @param options Signals, their source, and what to do on the first and second: see {@link InterruptOptions}.
+ * @example
+ * const stop = watchInterrupt();
+ * await train(model, sampler, { onIteration: async () => { await yieldToEventLoop(); return !stop.requested; } });
+ * stop.dispose();
  */
 export function watchInterrupt(options: InterruptOptions = {}): Interrupt {
   const source = options.source ?? process;
