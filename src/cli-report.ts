@@ -156,6 +156,10 @@ export interface RunReportInput {
   out?: string;
   /** Heatmap grid points per axis. Default 100. */
   gridN?: number;
+  /** Model samples in the scatter plot. Default 2000. */
+  samples?: number;
+  /** Paths in the trajectory plot. Default 200. */
+  paths?: number;
   /** A note shown under the heading (e.g. "interrupted at iteration 120"). */
   status?: string;
 }
@@ -168,7 +172,14 @@ export function writeRunReport(input: RunReportInput): string {
   const points = source.image ? source.reportData(64, seed) : source.reportData(2000, seed + 1);
   let figs: ReturnType<typeof buildReport>;
   try {
-    figs = buildReport(model, history, points, { range: source.range, seed, entropy, gridN: input.gridN });
+    figs = buildReport(model, history, points, {
+      range: source.range,
+      seed,
+      entropy,
+      gridN: input.gridN,
+      samples: input.samples,
+      paths: input.paths,
+    });
   } finally {
     points.dispose();
   }
