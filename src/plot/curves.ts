@@ -28,6 +28,11 @@ export interface TrainingCurvesOptions {
    * reference line, the lowest NLL any model can reach in expectation. Default: none.
    */
   entropy?: number;
+  /**
+   * Title of the loss axis. Default 'nats' (a likelihood loss); e.g. 'loss (squared error), NLL
+   * (nats)' for flow matching, whose training loss is a regression error.
+   */
+  yTitle?: string;
 }
 
 /** Axis titles of the two x choices. */
@@ -172,7 +177,7 @@ export function trainingCurves(
       title: figureTitle(o.title ?? 'training'),
       margin: figureMargin(),
       xaxis: { title: { text: CURVE_AXIS_TITLES[xMode] }, anchor: hasNfe ? 'y2' : 'y' },
-      yaxis: { title: { text: 'nats' }, domain: hasNfe ? [0.42, 1] : [0, 1] },
+      yaxis: { title: { text: o.yTitle ?? 'nats' }, domain: hasNfe ? [0.42, 1] : [0, 1] },
       ...(hasNfe ? { yaxis2: { title: { text: 'NFE' }, domain: [0, 0.32] } } : {}),
       updatemenus: [menu],
       height: hasNfe ? 620 : 440,

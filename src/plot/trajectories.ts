@@ -53,14 +53,14 @@ export function trajectories(
       {
         type: 'scatter',
         mode: 'markers',
-        name: 'start (t = 0)',
+        name: 'start',
         ...at(0),
         marker: { size: 4, color: '#1f77b4' },
       },
       {
         type: 'scatter',
         mode: 'markers',
-        name: `end (t = T)`,
+        name: 'end',
         ...at(steps - 1),
         marker: { size: 4, color: '#d62728' },
       },
