@@ -54,7 +54,7 @@ export function writeComparison(input: ComparisonInput): string {
 }
 
 /** Help of `report --compare`. */
-export const COMPARE_HELP = `usage: tsx src/cli.ts report --compare DIR1 DIR2 … [--out FILE]
+export const COMPARE_HELP = `usage: odeflow report --compare DIR1 DIR2 … [--out FILE]
 
 Overlays the held-out NLL and smoothed training loss of several runs (iteration or wall-clock
 axis), with the data's entropy where it is known, and sets their settings side by side.

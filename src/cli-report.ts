@@ -3,7 +3,6 @@
  * `report`): the figures of {@link buildReport}, a settings table that records how the run was
  * made, and the data's entropy as a reference line where it is known.
  */
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { tf } from '../solvers/tf.js';
 import type { DataSource } from './cli-data.js';
@@ -12,11 +11,10 @@ import type { DensityModel } from './model.js';
 import { writeHtml } from './plot/html.js';
 import { buildReport } from './plot/report.js';
 import type { IterationRecord } from './train/history.js';
+import { VERSION } from './version.js';
 
 /** The installed odeflow version (package.json). */
-export const ODEFLOW_VERSION: string = (
-  createRequire(import.meta.url)('../package.json') as { version: string }
-).version;
+export const ODEFLOW_VERSION: string = VERSION;
 
 /**
  * What a run records about where it ran, merged into the checkpoint's `meta` by `train`:

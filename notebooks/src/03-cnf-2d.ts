@@ -8,7 +8,7 @@
 // likelihood of the CNF. Each fit is shown as its exact density on a grid, samples against data,
 // the training curves against the data's own entropy, and an animation of points flowing from
 // the Gaussian base distribution to the data. To run within a few minutes on 2 CPU cores the
-// fields are small and training is short; the command line (`npx tsx src/cli.ts train --data
+// fields are small and training is short; the command line (`npx odeflow train --data
 // checkerboard`) trains the full FFJORD setting.
 //
 // ## The maths in four lines
@@ -37,7 +37,7 @@
 // data at $t = 1$), so its exact log-likelihood comes from the formula above.
 
 // %%
-const odeflow = require('../dist/odeflow.cjs');
+import * as odeflow from 'odeflow/node';
 const tf = odeflow.tf;
 const backend = await odeflow.initBackend();
 odeflow.notebookSetup();
@@ -52,7 +52,7 @@ console.log(`backend: ${backend}`);
 // MLP 2-64-64-2, the solver RK4 with 4 fixed steps over $T = 0.5$.
 
 // %%
-const options = { dim: 2, hidden: [64, 64], T: 0.5, trainT: false, method: 'rk4', stepSize: 0.125, seed: 0 };
+const options = { dim: 2, hidden: [64, 64], T: 0.5, trainT: false, method: 'rk4' as const, stepSize: 0.125, seed: 0 };
 const cnf = new odeflow.CNF(options);
 const fitG = await odeflow.train(cnf, odeflow.toySampler('8gaussians', 0), {
   iterations: 300, batchSize: 200, learningRate: 5e-3, evalEvery: 100, progress: false,
@@ -130,7 +130,7 @@ odeflow.show(odeflow.trainingCurves(fm.result.history, { title: 'flow-matching l
 function frames(f, t0: number, t1: number, n = 600, count = 41) {
   const z = tf.randomNormal([n, 2], 0, 1, 'float32', 7);
   const times = Array.from({ length: count }, (_, i) => t0 + ((t1 - t0) * i) / (count - 1));
-  const paths = odeflow.odeint(f, z, times, { method: 'rk4', stepSize: Math.abs(t1 - t0) / 8 });
+  const paths = odeflow.odeint(f, z, times, { method: 'rk4' as const, stepSize: Math.abs(t1 - t0) / 8 });
   z.dispose();
   return { paths, labels: times.map((t) => `t = ${t.toFixed(3)}`) };
 }

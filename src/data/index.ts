@@ -1,5 +1,4 @@
 export { type CheckDataOptions, checkData, DataError, type DataLike } from './check.js';
-export { parseCsv, readCsv } from './csv.js';
 export { Rng } from './rng.js';
 export { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from './toy.js';
 export { besselI0Scaled, toyDensity, toyEntropy } from './toy-entropy.js';

@@ -1,14 +1,5 @@
 export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from '../registry.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
-export { isTempName, writeFileAtomic } from './atomic.js';
-export {
-  CHECKPOINT_FILE,
-  type Checkpoint,
-  type CheckpointState,
-  hasCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
 export {
   type Evaluation,
   evaluate,
@@ -19,13 +10,6 @@ export {
 } from './evaluate.js';
 export { type GridDensity, type GridOptions, gridLogProb } from './grid.js';
 export { type IterationRecord, nfeBackward, nfeForward } from './history.js';
-export {
-  type Interrupt,
-  type InterruptOptions,
-  type SignalSource,
-  watchInterrupt,
-  yieldToEventLoop,
-} from './interrupt.js';
 export {
   availableKinds,
   type CreateOptions,

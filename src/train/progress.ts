@@ -1,7 +1,6 @@
-import cliProgress from 'cli-progress';
-import pc from 'picocolors';
 import type { IterationRecord } from './history.js';
 import { nfeBackward, nfeForward } from './history.js';
+import { type Colors, type RedrawnBar, terminalKit } from './terminal-kit.js';
 
 /**
  * Where progress goes: a writable stream. On a TTY (`isTTY`) a bar is redrawn in place, fitted
@@ -14,7 +13,7 @@ export interface ProgressSink {
   isTTY?: boolean;
   /** Terminal width in characters (TTY only). Default 80. */
   columns?: number;
-  /** Environment, for `NO_COLOR`. Default `process.env`. */
+  /** Environment, for `NO_COLOR`. Default `process.env` (none where there is no `process`). */
   env?: Record<string, string | undefined>;
 }
 
@@ -48,13 +47,37 @@ export function visibleLength(s: string): number {
 
 /** Whether colours are wanted on `sink`: a TTY, `color` not false, and `NO_COLOR` unset or empty. */
 export function useColor(sink: ProgressSink, color = true): boolean {
-  const env = sink.env ?? process.env;
+  const env = sink.env ?? globalThis.process?.env ?? {};
   return color && sink.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
+/** A bar without the terminal kit: `\r`, clear the line, redraw (at most 10 times a second). */
+class PlainBar implements RedrawnBar {
+  private lastDraw = 0;
+  constructor(
+    private readonly sink: ProgressSink,
+    private readonly format: (width: number) => string,
+  ) {}
+  start(): void {
+    this.render();
+  }
+  update(): void {
+    if (Date.now() - this.lastDraw >= 100) this.render();
+  }
+  render(): void {
+    this.lastDraw = Date.now();
+    this.sink.write(`\r\x1b[K${this.format(this.sink.columns ?? 80)}`);
+  }
+  stop(): void {
+    this.render();
+    this.sink.write('\n');
+  }
 }
 
 /**
  * The training progress display. On a TTY, a bar redrawn in place (by the `cli-progress`
- * library, at most 10 times a second) that fits the terminal's width: the bar shrinks, then the
+ * library where the Node entries installed it, see {@link provideTerminalKit}; at most 10 times a
+ * second) that fits the terminal's width: the bar shrinks, then the
  * least important fields are dropped (time left, s/it, NFE), so a redraw never wraps and
  * scrolls. Fields: iteration, loss, last test NLL (bits/dim for image models), NFE forward /
  * backward (when the model reports them), seconds per iteration, time left. Colours only on a
@@ -65,9 +88,9 @@ export class Progress {
   private lastTest: number | undefined;
   private lastBpd: number | undefined;
   private avg = 0;
-  private bar: cliProgress.SingleBar | undefined;
+  private bar: RedrawnBar | undefined;
   private last: IterationRecord | undefined;
-  private readonly colors: ReturnType<typeof pc.createColors>;
+  private readonly colors: Colors;
   private readonly every: number;
 
   constructor(
@@ -77,7 +100,9 @@ export class Progress {
   ) {
     const o = typeof options === 'number' ? { every: options } : options;
     this.every = o.every ?? 0;
-    this.colors = pc.createColors(useColor(sink, o.color));
+    const kit = terminalKit();
+    const plain = (x: string) => x;
+    this.colors = kit ? kit.colors(useColor(sink, o.color)) : { green: plain, cyan: plain, dim: plain };
   }
 
   /** The status fields of a record, most important first. */
@@ -126,15 +151,8 @@ export class Progress {
     this.last = r;
     if (this.sink.isTTY) {
       if (!this.bar) {
-        this.bar = new cliProgress.SingleBar({
-          // the library writes to any object with write(); the cast is for its stream type
-          stream: this.sink as unknown as NodeJS.WritableStream,
-          format: (_o, params) => (this.last ? this.line(this.last, params.maxWidth) : ''),
-          fps: 10,
-          hideCursor: false,
-          gracefulExit: false,
-          linewrap: false,
-        });
+        const format = (width: number) => (this.last ? this.line(this.last, width) : '');
+        this.bar = terminalKit()?.bar(this.sink, format) ?? new PlainBar(this.sink, format);
         this.bar.start(this.total, r.iteration);
       }
       // an evaluation or the last iteration is drawn at once; others at most 10 times a second

@@ -3,9 +3,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { IterationRecord } from '../../src/train/history.js';
 import { Progress, type ProgressSink, useColor, visibleLength } from '../../src/train/progress.js';
+import { nodeTerminalKit } from '../../src/train/terminal.js';
+import { provideTerminalKit } from '../../src/train/terminal-kit.js';
+
+afterEach(() => provideTerminalKit(undefined));
 
 // biome-ignore lint/complexity/useRegexLiterals: a literal would hold control characters (ESC)
 const CONTROL = new RegExp(String.raw`\u001b\[[0-9;?]*[A-Za-z]|\u001b[78]`, 'g');
@@ -41,21 +45,26 @@ function sink(isTTY: boolean, columns = 80, env: Record<string, string | undefin
 }
 
 describe('Progress', () => {
-  it.each([80, 60, 40, 24])(
-    'on a %i-column TTY every redraw fits the width and stays on one line',
-    (columns) => {
-      const { s, raw } = sink(true, columns);
-      const p = new Progress(250, s);
-      for (let i = 1; i <= 250; i++) p.update(rec(i, i % 50 === 0 ? 3 - i / 1000 : undefined));
-      p.done();
-      const out = raw();
-      const segs = segments(out);
-      expect(segs.length).toBeGreaterThan(5); // evaluations are drawn at once, besides the throttled redraws
-      for (const seg of segs) expect(seg.length, seg).toBeLessThan(columns);
-      expect(out.split('\n').length - 1).toBe(1); // one newline, when the bar ends: nothing scrolls
-      expect(segs.at(-1)).toContain('it 250/250');
-    },
-  );
+  it.each([
+    [80, 'cli-progress'],
+    [60, 'cli-progress'],
+    [40, 'cli-progress'],
+    [24, 'cli-progress'],
+    [80, 'no terminal kit (browser bundles)'],
+    [40, 'no terminal kit (browser bundles)'],
+  ])('on a %i-column TTY (%s) every redraw fits the width and stays on one line', (columns, how) => {
+    if (how === 'cli-progress') provideTerminalKit(nodeTerminalKit);
+    const { s, raw } = sink(true, columns);
+    const p = new Progress(250, s);
+    for (let i = 1; i <= 250; i++) p.update(rec(i, i % 50 === 0 ? 3 - i / 1000 : undefined));
+    p.done();
+    const out = raw();
+    const segs = segments(out);
+    expect(segs.length).toBeGreaterThan(5); // evaluations are drawn at once, besides the throttled redraws
+    for (const seg of segs) expect(seg.length, seg).toBeLessThan(columns);
+    expect(out.split('\n').length - 1).toBe(1); // one newline, when the bar ends: nothing scrolls
+    expect(segs.at(-1)).toContain('it 250/250');
+  });
 
   it('drops the least important fields first and keeps iteration and loss', () => {
     const p = new Progress(1000, sink(true).s);
@@ -84,6 +93,7 @@ describe('Progress', () => {
     expect(useColor({ write: () => 0, isTTY: true, env: { NO_COLOR: '1' } })).toBe(false);
     expect(useColor({ write: () => 0, isTTY: true, env: { NO_COLOR: '' } })).toBe(true);
     expect(useColor({ write: () => 0, isTTY: false, env: {} })).toBe(false);
+    provideTerminalKit(nodeTerminalKit);
     const { s, raw } = sink(true, 80, { NO_COLOR: '1' });
     const p = new Progress(10, s);
     for (let i = 1; i <= 10; i++) p.update(rec(i, i === 10 ? 3 : undefined));
