@@ -30,7 +30,7 @@ export function load(app) {
   app.converter.on(
     Converter.EVENT_CREATE_DECLARATION,
     (context, reflection) => {
-      if (!reflection.parent || reflection.parent.kind !== ReflectionKind.Project) return;
+      if (!reflection.parent?.kindOf(ReflectionKind.Project | ReflectionKind.Module)) return;
       if (!reflection.kindOf(TOP)) return;
       if (reflection.comment?.getTag('@category')) return;
       let symbol = context.getSymbolFromReflection(reflection);

@@ -76,7 +76,7 @@ class PlainBar implements RedrawnBar {
 
 /**
  * The training progress display. On a TTY, a bar redrawn in place (by the `cli-progress`
- * library where the Node entries installed it, see {@link provideTerminalKit}; at most 10 times a
+ * library where the Node entries installed it, see `provideTerminalKit`; at most 10 times a
  * second) that fits the terminal's width: the bar shrinks, then the
  * least important fields are dropped (time left, s/it, NFE), so a redraw never wraps and
  * scrolls. Fields: iteration, loss, last test NLL (bits/dim for image models), NFE forward /
