@@ -6,4 +6,5 @@ export {
 } from './irregular-spirals.js';
 export { Rng } from './rng.js';
 export { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from './toy.js';
+export { besselI0Scaled, toyDensity, toyEntropy } from './toy-entropy.js';
 export { TOY_SPECS, type ToyName, type ToySpec } from './toy-specs.js';
