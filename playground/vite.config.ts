@@ -19,13 +19,15 @@ function inlineIntoHtml(): Plugin {
     enforce: 'post',
     generateBundle(_options, bundle) {
       const html = Object.values(bundle).find((f) => f.type === 'asset' && f.fileName.endsWith('.html'));
-      if (!html || html.type !== 'asset') return;
+      if (html?.type !== 'asset') return;
       let text = String(html.source);
       for (const [name, file] of Object.entries(bundle)) {
         if (file.type === 'chunk' && file.isEntry) {
           const tag = new RegExp(`<script type="module" crossorigin src="[^"]*${file.fileName}"></script>`);
           if (!tag.test(text)) throw new Error(`inline: no script tag for ${file.fileName} in index.html`);
-          const code = file.code.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+          // '<' as \x3C where it could end or confuse the script element (same value in strings,
+          // templates and regular expressions)
+          const code = file.code.replace(/<(\/script|!--)/gi, '\\x3C$1');
           text = text.replace(tag, () => `<script type="module">${code}</script>`);
           delete bundle[name];
         } else if (file.type === 'asset' && file.fileName.endsWith('.css')) {

@@ -85,10 +85,15 @@ export async function detect(): Promise<{ backends: BackendInfo[]; best: Backend
   });
   const renderer = webglRenderer();
   backends.push({ name: 'webgl', ok: renderer !== null, note: renderer ?? 'no WebGL in workers here' });
-  backends.push({ name: 'wasm', ok: typeof WebAssembly === 'object', note: 'WebAssembly (SIMD if available)' });
+  backends.push({
+    name: 'wasm',
+    ok: typeof WebAssembly === 'object',
+    note: 'WebAssembly (SIMD if available)',
+  });
   backends.push({ name: 'cpu', ok: true, note: 'plain JavaScript' });
   let best: BackendChoice = 'wasm';
-  if (adapter !== null && hasWebgpu && !SOFTWARE.test(adapter) && !adapter.includes('fallback')) best = 'webgpu';
+  if (adapter !== null && hasWebgpu && !SOFTWARE.test(adapter) && !adapter.includes('fallback'))
+    best = 'webgpu';
   else if (renderer !== null && !SOFTWARE.test(renderer)) best = 'webgl';
   else if (!backends[2].ok) best = 'cpu';
   return { backends, best };

@@ -114,15 +114,19 @@ export function decodeCheckpoint(files: readonly NamedFile[]): LoadedCheckpoint 
       `${CHECKPOINT_FILE} is not an odeflow checkpoint of version ${VERSION} (format '${file.format}', version ${file.version})`,
     );
   }
-  const dim = (file.model as { dim?: unknown }).dim ?? (file.model as { field?: { dim?: unknown } }).field?.dim;
+  const dim =
+    (file.model as { dim?: unknown }).dim ?? (file.model as { field?: { dim?: unknown } }).field?.dim;
   if (dim !== 2) {
-    throw new CheckpointError(`the playground shows 2-D models; this checkpoint's model has dim ${String(dim)}`);
+    throw new CheckpointError(
+      `the playground shows 2-D models; this checkpoint's model has dim ${String(dim)}`,
+    );
   }
   const group = file.weightsManifest;
   const buffers = group.flatMap((g) =>
     g.paths.map((p) => {
       const b = byName.get(p);
-      if (!b) throw new CheckpointError(`${CHECKPOINT_FILE} names '${p}', which is not among the files given`);
+      if (!b)
+        throw new CheckpointError(`${CHECKPOINT_FILE} names '${p}', which is not among the files given`);
       return b;
     }),
   );

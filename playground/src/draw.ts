@@ -1,4 +1,4 @@
-import { type Frame } from './views/frame.js';
+import type { Frame } from './views/frame.js';
 
 /**
  * Drawing data with the mouse (or a pen / finger): while the button is down, each move sprays

@@ -3,9 +3,20 @@
  * sends numbers and arrays. `window.playground` gives tests (and the curious) a handle.
  */
 import { Brush } from './draw.js';
-import type { BackendChoice, DataSpec, FilePart, HistoryPoint, ModelChoice, Reply, Request, Settings, Status, Views } from './protocol.js';
-import { drawPoints, Frame } from './views/frame.js';
+import type {
+  BackendChoice,
+  DataSpec,
+  FilePart,
+  HistoryPoint,
+  ModelChoice,
+  Reply,
+  Request,
+  Settings,
+  Status,
+  Views,
+} from './protocol.js';
 import { FlowAnimation } from './views/flow-anim.js';
+import { drawPoints, Frame } from './views/frame.js';
 import { drawHeatmap } from './views/heatmap.js';
 import { LossPlot } from './views/loss-plot.js';
 import TrainWorker from './worker.ts?worker&inline';
@@ -75,7 +86,8 @@ function redrawData(): void {
   ctx.clearRect(0, 0, c.width, c.height);
   const shown = dataMode() === 'draw' ? Float32Array.from(brush.points) : dataPoints;
   drawPoints(ctx, dataFrame, shown, 'rgba(90,90,90,0.55)', 2);
-  if (dataMode() !== 'draw' || brush.points.length > 0) drawPoints(ctx, dataFrame, samples, 'rgba(230,120,20,0.6)', 2);
+  if (dataMode() !== 'draw' || brush.points.length > 0)
+    drawPoints(ctx, dataFrame, samples, 'rgba(230,120,20,0.6)', 2);
 }
 
 function message(text: string): void {
@@ -85,7 +97,8 @@ function message(text: string): void {
 function sendDrawn(): void {
   const n = brush.points.length / 2;
   $('data-info').textContent = `${n} drawn points`;
-  if (n >= 20) send({ type: 'data', data: { kind: 'points', points: Float32Array.from(brush.points), label: 'drawn' } });
+  if (n >= 20)
+    send({ type: 'data', data: { kind: 'points', points: Float32Array.from(brush.points), label: 'drawn' } });
 }
 
 function settings(): Settings {
@@ -94,11 +107,14 @@ function settings(): Settings {
     .filter(Boolean)
     .map(Number);
   if (hidden.length === 0 || !hidden.every((h) => Number.isInteger(h) && h > 0 && h <= 1024)) {
-    throw new Error(`hidden sizes '${input('hidden').value}': expected positive integers up to 1024, e.g. 64,64,64`);
+    throw new Error(
+      `hidden sizes '${input('hidden').value}': expected positive integers up to 1024, e.g. 64,64,64`,
+    );
   }
   const num = (id: string, lo: number, what: string): number => {
     const v = Number(input(id).value);
-    if (!Number.isFinite(v) || v < lo) throw new Error(`${what} = ${input(id).value}: expected a number ≥ ${lo}`);
+    if (!Number.isFinite(v) || v < lo)
+      throw new Error(`${what} = ${input(id).value}: expected a number ≥ ${lo}`);
     return v;
   };
   return {
@@ -143,6 +159,7 @@ function showStatus(s: Status): void {
   $('nll').textContent = fmt(s.testNll);
   $('nfe').textContent = s.nfe === undefined ? '–' : String(s.nfe);
   $('model-info').textContent = s.model;
+  $('timing').textContent = `held-out NLL ${fmt(s.evalSeconds, 2)} s, views ${fmt(s.viewSeconds, 2)} s`;
   $<HTMLButtonElement>('start').disabled = s.running;
   $<HTMLButtonElement>('pause').disabled = !s.running;
 }
@@ -175,7 +192,7 @@ function download(file: FilePart): void {
 }
 
 async function readFiles(list: FileList | readonly File[]): Promise<FilePart[]> {
-  return Promise.all([...list].map(async (f) => ({ name: f.name, data: await f.arrayBuffer() })));
+  return Promise.all(Array.from(list).map(async (f) => ({ name: f.name, data: await f.arrayBuffer() })));
 }
 
 async function loadCsv(file: File): Promise<void> {
@@ -192,7 +209,10 @@ worker.onmessage = (e: MessageEvent<Reply>) => {
       const sel = select('backend');
       sel.replaceChildren(
         ...r.backends.map((b) => {
-          const o = new Option(`${b.name}${b.name === r.best ? ' (best here)' : ''}${b.ok ? '' : ' (unavailable)'}`, b.name);
+          const o = new Option(
+            `${b.name}${b.name === r.best ? ' (best here)' : ''}${b.ok ? '' : ' (unavailable)'}`,
+            b.name,
+          );
           o.disabled = !b.ok;
           return o;
         }),
@@ -251,7 +271,8 @@ worker.onmessage = (e: MessageEvent<Reply>) => {
       if (s.stepSize !== undefined) input('step').value = String(s.stepSize);
       updateSolverInputs();
       message('');
-      $('data-info').textContent += ` · loaded a checkpoint at iteration ${r.iteration}${r.label ? ` (trained on ${r.label})` : ''}`;
+      $('data-info').textContent +=
+        ` · loaded a checkpoint at iteration ${r.iteration}${r.label ? ` (trained on ${r.label})` : ''}`;
       break;
     }
     case 'logProb':
@@ -269,7 +290,9 @@ worker.onerror = (e) => {
   message(`worker: ${e.message}`);
 };
 
-for (const el of document.querySelectorAll('input[name="data-mode"]')) el.addEventListener('change', sendData);
+document.querySelectorAll('input[name="data-mode"]').forEach((el) => {
+  el.addEventListener('change', sendData);
+});
 select('toy').addEventListener('change', () => {
   (document.querySelector('input[name="data-mode"][value="toy"]') as HTMLInputElement).checked = true;
   sendData();
@@ -286,8 +309,11 @@ select('method').addEventListener('change', () => {
   updateSolverInputs();
   sendSettings();
 });
-for (const id of ['hidden', 'tol', 'step', 'lr', 'batch', 'eval-every', 'stop-at']) input(id).addEventListener('change', sendSettings);
-select('backend').addEventListener('change', () => send({ type: 'backend', backend: select('backend').value as BackendChoice }));
+for (const id of ['hidden', 'tol', 'step', 'lr', 'batch', 'eval-every', 'stop-at'])
+  input(id).addEventListener('change', sendSettings);
+select('backend').addEventListener('change', () =>
+  send({ type: 'backend', backend: select('backend').value as BackendChoice }),
+);
 input('brush').addEventListener('input', () => {
   brush.radius = Number(input('brush').value);
 });
@@ -303,7 +329,10 @@ input('load').addEventListener('change', async () => {
   const files = input('load').files;
   if (!files || files.length === 0) return;
   const parts = await readFiles(files);
-  send({ type: 'load', files: parts }, parts.map((p) => p.data));
+  send(
+    { type: 'load', files: parts },
+    parts.map((p) => p.data),
+  );
   input('load').value = '';
 });
 input('csv').addEventListener('change', () => {
@@ -318,10 +347,15 @@ document.addEventListener('dragleave', () => document.body.classList.remove('dra
 document.addEventListener('drop', (e) => {
   e.preventDefault();
   document.body.classList.remove('dragging');
-  const files = [...(e.dataTransfer?.files ?? [])];
+  const files = Array.from(e.dataTransfer?.files ?? []);
   if (files.length === 0) return;
   if (files.some((f) => f.name === 'checkpoint.json')) {
-    void readFiles(files).then((parts) => send({ type: 'load', files: parts }, parts.map((p) => p.data)));
+    void readFiles(files).then((parts) =>
+      send(
+        { type: 'load', files: parts },
+        parts.map((p) => p.data),
+      ),
+    );
   } else void loadCsv(files[0]);
 });
 
@@ -339,7 +373,8 @@ const api = {
     }),
   exportFiles: (): Promise<{ name: string; bytes: number[] }[]> =>
     new Promise((resolve) => {
-      pendingExport = (files) => resolve(files.map((f) => ({ name: f.name, bytes: [...new Uint8Array(f.data)] })));
+      pendingExport = (files) =>
+        resolve(files.map((f) => ({ name: f.name, bytes: [...new Uint8Array(f.data)] })));
       send({ type: 'export' });
     }),
 };

@@ -7,11 +7,16 @@
 import { ADAPTIVE_METHODS, FIXED_METHODS, isAdaptive } from '../../solvers/methods.js';
 import { solveIvp } from '../../solvers/odeint.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
+import type { OdeintOptions } from '../../solvers/types.js';
 import { CNF } from '../../src/cnf/index.js';
 import { parseCsv } from '../../src/data/csv.js';
 import { Rng } from '../../src/data/rng.js';
 import { isToyName, type Sampler, toyNames, toySampler, toySpec } from '../../src/data/toy.js';
-import { FlowMatchingModel, flowMatchingFromConfig } from '../../src/flowmatch/model.js';
+import {
+  type FlowMatchingConfig,
+  FlowMatchingModel,
+  flowMatchingFromConfig,
+} from '../../src/flowmatch/model.js';
 import { OBJECTIVES } from '../../src/flowmatch/objective.js';
 import { Chain } from '../../src/flows/bijectors/chain.js';
 import { FlowModel } from '../../src/flows/flow-model.js';
@@ -28,11 +33,28 @@ import { patchWasmMatMul } from '../../src/wasm-matmul.js';
 if (!registeredKinds().includes('flow-matching')) registerModel('flow-matching', flowMatchingFromConfig);
 
 export type { DensityModel, LossInfo, ModelConfig, Sampler, Tensor };
-export { AdamW, gridLogProb, isToyName, meanNll, modelFromConfig, OBJECTIVES, patchWasmMatMul, tf };
-export { parseCsv, Rng, toyNames, toySampler, toySpec };
+export {
+  AdamW,
+  gridLogProb,
+  isToyName,
+  meanNll,
+  modelFromConfig,
+  OBJECTIVES,
+  parseCsv,
+  patchWasmMatMul,
+  Rng,
+  tf,
+  toyNames,
+  toySampler,
+  toySpec,
+};
 
 /** ODE methods: adaptive ones take a tolerance, fixed ones a step size. */
-export const METHODS = { adaptive: Object.keys(ADAPTIVE_METHODS), fixed: Object.keys(FIXED_METHODS), isAdaptive };
+export const METHODS = {
+  adaptive: Object.keys(ADAPTIVE_METHODS),
+  fixed: Object.keys(FIXED_METHODS),
+  isAdaptive,
+};
 
 /** Model kinds the playground offers (those registered in this build of the library). */
 export function discreteKinds(): string[] {
@@ -64,11 +86,11 @@ export function disposeModel(model: DensityModel): void {
 export function flowPaths(model: DensityModel, n: number, steps: number, seed: number): Tensor {
   if (model instanceof CNF) return model.trajectories(n, { steps, seed });
   if (model instanceof FlowMatchingModel) {
-    const cfg = model.config() as { eval: { method?: string; rtol?: number; atol?: number } };
+    const cfg = model.config() as FlowMatchingConfig;
     return tf.tidy(() => {
       const x0 = model.sourceSample(n, seed);
       const ts = Array.from({ length: steps }, (_, i) => i / (steps - 1));
-      const { ys } = solveIvp(model.field, x0, ts, cfg.eval as never);
+      const { ys } = solveIvp(model.field, x0, ts, cfg.eval as OdeintOptions);
       return ys;
     });
   }

@@ -78,6 +78,9 @@ export interface Status {
   nfe?: number;
   /** Training iterations per second (step time only, views excluded). */
   itsPerSec?: number;
+  /** Seconds of the last held-out evaluation and of the last views update. */
+  evalSeconds?: number;
+  viewSeconds?: number;
   /** Model description. */
   model: string;
 }
@@ -107,7 +110,13 @@ export interface Catalog {
 
 /** Worker → page. */
 export type Reply =
-  | { type: 'backends'; backends: BackendInfo[]; active: BackendChoice; best: BackendChoice; catalog: Catalog }
+  | {
+      type: 'backends';
+      backends: BackendInfo[];
+      active: BackendChoice;
+      best: BackendChoice;
+      catalog: Catalog;
+    }
   | { type: 'data'; points: Float32Array; heldOut: number; range: [number, number]; label: string }
   | { type: 'status'; status: Status; history: HistoryPoint[] }
   | { type: 'views'; views: Views }

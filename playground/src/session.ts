@@ -3,7 +3,7 @@
  * training step, held-out evaluation and the arrays the views draw. Tensors live only inside a
  * call; between calls only the model's and the optimizer's variables exist.
  */
-import { type LoadedCheckpoint } from './checkpoint.js';
+import type { LoadedCheckpoint } from './checkpoint.js';
 import {
   AdamW,
   createModel,
@@ -41,7 +41,11 @@ export const DEFAULT_SETTINGS: Settings = {
   grid: 64,
 };
 
-const FM_OBJECTIVE: Partial<Record<ModelChoice, string>> = { cfm: 'cfm', 'ot-cfm': 'ot-cfm', rectified: 'rectified' };
+const FM_OBJECTIVE: Partial<Record<ModelChoice, string>> = {
+  cfm: 'cfm',
+  'ot-cfm': 'ot-cfm',
+  rectified: 'rectified',
+};
 const HELD_OUT_TOY = 1000;
 const MIN_POINTS = 20;
 
@@ -157,6 +161,8 @@ export class Session {
   iteration = 0;
   history: HistoryPoint[] = [];
   lastInfo: LossInfo = {};
+  /** Seconds the last held-out evaluation took. */
+  evalSeconds?: number;
   /** Seconds spent in training steps (for iterations/s), over the recent window. */
   private stepTimes: number[] = [];
 
@@ -268,6 +274,7 @@ export class Session {
   /** Mean NLL of the held-out points (nats per point), recorded in the history. */
   evaluate(): number {
     if (!this.model || !this.data) throw new Error('no model or no data');
+    const t0 = performance.now();
     const x = tf.tensor2d(this.data.test, [this.data.test.length / 2, 2]);
     try {
       const nll = meanNll(this.model, x, 1000);
@@ -277,6 +284,7 @@ export class Session {
       return nll;
     } finally {
       x.dispose();
+      this.evalSeconds = (performance.now() - t0) / 1000;
     }
   }
 

@@ -4,8 +4,9 @@
  * setting changes take effect at the next iteration); views are recomputed at most so often that
  * they take about a quarter of the time.
  */
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+
 import { activate, detect } from './backends.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { discreteKinds, METHODS, toyNames } from './odeflow.js';
 import type { BackendChoice, Catalog, Reply, Request } from './protocol.js';
 import { DEFAULT_SETTINGS, Session, settingsOf } from './session.js';
@@ -50,6 +51,8 @@ function postStatus(): void {
       testNll: lastNll,
       nfe,
       itsPerSec: session.itsPerSec(),
+      evalSeconds: session.evalSeconds,
+      viewSeconds: viewSeconds || undefined,
       model: session.describe(),
     },
     history: session.history,
@@ -104,11 +107,27 @@ async function halt(): Promise<void> {
   while (loopActive) await yieldToMessages();
 }
 
+let viewTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Views for a model that is not training, once the messages stop coming for a moment (several
+ * setting changes in a row rebuild the model several times; the views are drawn once).
+ */
+function requestViews(): void {
+  if (viewTimer !== undefined) clearTimeout(viewTimer);
+  viewTimer = setTimeout(() => {
+    viewTimer = undefined;
+    queue = queue.then(() => {
+      if (!running && viewTimer === undefined) postViews();
+    });
+  }, 200);
+}
+
 async function rebuild(): Promise<void> {
   await halt();
   session.reset();
   postStatus();
-  if (session.data) postViews();
+  if (session.data) requestViews();
 }
 
 async function switchBackend(name: BackendChoice): Promise<void> {
@@ -180,7 +199,7 @@ async function handle(req: Request): Promise<void> {
       await rebuild();
       break;
     case 'views':
-      postViews();
+      requestViews();
       break;
     case 'export': {
       if (!session.model) throw new Error('no model to export');
@@ -189,7 +208,10 @@ async function handle(req: Request): Promise<void> {
         source: 'odeflow playground',
         backend,
       });
-      post({ type: 'exported', files }, files.map((f) => f.data));
+      post(
+        { type: 'exported', files },
+        files.map((f) => f.data),
+      );
       break;
     }
     case 'load': {
@@ -200,7 +222,7 @@ async function handle(req: Request): Promise<void> {
       session.settings = { ...session.settings, ...settings };
       post({ type: 'loaded', settings, iteration: loaded.iteration, label: String(loaded.meta.data ?? '') });
       postStatus();
-      postViews();
+      requestViews();
       break;
     }
     case 'logProb': {

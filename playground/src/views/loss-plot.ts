@@ -33,7 +33,10 @@ export class LossPlot {
       height: 360,
     };
     if (!this.drawn) {
-      void Plotly.newPlot(this.el, data as Plotly.Data[], layout, { displayModeBar: false, staticPlot: false });
+      void Plotly.newPlot(this.el, data as Plotly.Data[], layout, {
+        displayModeBar: false,
+        staticPlot: false,
+      });
       this.drawn = true;
     } else void Plotly.react(this.el, data as Plotly.Data[], layout);
   }
