@@ -172,6 +172,25 @@ export class Session {
     return this.data;
   }
 
+  /**
+   * Takes new settings. Returns 'model' when the model they describe differs (the caller then
+   * resets), 'optimizer' when only the learning rate changed (Adam restarts, the weights stay),
+   * else 'none' (batch size, evaluation interval, pause iteration, grid apply from the next step).
+   */
+  update(next: Settings): 'model' | 'optimizer' | 'none' {
+    const prev = this.settings;
+    this.settings = { ...next, hidden: [...next.hidden] };
+    const same = (k: keyof Settings): boolean => JSON.stringify(prev[k]) === JSON.stringify(next[k]);
+    if (!this.model || !(['model', 'method', 'tol', 'stepSize', 'hidden', 'seed'] as const).every(same))
+      return 'model';
+    if (!same('lr')) {
+      this.optimizer?.dispose();
+      this.optimizer = new AdamW({ learningRate: next.lr });
+      return 'optimizer';
+    }
+    return 'none';
+  }
+
   /** A fresh model and optimizer from the settings; the history restarts. */
   reset(): void {
     this.disposeModel();

@@ -179,11 +179,19 @@ async function handle(req: Request): Promise<void> {
       await rebuild();
       break;
     }
-    case 'settings':
-      await halt();
-      session.settings = { ...req.settings };
-      await rebuild();
+    case 'settings': {
+      const wasRunning = running;
+      const change = session.update(req.settings);
+      if (change === 'model') await rebuild();
+      else {
+        postStatus();
+        if (wasRunning && !running) {
+          running = true;
+          void loop();
+        }
+      }
       break;
+    }
     case 'start':
       if (!session.model) session.reset();
       if (!session.data) throw new Error('no data yet: pick a toy density, draw points or drop a CSV');

@@ -18,6 +18,7 @@ import {
   launch,
   type Opened,
   openPage,
+  type PageState,
   pageLogProb,
   setInput,
   waitPaused,
@@ -156,7 +157,21 @@ describe.skipIf(!hasChromium)('browser playground', () => {
       .toMatch(new RegExp(`^drawn: ${left} points shown`));
     await page.selectOption('#model', 'realnvp');
     await setInput(page, 'eval-every', '40');
+    // start, and pause while it trains: the page answers while the worker trains
+    await page.click('#start');
+    await page.waitForFunction(
+      () =>
+        ((window as never as { playground: { state(): PageState } }).playground.state().status?.iteration ??
+          0) >= 3,
+    );
+    await page.click('#pause');
+    const paused = await waitPaused(o, 3);
+    await page.waitForTimeout(500);
+    expect((await o.state()).status?.iteration).toBe(paused.status?.iteration);
+    // settings that do not change the model keep the weights and the count
     await setInput(page, 'stop-at', '40');
+    await page.waitForTimeout(500);
+    expect((await o.state()).status?.iteration).toBe(paused.status?.iteration);
     await page.click('#start');
     const s = await waitPaused(o, 40);
     expect(s.errors).toEqual([]);
