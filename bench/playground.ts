@@ -24,7 +24,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(`usage: npx tsx bench/playground.ts [options]   (after npm run build:playground)
-  --backends L     comma list of webgl, wasm, cpu, webgpu (default webgl,wasm)
+  --backends L     comma list of webgl, wasm, cpu, webgpu (default webgl,wasm; '' for none)
   --models L       comma list of cnf, cfm, ot-cfm, rectified, realnvp, glow, maf (default cfm,ot-cfm,cnf,realnvp)
   --iters N        iterations per run (default 60)
   --screenshot P   also train OT-CFM for 400 iterations on wasm and save a screenshot to P`);
@@ -48,8 +48,8 @@ const iters = Number(values.iters);
 const browser = await launch();
 const rows: Row[] = [];
 try {
-  for (const backend of values.backends.split(',')) {
-    for (const model of values.models.split(',')) {
+  for (const backend of values.backends.split(',').filter(Boolean)) {
+    for (const model of values.models.split(',').filter(Boolean)) {
       const o = await openPage(browser, backend);
       const { page } = o;
       const active = await page.textContent('#backend-active');
