@@ -64,6 +64,7 @@ let ready = false;
 const errors: string[] = [];
 let pendingExport: ((files: FilePart[]) => void) | undefined;
 const pendingLogProb = new Map<number, (v: Float32Array) => void>();
+const pendingMemory = new Map<number, (n: number) => void>();
 let nextId = 1;
 
 function dataMode(): 'toy' | 'draw' | 'csv' {
@@ -279,6 +280,10 @@ worker.onmessage = (e: MessageEvent<Reply>) => {
       pendingLogProb.get(r.id)?.(r.values);
       pendingLogProb.delete(r.id);
       break;
+    case 'memory':
+      pendingMemory.get(r.id)?.(r.numTensors);
+      pendingMemory.delete(r.id);
+      break;
     case 'error':
       errors.push(r.message);
       message(r.message);
@@ -370,6 +375,13 @@ const api = {
       const id = nextId++;
       pendingLogProb.set(id, (v) => resolve([...v]));
       send({ type: 'logProb', id, points: Float32Array.from(points) });
+    }),
+  /** tf.memory().numTensors in the worker. */
+  numTensors: (): Promise<number> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pendingMemory.set(id, resolve);
+      send({ type: 'memory', id });
     }),
   exportFiles: (): Promise<{ name: string; bytes: number[] }[]> =>
     new Promise((resolve) => {

@@ -59,7 +59,8 @@ export type Request =
   | { type: 'views' }
   | { type: 'export' }
   | { type: 'load'; files: FilePart[] }
-  | { type: 'logProb'; id: number; points: Float32Array };
+  | { type: 'logProb'; id: number; points: Float32Array }
+  | { type: 'memory'; id: number };
 
 /** One point of the history. */
 export interface HistoryPoint {
@@ -123,4 +124,5 @@ export type Reply =
   | { type: 'exported'; files: FilePart[] }
   | { type: 'loaded'; settings: Partial<Settings>; iteration: number; label: string }
   | { type: 'logProb'; id: number; values: Float32Array }
+  | { type: 'memory'; id: number; numTensors: number }
   | { type: 'error'; message: string };

@@ -7,7 +7,7 @@
 
 import { activate, detect } from './backends.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
-import { discreteKinds, METHODS, toyNames } from './odeflow.js';
+import { discreteKinds, METHODS, tf, toyNames } from './odeflow.js';
 import type { BackendChoice, Catalog, Reply, Request } from './protocol.js';
 import { DEFAULT_SETTINGS, Session, settingsOf } from './session.js';
 
@@ -233,6 +233,9 @@ async function handle(req: Request): Promise<void> {
       requestViews();
       break;
     }
+    case 'memory':
+      post({ type: 'memory', id: req.id, numTensors: tf.memory().numTensors });
+      break;
     case 'logProb': {
       const values = session.logProb(req.points);
       post({ type: 'logProb', id: req.id, values }, [values.buffer]);

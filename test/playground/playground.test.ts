@@ -172,8 +172,15 @@ describe.skipIf(!hasChromium)('browser playground', () => {
     await setInput(page, 'stop-at', '40');
     await page.waitForTimeout(500);
     expect((await o.state()).status?.iteration).toBe(paused.status?.iteration);
+    const tensorsAt = (): Promise<number> =>
+      page.evaluate(() =>
+        (window as never as { playground: { numTensors(): Promise<number> } }).playground.numTensors(),
+      );
+    const early = await tensorsAt();
     await page.click('#start');
     const s = await waitPaused(o, 40);
+    // no tensor left behind per iteration, evaluation or view: only weights and Adam's moments
+    expect(await tensorsAt()).toBe(early);
     expect(s.errors).toEqual([]);
     expect(nllAt(s.history, 40)).toBeLessThan(nllAt(s.history, 0) - 0.3);
     expect(o.problems).toEqual([]);
