@@ -42,15 +42,9 @@ function inlineIntoHtml(): Plugin {
   };
 }
 
-/** Node-only modules the library's data module still imports (temporary; see playground/README). */
-const nodeStub = here('./src/node-stub.ts');
-
 export default defineConfig({
   root: here('.'),
   base: './',
-  resolve: {
-    alias: [{ find: /^node:(fs|os|module|path|url|zlib|crypto|perf_hooks)$/, replacement: nodeStub }],
-  },
   worker: { format: 'iife' },
   build: {
     outDir: here('../dist-playground'),

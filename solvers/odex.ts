@@ -1,31 +1,10 @@
-import { createRequire } from 'node:module';
+import * as odex from 'odex';
 import { MaxStepsError, NonFiniteError, OdeOptionError, OdeShapeError } from './errors.js';
 import { checkTimes } from './options.js';
 import type { SolveStats } from './types.js';
 
 /** The `odex` package (CommonJS): Hairer & Wanner's ODEX, GBS extrapolation in float64. */
-interface OdexSolverInstance {
-  denseOutput: boolean;
-  relativeTolerance: number;
-  absoluteTolerance: number;
-  maxSteps: number;
-  solve(
-    f: (x: number, y: number[]) => number[],
-    x0: number,
-    y0: number[],
-    xEnd: number,
-    solOut?: (
-      n: number,
-      xOld: number,
-      x: number,
-      y: number[],
-      dense?: (i: number, x: number) => number,
-    ) => undefined,
-  ): { y: number[]; outcome: number; nStep: number; nAccept: number; nReject: number; nEval: number };
-}
-const { Solver } = createRequire(import.meta.url)('odex') as {
-  Solver: new (n: number) => OdexSolverInstance;
-};
+const { Solver } = odex;
 
 /** Options of {@link odexSolve}. */
 export interface OdexOptions {

@@ -1,14 +1,13 @@
 /**
  * The one place the solvers (and everything above them) get TensorFlow.js from.
  *
- * `@tensorflow/tfjs-core` alone registers no gradient functions in Node, and its
- * `dist/register_all_gradients.js` cannot be loaded by Node's ESM loader (extensionless
- * internal imports). The `@tensorflow/tfjs` union package registers every gradient (and the
- * cpu backend) when loaded; it shares the single tfjs-core instance, so importing it once here
- * makes first-order autodiff work for all code that imports `tf` from this module.
+ * `@tensorflow/tfjs-core` alone registers no gradient functions. `./generated/tfjs-gradients.js`
+ * is tfjs-core's own `register_all_gradients` module bundled into one file by
+ * `scripts/gradients.mjs` (at build time; `npm ci` builds it through `prepare`): importing it
+ * registers every gradient in the shared tfjs engine, without the `@tensorflow/tfjs` union package.
  */
-import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
+import './generated/tfjs-gradients.js';
 
 export { tf };
 export type Tensor = tf.Tensor;

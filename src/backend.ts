@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+// The pure-JS backend is registered on import, so plain tfjs calls always have a backend.
+import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../solvers/tf.js';
 import { patchWasmMatMul } from './wasm-matmul.js';
 
@@ -30,7 +31,9 @@ async function loadWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   // Node's wasm build runs single-threaded (WASM_HAS_MULTITHREAD_SUPPORT is false there);
   // in browsers with cross-origin isolation this uses every core.
-  wasm.setThreadsCount(Math.max(1, availableParallelism()));
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  if (cores) wasm.setThreadsCount(Math.max(1, cores));
   patchWasmMatMul();
 }
 
@@ -53,11 +56,20 @@ async function activate(name: BackendName): Promise<void> {
     case 'cpu':
       break;
     case 'webgl':
-      // registered by @tensorflow/tfjs; it works only where a WebGL context exists (browsers).
+      try {
+        const webgl = '@tensorflow/tfjs-backend-webgl'; // optional peer: not resolved by bundlers
+        await import(webgl);
+      } catch (err) {
+        throw new BackendUnavailableError(
+          `backend 'webgl' is unavailable: ${(err as Error).message.split('\n')[0]}. ` +
+            'Install @tensorflow/tfjs-backend-webgl and run where WebGL exists (browsers).',
+        );
+      }
       break;
     case 'webgpu':
       try {
-        await import('@tensorflow/tfjs-backend-webgpu' as string);
+        const webgpu = '@tensorflow/tfjs-backend-webgpu'; // optional: not resolved by bundlers
+        await import(webgpu);
       } catch (err) {
         throw new BackendUnavailableError(
           `backend 'webgpu' is unavailable: ${(err as Error).message.split('\n')[0]}. ` +
@@ -82,19 +94,19 @@ async function activate(name: BackendName): Promise<void> {
   await tf.ready();
 }
 
-/**
- * Chooses and initialises the tfjs backend, and returns the name in use.
- *
- * With no `name`: the env variable `ODEFLOW_BACKEND` if set; else `tensorflow` if
- * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be loaded; else `wasm`; else `cpu`.
- * A backend that is asked for by name (argument or env) and cannot be used throws
- * {@link BackendUnavailableError} saying why; automatic selection falls through silently.
- * Gradients of every op are registered as a side effect of importing odeflow.
- */
-export async function initBackend(name?: BackendName): Promise<BackendName> {
+/** The env variable `ODEFLOW_BACKEND`, where a `process` exists (Node). */
+function envBackend(): BackendName | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return (env?.ODEFLOW_BACKEND || undefined) as BackendName | undefined;
+}
+
+/** The automatic selection in progress or done (memoized), or null before the first use. */
+let auto: Promise<BackendName> | null = null;
+
+async function select(name: BackendName | undefined): Promise<BackendName> {
   // tfjs prints a "use tfjs-node" hint on first cpu use in Node; odeflow documents that itself.
   tf.env().set('PROD', true);
-  const requested = name ?? (process.env.ODEFLOW_BACKEND as BackendName | undefined);
+  const requested = name ?? envBackend();
   if (requested) {
     await activate(requested);
     return requested;
@@ -108,4 +120,42 @@ export async function initBackend(name?: BackendName): Promise<BackendName> {
     }
   }
   throw new BackendUnavailableError('no tfjs backend could be initialised (tried tensorflow, wasm, cpu)');
+}
+
+/**
+ * Chooses and initialises the tfjs backend, and returns the name in use.
+ *
+ * With no `name`: the env variable `ODEFLOW_BACKEND` if set; else `tensorflow` if
+ * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be loaded; else `wasm`; else `cpu`.
+ * A backend that is asked for by name (argument or env) and cannot be used throws
+ * {@link BackendUnavailableError} saying why; automatic selection falls through silently.
+ * Calling it is optional: {@link ready} makes the same automatic choice on first use.
+ * Gradients of every op are registered as a side effect of importing odeflow.
+ */
+export async function initBackend(name?: BackendName): Promise<BackendName> {
+  const chosen = select(name);
+  auto = chosen;
+  chosen.catch(() => {
+    if (auto === chosen) auto = null; // a failed choice leaves automatic selection to a later use
+  });
+  return chosen;
+}
+
+/**
+ * Selects a backend automatically on first use — the order of {@link initBackend} without a
+ * name — unless {@link initBackend} already chose one, and says once which (on the console).
+ * odeflow's asynchronous entry points (training, flow matching) call it; the Node ESM entry awaits
+ * it while the import resolves, so synchronous code after `import … from 'odeflow'` runs on the
+ * chosen backend. Resolves to the backend name in use.
+ */
+export function ready(): Promise<BackendName> {
+  if (!auto) {
+    auto = select(undefined).then((name) => {
+      console.info(
+        `odeflow: using the '${name}' tfjs backend (initBackend(name) or ODEFLOW_BACKEND to choose)`,
+      );
+      return name;
+    });
+  }
+  return auto;
 }

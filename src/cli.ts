@@ -1,5 +1,5 @@
 /**
- * The odeflow command line (run with tsx): `train`, `sample`, `eval`, `report`, each with `--help`.
+ * The odeflow command line (the `odeflow` bin; `tsx src/cli.ts` in the repository): `train`, `sample`, `eval`, `report`, each with `--help`.
  * `npm start` runs `train` with its defaults.
  */
 import { writeFileSync } from 'node:fs';
@@ -9,16 +9,20 @@ import { parseArgs } from 'node:util';
 import type { tf } from '../solvers/tf.js';
 import { type BackendName, initBackend } from './backend.js';
 import { checkPixels, type DataSource, dataNames, dataSource, isDataName } from './cli-data.js';
-import { readCsv } from './data/index.js';
+import { readCsv } from './data/csv.js';
 import type { DensityModel } from './model.js';
 import { writeHtml } from './plot/html.js';
 import { buildReport } from './plot/report.js';
-import { hasCheckpoint, loadCheckpoint } from './train/checkpoint.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
+import { provideCheckpointWriter } from './train/checkpoint-writer.js';
 import { evaluate, imageInfo } from './train/evaluate.js';
 import type { IterationRecord } from './train/history.js';
 import { availableKinds, createModel, MODEL_TABLE } from './train/models.js';
 import type { ProgressSink } from './train/progress.js';
 import { TrainingDivergedError, train } from './train/train.js';
+import { VERSION } from './version.js';
+
+provideCheckpointWriter(saveCheckpoint); // train({ checkpointDir }) writes with it
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {
@@ -46,7 +50,7 @@ const DEFAULT_ITERATIONS_OTHER = 1000;
 const HELP = {
   main: `odeflow — neural ODEs and continuous normalizing flows on TensorFlow.js
 
-usage: tsx src/cli.ts <command> [options]
+usage: odeflow <command> [options]
 
 commands:
   train    train a density model on toy data or the 8×8 digits, checkpoint it, write report.html
@@ -54,8 +58,8 @@ commands:
   eval     negative log-likelihood (bits/dim for images) of a checkpoint on held-out data or a CSV file
   report   rebuild report.html from a checkpoint
 
-'<command> --help' describes each command's options.`,
-  train: `usage: tsx src/cli.ts train [options]
+'<command> --help' describes each command's options; --version prints the version.`,
+  train: `usage: odeflow train [options]
 
 Trains a model on a toy 2-D density or on the 8×8 digits with Adam (decoupled weight decay),
 evaluates held-out NLL (and bits/dim on digits), checkpoints into --out (atomically) and writes
@@ -83,7 +87,7 @@ options:
   --backend NAME       tensorflow, wasm, cpu, webgl, webgpu (default: automatic)
   --quiet              no progress display
   -h, --help           this text`,
-  sample: `usage: tsx src/cli.ts sample --checkpoint DIR [options]
+  sample: `usage: odeflow sample --checkpoint DIR [options]
 
 Draws samples from a trained model and writes them as CSV (header x0,x1,…).
 
@@ -94,7 +98,7 @@ options:
   --out FILE           CSV file to write (default: standard output)
   --backend NAME       tfjs backend (default: automatic)
   -h, --help           this text`,
-  eval: `usage: tsx src/cli.ts eval --checkpoint DIR [options]
+  eval: `usage: odeflow eval --checkpoint DIR [options]
 
 Mean negative log-likelihood (nats per point) of a trained model on fresh toy data (by default the
 data set it was trained on) or on the rows of a CSV file; image models (digits) also print bits/dim,
@@ -109,7 +113,7 @@ options:
   --seed S             seed of the fresh toy points (default 12345; unused for digits)
   --backend NAME       tfjs backend (default: automatic)
   -h, --help           this text`,
-  report: `usage: tsx src/cli.ts report --checkpoint DIR [options]
+  report: `usage: odeflow report --checkpoint DIR [options]
 
 Rebuilds the HTML report (density heatmap, samples vs data, trajectories when the model has them,
 loss/NLL/NFE curves; for image models a grid of samples next to real digits and bits/dim) from a
@@ -434,6 +438,10 @@ export async function main(
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     return help(io, 'main');
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
   }
   const run = COMMANDS[command];
   if (!run) {

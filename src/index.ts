@@ -3,9 +3,8 @@
  * The package root re-exports the solvers and everything built on them.
  */
 export * from '../solvers/index.js';
-export { type BackendName, BackendUnavailableError, initBackend } from './backend.js';
+export { type BackendName, BackendUnavailableError, initBackend, ready } from './backend.js';
 export * from './cnf/index.js';
-export { type Digits, digitsData, loadDigits } from './data/digits.js';
 export * from './data/index.js';
 export * from './flowmatch/index.js';
 export * from './flows/index.js';

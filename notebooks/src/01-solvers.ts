@@ -11,7 +11,7 @@
 // seconds on the default backend.
 
 // %%
-const odeflow = require('../dist/odeflow.cjs');
+import * as odeflow from 'odeflow/node';
 const tf = odeflow.tf;
 const backend = await odeflow.initBackend();
 odeflow.notebookSetup(); // embeds plotly.js once, so the saved notebook renders offline
@@ -39,7 +39,7 @@ const starts = Array.from({ length: 24 }, (_, i) => {
   return [2 * Math.cos(th), 2 * Math.sin(th)];
 });
 const ts = Array.from({ length: 101 }, (_, i) => (6 * i) / 100);
-const paths = odeflow.odeint(spiral, tf.tensor2d(starts), ts, { method: 'dopri5' }); // [101, 24, 2]
+const paths = odeflow.odeint(spiral, tf.tensor2d(starts), ts, { method: 'dopri5' as const }); // [101, 24, 2]
 odeflow.show(odeflow.trajectories(paths, { range: [-2.5, 2.5], title: 'spiral, dopri5: 24 starts (blue) → t = 6 (red)' }));
 
 // %% [markdown]
@@ -52,9 +52,9 @@ odeflow.show(odeflow.trajectories(paths, { range: [-2.5, 2.5], title: 'spiral, d
 const y0 = tf.tensor2d([[2, 0]]);
 const tsLong = Array.from({ length: 101 }, (_, i) => (10 * i) / 100);
 const runs = [
-  { method: 'euler', stepSize: 0.1 },
-  { method: 'rk4', stepSize: 0.1 },
-  { method: 'dopri5', rtol: 1e-5, atol: 1e-6 },
+  { method: 'euler' as const, stepSize: 0.1 },
+  { method: 'rk4' as const, stepSize: 0.1 },
+  { method: 'dopri5' as const, rtol: 1e-5, atol: 1e-6 },
 ].map((o) => {
   const r = odeflow.solveIvp(spiral, y0, tsLong, o);
   const ys = tf.reshape(r.ys, [tsLong.length, 2]).arraySync() as number[][];
@@ -94,7 +94,7 @@ const vdpStarts = Array.from({ length: 30 }, (_, i) => {
   return [r * Math.cos(th), r * Math.sin(th)];
 });
 const tsV = Array.from({ length: 121 }, (_, i) => (12 * i) / 120);
-const vdpPaths = odeflow.odeint(vdp, tf.tensor2d(vdpStarts), tsV, { method: 'dopri5', rtol: 1e-5, atol: 1e-6 });
+const vdpPaths = odeflow.odeint(vdp, tf.tensor2d(vdpStarts), tsV, { method: 'dopri5' as const, rtol: 1e-5, atol: 1e-6 });
 odeflow.show(odeflow.trajectories(vdpPaths, { range: [-4, 4], title: 'Van der Pol (μ = 1), dopri5: starts (blue) → t = 12 (red)' }));
 
 // %% [markdown]
@@ -109,20 +109,20 @@ odeflow.show(odeflow.trajectories(vdpPaths, { range: [-4, 4], title: 'Van der Po
 const tsW = Array.from({ length: 21 }, (_, i) => (10 * i) / 20);
 const ref = odeflow.odexSolve(vdp64, [2, 0], tsW, { rtol: 1e-13, atol: 1e-13 }).ys as number[][];
 const maxErr = (ys: number[][]) => Math.max(...ys.map((y, i) => Math.hypot(y[0] - ref[i][0], y[1] - ref[i][1])));
-const rows = [];
+const rows: odeflow.WorkPrecisionRow[] = [];
 const y0v = tf.tensor2d([[2, 0]]);
 const t0 = performance.now();
-for (const method of ['euler', 'midpoint', 'rk4']) {
+for (const method of ['euler', 'midpoint', 'rk4'] as const) {
   for (const h of [0.2, 0.1, 0.05, 0.025, 0.0125]) {
     const r = odeflow.solveIvp(vdp, y0v, tsW, { method, stepSize: h });
-    rows.push({ method, nfe: r.stats.nfe, error: maxErr(tf.reshape(r.ys, [tsW.length, 2]).arraySync()), setting: h });
+    rows.push({ method, nfe: r.stats.nfe, error: maxErr(tf.reshape(r.ys, [tsW.length, 2]).arraySync() as number[][]), setting: h });
     r.ys.dispose();
   }
 }
-for (const method of ['bosh3', 'dopri5', 'tsit5', 'dop853']) {
+for (const method of ['bosh3', 'dopri5', 'tsit5', 'dop853'] as const) {
   for (const tol of [1e-2, 1e-3, 1e-4, 1e-5, 1e-6]) {
     const r = odeflow.solveIvp(vdp, y0v, tsW, { method, rtol: tol, atol: tol });
-    rows.push({ method, nfe: r.stats.nfe, error: maxErr(tf.reshape(r.ys, [tsW.length, 2]).arraySync()), setting: tol });
+    rows.push({ method, nfe: r.stats.nfe, error: maxErr(tf.reshape(r.ys, [tsW.length, 2]).arraySync() as number[][]), setting: tol });
     r.ys.dispose();
   }
 }

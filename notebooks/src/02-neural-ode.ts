@@ -11,7 +11,7 @@
 // the differences between the two gradient methods are already clear.
 
 // %%
-const odeflow = require('../dist/odeflow.cjs');
+import * as odeflow from 'odeflow/node';
 const tf = odeflow.tf;
 const backend = await odeflow.initBackend();
 odeflow.notebookSetup();
@@ -65,8 +65,8 @@ function segmentLoss(field, adjoint: boolean, starts: number[]) {
   const offsets = tf.add(tf.reshape(tf.range(0, SEG, 1, 'int32'), [SEG, 1]), idx);
   const target = tf.gather(trueY, offsets); // [SEG, B, 2]
   const pred = adjoint
-    ? odeflow.odeintAdjoint(field.f, y0, segTs, { method: 'rk4' })
-    : odeflow.odeint(field.f, y0, segTs, { method: 'rk4' });
+    ? odeflow.odeintAdjoint(field.f, y0, segTs, { method: 'rk4' as const })
+    : odeflow.odeint(field.f, y0, segTs, { method: 'rk4' as const });
   return tf.mean(tf.abs(tf.sub(pred, target)));
 }
 
@@ -78,18 +78,18 @@ function trainSpiral(adjoint: boolean, iters = 200, lr0 = 0.01) {
   const losses: number[] = [], nfeF: number[] = [], nfeB: number[] = [];
   const start = performance.now();
   for (let it = 1; it <= iters; it++) {
-    opt.learningRate = 0.5 * lr0 * (1 + Math.cos((Math.PI * (it - 1)) / iters)); // cosine decay
+    (opt as unknown as { learningRate: number }).learningRate = 0.5 * lr0 * (1 + Math.cos((Math.PI * (it - 1)) / iters)); // cosine decay
     const starts = Array.from({ length: BATCH }, () => Math.floor(rand() * (N - SEG)));
     field.meter.nfe = 0;
     let fwd = 0;
     const { value, grads } = tf.variableGrads(() => {
       const l = segmentLoss(field, adjoint, starts);
       fwd = field.meter.nfe; // evaluations so far are the forward ones
-      return l;
+      return l as odeflow.tf.Scalar;
     }, field.params);
     nfeF.push(fwd);
     nfeB.push(field.meter.nfe - fwd);
-    opt.applyGradients(grads);
+    opt.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
     losses.push(value.dataSync()[0]);
     tf.dispose([value, ...Object.values(grads)]);
   }
@@ -124,7 +124,7 @@ odeflow.show({
 
 // %%
 const whole = (field) => {
-  const p = odeflow.odeint(field.f, tf.tensor2d([[2, 0]]), ts, { method: 'rk4' });
+  const p = odeflow.odeint(field.f, tf.tensor2d([[2, 0]]), ts, { method: 'rk4' as const });
   return tf.reshape(p, [N, 2]).arraySync() as number[][];
 };
 const pb = whole(bp.field), pa = whole(adj.field);
@@ -147,7 +147,7 @@ odeflow.show({
 // %%
 const probeField = makeField(3);
 const y0b = tf.gather(trueY, tf.tensor1d(Array.from({ length: BATCH }, (_, i) => 40 * i), 'int32'));
-const memRows = [];
+const memRows: { steps: number; adjoint: boolean; kB: number; nfeF: number; nfeB: number }[] = [];
 for (const steps of [10, 20, 40, 80, 160, 320]) {
   for (const adjoint of [false, true]) {
     const horizon = [0, 2];
@@ -155,7 +155,7 @@ for (const steps of [10, 20, 40, 80, 160, 320]) {
     probeField.meter.nfe = 0;
     probeField.meter.peak = base;
     let fwd = 0;
-    const o = { method: 'rk4', stepSize: 2 / steps };
+    const o = { method: 'rk4' as const, stepSize: 2 / steps };
     const { value, grads } = tf.variableGrads(() => {
       const y = adjoint ? odeflow.odeintAdjoint(probeField.f, y0b, horizon, o) : odeflow.odeint(probeField.f, y0b, horizon, o);
       fwd = probeField.meter.nfe;

@@ -8,10 +8,10 @@
 // distribution to the data. To run in about a minute on 2 CPU cores the flows are small and
 // trained briefly — one concatsquash field 2-64-64-2, RK4 with a fixed step instead of dopri5,
 // 300 iterations of batch 200 — so the densities are recognisable but blurrier than a full run
-// (`npx tsx src/cli.ts train --data checkerboard` trains the full FFJORD setting).
+// (`npx odeflow train --data checkerboard` trains the full FFJORD setting).
 
 // %%
-const odeflow = require('../dist/odeflow.cjs');
+import * as odeflow from 'odeflow/node';
 const tf = odeflow.tf;
 const backend = await odeflow.initBackend();
 odeflow.notebookSetup();
@@ -24,11 +24,11 @@ console.log(`backend: ${backend}`);
 // every 100 iterations and returns the history; the CNF reports its NFE per iteration.
 
 // %%
-const options = { dim: 2, hidden: [64, 64], T: 0.5, trainT: false, method: 'rk4', stepSize: 0.125, seed: 0 };
+const options = { dim: 2, hidden: [64, 64], T: 0.5, trainT: false, method: 'rk4' as const, stepSize: 0.125, seed: 0 };
 async function fit(name: string, iterations = 300) {
   const cnf = new odeflow.CNF(options);
   const sampler = odeflow.toySampler(name, 0);
-  const r = await odeflow.train(cnf, sampler, { iterations, batchSize: 200, lr: 5e-3, evalEvery: 100, progress: false });
+  const r = await odeflow.train(cnf, sampler, { iterations, batchSize: 200, learningRate: 5e-3, evalEvery: 100, progress: false });
   console.log(`${name}: ${r.seconds.toFixed(1)} s, held-out NLL ${r.testNll.toFixed(3)} nats`);
   return { cnf, history: r.history, data: odeflow.toyData(name, 2000, 1) };
 }
@@ -63,7 +63,7 @@ function flowFrames(cnf, n = 600, frames = 41) {
   const T = cnf.endTimes()[0];
   const z = tf.randomNormal([n, 2], 0, 1, 'float32', 7);
   const times = Array.from({ length: frames }, (_, i) => T * (1 - i / (frames - 1)));
-  const paths = odeflow.odeint(cnf.fields[0], z, times, { method: 'rk4', stepSize: 0.125 });
+  const paths = odeflow.odeint(cnf.fields[0], z, times, { method: 'rk4' as const, stepSize: 0.125 });
   return { paths, labels: times.map((t) => `t = ${t.toFixed(3)}`) };
 }
 for (const [name, run] of [['8gaussians', gauss], ['checkerboard', checker]] as const) {

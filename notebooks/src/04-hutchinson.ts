@@ -11,7 +11,7 @@
 // minute.
 
 // %%
-const odeflow = require('../dist/odeflow.cjs');
+import * as odeflow from 'odeflow/node';
 const tf = odeflow.tf;
 const backend = await odeflow.initBackend();
 odeflow.notebookSetup();
@@ -36,7 +36,7 @@ for (const D of dims) {
   const exact = odeflow.divergence(field, 0.3, x).div; // [P]
   const xs = tf.tile(x, [K, 1]); // [K·P, D], row k·P + p is point p
   const row: Record<string, number> = { D, exact: tf.mean(tf.abs(exact)).dataSync()[0] };
-  for (const kind of ['gaussian', 'rademacher']) {
+  for (const kind of ['gaussian', 'rademacher'] as const) {
     const eps = odeflow.probeNoise(kind, [K * P, D], 100 + D);
     const est = tf.reshape(odeflow.hutchinson(field, 0.3, xs, eps).div, [K, P]);
     const { mean, variance } = tf.moments(est, 0); // over probes, per point

@@ -12,7 +12,7 @@
 // the final quality.
 
 // %%
-const odeflow = require('../dist/odeflow.cjs');
+import * as odeflow from 'odeflow/node';
 const tf = odeflow.tf;
 const backend = await odeflow.initBackend();
 odeflow.notebookSetup();
@@ -28,14 +28,14 @@ const models = [
   {
     name: 'CNF',
     iterations: 250,
-    make: () => new odeflow.CNF({ dim: 2, hidden: [64, 64], T: 0.5, trainT: false, method: 'rk4', stepSize: 0.125, seed: 0 }),
+    make: () => new odeflow.CNF({ dim: 2, hidden: [64, 64], T: 0.5, trainT: false, method: 'rk4' as const, stepSize: 0.125, seed: 0 }),
   },
 ];
-const results = [];
+const results: { name: string; model: odeflow.DensityModel; history: odeflow.IterationRecord[]; seconds: number; nll: number }[] = [];
 for (const m of models) {
   const model = m.make();
   const r = await odeflow.train(model, odeflow.toySampler(DATA, 0), {
-    iterations: m.iterations, batchSize: 200, lr: 5e-3, evalEvery: 50, testData, progress: false,
+    iterations: m.iterations, batchSize: 200, learningRate: 5e-3, evalEvery: 50, testData, progress: false,
   });
   const params = model.params.reduce((n, p) => n + p.size, 0);
   console.log(`${m.name.padEnd(8)} ${String(params).padStart(6)} parameters  ${r.seconds.toFixed(1).padStart(5)} s  held-out NLL ${r.testNll.toFixed(3)}`);

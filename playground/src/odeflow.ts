@@ -1,36 +1,42 @@
 /**
  * The playground's one door into the library: everything it uses from odeflow comes through
  * this file, so that a change of the library's layout changes this file only. It imports the
- * modules it needs one by one rather than `src/index.ts`, because the package root still pulls
- * Node-only modules (node:fs, node:os, node:module) into a browser bundle.
+ * browser-clean main entry (`src/index.ts`), plus one internal module the entry does not export.
  */
-import { ADAPTIVE_METHODS, FIXED_METHODS, isAdaptive } from '../../solvers/methods.js';
-import { solveIvp } from '../../solvers/odeint.js';
-import { type Tensor, tf } from '../../solvers/tf.js';
-import type { OdeintOptions } from '../../solvers/types.js';
-import { CNF } from '../../src/cnf/index.js';
-import { parseCsv } from '../../src/data/csv.js';
-import { Rng } from '../../src/data/rng.js';
-import { isToyName, type Sampler, toyNames, toySampler, toySpec } from '../../src/data/toy.js';
 import {
+  ADAPTIVE_METHODS,
+  AdamW,
+  Chain,
+  CNF,
+  type DensityModel,
+  FIXED_METHODS,
   type FlowMatchingConfig,
   FlowMatchingModel,
-  flowMatchingFromConfig,
-} from '../../src/flowmatch/model.js';
-import { OBJECTIVES } from '../../src/flowmatch/objective.js';
-import { Chain } from '../../src/flows/bijectors/chain.js';
-import { FlowModel } from '../../src/flows/flow-model.js';
-import '../../src/flows/register.js';
-import type { DensityModel, LossInfo, ModelConfig } from '../../src/model.js';
-import { modelFromConfig, registeredKinds, registerModel } from '../../src/registry.js';
-import { AdamW } from '../../src/train/adamw.js';
-import { meanNll } from '../../src/train/evaluate.js';
-import { gridLogProb } from '../../src/train/grid.js';
-import { MODEL_TABLE } from '../../src/train/models.js';
+  FlowModel,
+  gridLogProb,
+  isToyName,
+  type LossInfo,
+  MODEL_TABLE,
+  type ModelConfig,
+  meanNll,
+  modelFromConfig,
+  OBJECTIVES,
+  type OdeintOptions,
+  parseCsv,
+  Rng,
+  registeredKinds,
+  type Sampler,
+  solveIvp,
+  tf,
+  toyNames,
+  toySampler,
+  toySpec,
+} from '../../src/index.js';
+// the wasm matMul fix that initBackend('wasm') applies; the page activates backends itself
+// (initBackend loads webgl/webgpu by a dynamic import that a bundle cannot resolve)
 import { patchWasmMatMul } from '../../src/wasm-matmul.js';
 
-// src/flowmatch/index.ts registers this kind, but it also pulls the Node-only training loop
-if (!registeredKinds().includes('flow-matching')) registerModel('flow-matching', flowMatchingFromConfig);
+type Tensor = tf.Tensor;
 
 export type { DensityModel, LossInfo, ModelConfig, Sampler, Tensor };
 export {
@@ -53,10 +59,10 @@ export {
 export const METHODS = {
   adaptive: Object.keys(ADAPTIVE_METHODS),
   fixed: Object.keys(FIXED_METHODS),
-  isAdaptive,
+  isAdaptive: (name: string): boolean => Object.hasOwn(ADAPTIVE_METHODS, name),
 };
 
-/** Model kinds the playground offers (those registered in this build of the library). */
+/** Discrete flow kinds the playground offers (those registered in this build of the library). */
 export function discreteKinds(): string[] {
   return ['realnvp', 'glow', 'maf', 'nsf'].filter((k) => registeredKinds().includes(k));
 }
@@ -64,11 +70,6 @@ export function discreteKinds(): string[] {
 /** A fresh model of `kind` from the library's model table defaults, then `options`. */
 export function createModel(kind: string, options: Record<string, unknown>): DensityModel {
   return modelFromConfig({ ...(MODEL_TABLE[kind]?.defaults ?? {}), ...options, kind });
-}
-
-/** The training loss of one batch, with its info (NFE etc.). */
-export function trainLoss(model: DensityModel, x: Tensor): { loss: Tensor; info: LossInfo } {
-  return model.trainLoss(x);
 }
 
 /** Frees a model's variables. */
@@ -81,7 +82,7 @@ export function disposeModel(model: DensityModel): void {
 /**
  * Paths of `n` points from the base N(0, I) to the data, `[steps, n, 2]`: the ODE solution for
  * a CNF or flow-matching field; for a discrete flow, the points after each inverse layer (then
- * `steps` is the number of layers + 1). `NFE` of the solve when there is one.
+ * the number of layers + 1 rows).
  */
 export function flowPaths(model: DensityModel, n: number, steps: number, seed: number): Tensor {
   if (model instanceof CNF) return model.trajectories(n, { steps, seed });
@@ -90,8 +91,7 @@ export function flowPaths(model: DensityModel, n: number, steps: number, seed: n
     return tf.tidy(() => {
       const x0 = model.sourceSample(n, seed);
       const ts = Array.from({ length: steps }, (_, i) => i / (steps - 1));
-      const { ys } = solveIvp(model.field, x0, ts, cfg.eval as OdeintOptions);
-      return ys;
+      return solveIvp(model.field, x0, ts, cfg.eval as OdeintOptions).ys;
     });
   }
   if (model instanceof FlowModel && model.bijector instanceof Chain) {

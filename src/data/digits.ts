@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import { tf } from '../../solvers/tf.js';
 
@@ -14,7 +15,8 @@ export interface Digits {
   readonly shape: readonly [8, 8, 1];
 }
 
-const FILE = new URL('../../data/digits.csv.gz', import.meta.url);
+// through the package's own exports, so the path holds in the sources and in the built dist/
+const FILE = createRequire(import.meta.url).resolve('odeflow/data/digits.csv.gz');
 let cache: Digits | null = null;
 
 /**

@@ -172,8 +172,10 @@ function propagate(
     const layer = layers[i];
     const { z, dz } = run(layer, tS, { ...fold, c: last ? 1 : act.c }, u, v, i === 0 ? inputPad : 0);
     if (last) {
+      // no tangents: no J·V (a broadcast here would build a [B, B, D] block from the value)
+      if (v === false) return { f: z, jv: z };
       const full = dz.shape[1] === batch ? dz : tf.broadcastTo(dz, [dz.shape[0], batch, layer.dout]);
-      return { f: z, jv: v === false ? z : full };
+      return { f: z, jv: full };
     }
     const { u: un, du } = act.core(z);
     if (v !== false) v = tf.mul(dz, du);

@@ -4,17 +4,7 @@ export { trainingCurves } from './curves.js';
 export { type DensityHeatmapOptions, densityHeatmap } from './density.js';
 export { plotCall, scriptJson } from './embed.js';
 export type { Figure } from './figure.js';
-export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './html.js';
 export { type ImageGridOptions, type ImagePanel, type Images, imageGrid, tileImages } from './image-grid.js';
-export {
-  type HtmlDisplay,
-  inNotebook,
-  type NotebookSetupOptions,
-  notebookSetup,
-  type ShowOptions,
-  show,
-  showAll,
-} from './notebook.js';
 export { columns, type Points } from './points.js';
 export { buildReport, type ReportOptions, type TrajectoryModel } from './report.js';
 export { type SamplesVsDataOptions, samplesVsData } from './scatter.js';

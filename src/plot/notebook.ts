@@ -117,8 +117,8 @@ function figureHtml(fig: Figure): string {
  * embedded once per notebook by {@link notebookSetup}, which this calls the first time).
  *
  * @example
- * const odeflow = require('../dist/odeflow.cjs');
- * odeflow.show(odeflow.trajectories(paths));
+ * import { show, trajectories } from 'odeflow/node';
+ * show(trajectories(paths));
  */
 export function show(fig: Figure, options: ShowOptions = {}): void {
   const display = options.display ?? tslabDisplay();

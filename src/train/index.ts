@@ -1,14 +1,5 @@
 export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from '../registry.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
-export { isTempName, writeFileAtomic } from './atomic.js';
-export {
-  CHECKPOINT_FILE,
-  type Checkpoint,
-  type CheckpointState,
-  hasCheckpoint,
-  loadCheckpoint,
-  saveCheckpoint,
-} from './checkpoint.js';
 export {
   type Evaluation,
   evaluate,

@@ -1,9 +1,10 @@
-import { performance } from 'node:perf_hooks';
 import { type Tensor, tf } from '../../solvers/tf.js';
+import { ready } from '../backend.js';
 import type { Sampler } from '../data/toy.js';
 import type { DensityModel, LossInfo } from '../model.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
-import { type Checkpoint, saveCheckpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
+import { checkpointWriter } from './checkpoint-writer.js';
 import { evaluate } from './evaluate.js';
 import type { IterationRecord } from './history.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -76,7 +77,10 @@ export class TrainingDivergedError extends Error {
 
 function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
   if (progress === false) return undefined;
-  if (progress === undefined || progress === true) return process.stderr;
+  if (progress === undefined || progress === true) {
+    // the console where there is no process (browsers)
+    return globalThis.process?.stderr ?? { write: (s: string) => console.log(s.trimEnd()) };
+  }
   return progress;
 }
 
@@ -97,6 +101,7 @@ export async function train(
   sampler: Sampler,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
+  await ready();
   const iterations = options.iterations ?? 1000;
   const batchSize = options.batchSize ?? 100;
   const evalEvery = options.evalEvery ?? 100;
@@ -120,7 +125,7 @@ export async function train(
   let checkpointIteration: number | undefined;
   const checkpoint = async (iteration: number): Promise<void> => {
     if (!dir) return;
-    await saveCheckpoint(dir, model, { iteration, history, meta: options.meta }, optimizer);
+    await checkpointWriter()(dir, model, { iteration, history, meta: options.meta }, optimizer);
     checkpointIteration = iteration;
   };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import { plotlyBundle } from '../../src/plot/index.js';
+import { plotlyBundle } from '../../src/node.js';
 import { capture, tempDir } from './helpers.js';
 import '../train/gaussian-model.js'; // registers the 'test-gaussian' kind
 
@@ -15,7 +15,7 @@ describe('cli --help', () => {
     it(`${cmd} --help exits 0 and shows its usage and options`, async () => {
       const io = capture();
       expect(await main([cmd, '--help'], io)).toBe(0);
-      expect(io.out()).toContain(`usage: tsx src/cli.ts ${cmd}`);
+      expect(io.out()).toContain(`usage: odeflow ${cmd}`);
       expect(io.out()).toMatch(/--backend NAME/);
     });
   }
@@ -34,9 +34,16 @@ describe('cli --help', () => {
     expect(io.err()).toMatch(/unknown data set 'spirals'; expected one of 8gaussians/);
   });
 
+  it('--version prints the package version', async () => {
+    const io = capture();
+    expect(await main(['--version'], io)).toBe(0);
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(io.out().trim()).toBe(version);
+  });
+
   it('the real entry point runs under tsx and exits 0 for --help', async () => {
     const { stdout } = await promisify(execFile)('node_modules/.bin/tsx', ['src/cli.ts', 'eval', '--help']);
-    expect(stdout).toContain('usage: tsx src/cli.ts eval');
+    expect(stdout).toContain('usage: odeflow eval');
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../solvers/tf.js';
-import { checkData, DataError, parseCsv, readCsv } from '../../src/data/index.js';
+import { checkData, DataError, parseCsv, readCsv } from '../../src/node.js';
 
 describe('checkData', () => {
   it('accepts good rows and tensors, returning float32 [n, dim]', () => {

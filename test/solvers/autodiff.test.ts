@@ -12,11 +12,24 @@ it.each(['dopri5', 'rk4', 'dop853'] as const)('%s: gradients wrt y0 and a parame
   const y0 = tf.tensor1d([1, 2]);
   const before = tf.memory().numTensors;
   const gY0 = tf.grad((y: tf.Tensor) =>
-    tf.sum(odeint((_t, z) => tf.mul(z, a), y, [0, 1], opts).slice([1], [1])),
+    tf.sum(
+      tf.slice(
+        odeint((_t, z) => tf.mul(z, a), y, [0, 1], opts),
+        [1],
+        [1],
+      ),
+    ),
   )(y0);
   expect(tf.memory().numTensors).toBe(before + 1);
   for (const g of gY0.arraySync() as number[]) expect(g).toBeCloseTo(Math.exp(a), 4);
-  const end = (p: tf.Tensor) => tf.sum(odeint((_t, z) => tf.mul(z, p), y0, [0, 1], opts).slice([1], [1]));
+  const end = (p: tf.Tensor) =>
+    tf.sum(
+      tf.slice(
+        odeint((_t, z) => tf.mul(z, p), y0, [0, 1], opts),
+        [1],
+        [1],
+      ),
+    );
   const gA = tf.grad(end)(tf.scalar(a)).arraySync() as number;
   const eps = 1e-2;
   const fd =
@@ -26,6 +39,14 @@ it.each(['dopri5', 'rk4', 'dop853'] as const)('%s: gradients wrt y0 and a parame
   expect(gA).toBeCloseTo(3 * Math.exp(a), 2);
   expect(Math.abs(gA - fd)).toBeLessThan(2e-3);
   // identity right-hand side: the solver clones it; the gradient still flows
-  const gId = tf.grad((y: tf.Tensor) => tf.sum(odeint((_t, z) => z, y, [0, 1], opts).slice([1], [1])))(y0);
+  const gId = tf.grad((y: tf.Tensor) =>
+    tf.sum(
+      tf.slice(
+        odeint((_t, z) => z, y, [0, 1], opts),
+        [1],
+        [1],
+      ),
+    ),
+  )(y0);
   for (const g of gId.arraySync() as number[]) expect(g).toBeCloseTo(Math.E, 3);
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { isTempName, loadCheckpoint, saveCheckpoint } from '../../src/train/index.js';
+import { isTempName, loadCheckpoint, saveCheckpoint } from '../../src/node.js';
 import { gaussian, paramValues } from './gaussian-model.js';
 
 /** Renames whose target ends with this string fail, as a crash between write and rename would. */

@@ -10,7 +10,7 @@ import {
   loadCheckpoint,
   saveCheckpoint,
   writeFileAtomic,
-} from '../../src/train/index.js';
+} from '../../src/node.js';
 import { gaussian, paramValues } from './gaussian-model.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'odeflow-ckpt-'));

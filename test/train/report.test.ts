@@ -8,7 +8,7 @@ import {
   samplesVsData,
   trainingCurves,
   trajectories,
-} from '../../src/plot/index.js';
+} from '../../src/node.js';
 import type { IterationRecord } from '../../src/train/index.js';
 import { gaussian } from './gaussian-model.js';
 

@@ -11,7 +11,7 @@ import {
   meanNll,
   TrainingDivergedError,
   train,
-} from '../../src/train/index.js';
+} from '../../src/node.js';
 import { gaussian, paramValues } from './gaussian-model.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'odeflow-train-'));

@@ -52,8 +52,8 @@ export class LuLinear implements Bijector {
     }
     this.perm = tf.keep(tf.tensor2d(p, [c, c]));
     this.sign = tf.keep(tf.tensor1d(sign));
-    this.lMask = tf.keep(tf.linalg.bandPart(tf.ones([c, c]), -1, 0).sub(tf.eye(c)));
-    this.uMask = tf.keep(tf.linalg.bandPart(tf.ones([c, c]), 0, -1).sub(tf.eye(c)));
+    this.lMask = tf.keep(tf.sub(tf.linalg.bandPart(tf.ones([c, c]), -1, 0), tf.eye(c)));
+    this.uMask = tf.keep(tf.sub(tf.linalg.bandPart(tf.ones([c, c]), 0, -1), tf.eye(c)));
     this.lower = arrayVariable(lFlat, [c, c], 'luLower');
     this.upper = arrayVariable(uFlat, [c, c], 'luUpper');
     this.logS = arrayVariable(logS, [c], 'luLogS');

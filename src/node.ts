@@ -1,0 +1,35 @@
+/**
+ * odeflow/node: the parts that need Node.js — checkpoint files, CSV and digits files, HTML report
+ * writing and tslab notebook display. Everything of the main entry is re-exported, so one import
+ * serves Node programs: `import { CNF, saveCheckpoint } from 'odeflow/node'`.
+ */
+
+export { parseCsv, readCsv } from './data/csv.js';
+export { type Digits, digitsData, loadDigits } from './data/digits.js';
+export * from './index.js';
+export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './plot/html.js';
+export {
+  type HtmlDisplay,
+  inNotebook,
+  type NotebookSetupOptions,
+  notebookSetup,
+  type ShowOptions,
+  show,
+  showAll,
+} from './plot/notebook.js';
+export { isTempName, writeFileAtomic } from './train/atomic.js';
+
+import { saveCheckpoint } from './train/checkpoint.js';
+import { provideCheckpointWriter } from './train/checkpoint-writer.js';
+
+export {
+  CHECKPOINT_FILE,
+  type Checkpoint,
+  type CheckpointState,
+  hasCheckpoint,
+  loadCheckpoint,
+  saveCheckpoint,
+} from './train/checkpoint.js';
+
+// train({ checkpointDir }) writes through this (the main entry stays free of Node's fs).
+provideCheckpointWriter(saveCheckpoint);
