@@ -186,7 +186,7 @@ describe.skipIf(!hasChromium)('browser playground', () => {
     expect(o.problems).toEqual([]);
   }, 240_000);
 
-  it('reads a CSV of 2-D points, and names the line of a bad value', async () => {
+  it('reads a CSV of 2-D points (file input or drop), and names the line of a bad value', async () => {
     const o = await open('cpu');
     const { page } = o;
     const rows = Array.from({ length: 300 }, (_, i) => `${Math.cos(i) * 3},${Math.sin(i) - 1}`);
@@ -196,6 +196,14 @@ describe.skipIf(!hasChromium)('browser playground', () => {
       buffer: Buffer.from(`x,y\n${rows.join('\n')}\n`),
     });
     await expect.poll(() => page.textContent('#data-info')).toBe('points.csv: 300 points shown, 60 held out');
+    // dropped on the page (a synthetic drop event carrying a file)
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      const text = Array.from({ length: 50 }, (_, i) => `${i / 10};${-i / 20}`).join('\n');
+      dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.textContent('#data-info')).toBe('dropped.csv: 50 points shown, 10 held out');
     await page.setInputFiles('#csv', {
       name: 'bad.csv',
       mimeType: 'text/csv',
