@@ -33,6 +33,8 @@ if (!hasChromium)
 /** Points where log-densities are compared. */
 const PROBE = [0, 0, 1.5, -0.5, -2, 2, 2.8, 0.1, -0.3, -2.5];
 const silent = { write: () => true, isTTY: false };
+/** The worker answers after what it is doing (a view update can take seconds on a loaded machine). */
+const POLL = { timeout: 90_000, interval: 100 };
 
 function nodeLogProb(model: { logProb(x: tf.Tensor): tf.Tensor }): number[] {
   const t = tf.tidy(() => model.logProb(tf.tensor2d(PROBE, [PROBE.length / 2, 2])));
@@ -153,7 +155,7 @@ describe.skipIf(!hasChromium)('browser playground', () => {
     expect(left).toBeLessThan(drawn);
     expect(left).toBeGreaterThan(drawn / 2);
     await expect
-      .poll(() => page.textContent('#data-info'))
+      .poll(() => page.textContent('#data-info'), POLL)
       .toMatch(new RegExp(`^drawn: ${left} points shown`));
     await page.selectOption('#model', 'realnvp');
     await setInput(page, 'eval-every', '40');
@@ -187,7 +189,7 @@ describe.skipIf(!hasChromium)('browser playground', () => {
   }, 240_000);
 
   it('reads a CSV of 2-D points (file input or drop), and names the line of a bad value', async () => {
-    const o = await open('cpu');
+    const o = await open('wasm');
     const { page } = o;
     const rows = Array.from({ length: 300 }, (_, i) => `${Math.cos(i) * 3},${Math.sin(i) - 1}`);
     await page.setInputFiles('#csv', {
@@ -195,7 +197,9 @@ describe.skipIf(!hasChromium)('browser playground', () => {
       mimeType: 'text/csv',
       buffer: Buffer.from(`x,y\n${rows.join('\n')}\n`),
     });
-    await expect.poll(() => page.textContent('#data-info')).toBe('points.csv: 300 points shown, 60 held out');
+    await expect
+      .poll(() => page.textContent('#data-info'), POLL)
+      .toBe('points.csv: 300 points shown, 60 held out');
     // dropped on the page (a synthetic drop event carrying a file)
     await page.evaluate(() => {
       const dt = new DataTransfer();
@@ -203,13 +207,17 @@ describe.skipIf(!hasChromium)('browser playground', () => {
       dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
       document.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     });
-    await expect.poll(() => page.textContent('#data-info')).toBe('dropped.csv: 50 points shown, 10 held out');
+    await expect
+      .poll(() => page.textContent('#data-info'), POLL)
+      .toBe('dropped.csv: 50 points shown, 10 held out');
     await page.setInputFiles('#csv', {
       name: 'bad.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from('1,2\n3,oops\n'),
     });
-    await expect.poll(() => page.textContent('#message')).toMatch(/bad\.csv: line 2, column 2 is 'oops'/);
+    await expect
+      .poll(() => page.textContent('#message'), POLL)
+      .toMatch(/bad\.csv: line 2, column 2 is 'oops'/);
     // the page error is shown to the person, not thrown
     expect(o.problems).toEqual([]);
   }, 120_000);
@@ -227,20 +235,20 @@ describe.skipIf(!hasChromium)('browser playground', () => {
     const downloads: Promise<void>[] = [];
     page.on('download', (d) => downloads.push(d.saveAs(join(dir, d.suggestedFilename()))));
     await page.click('#export');
-    await expect.poll(() => downloads.length).toBe(2);
+    await expect.poll(() => downloads.length, POLL).toBe(2);
     await Promise.all(downloads);
     const names = readdirSync(dir).sort();
     expect(names[0]).toBe('checkpoint.json');
     expect(names[1]).toMatch(/^weights-000020-[a-z0-9]+\.bin$/);
     await page.click('#reset');
-    await expect.poll(() => page.textContent('#iteration')).toBe('0');
+    await expect.poll(() => page.textContent('#iteration'), POLL).toBe('0');
     const fresh = await pageLogProb(page, PROBE);
     expect(fresh).not.toEqual(trained);
     await page.setInputFiles(
       '#load',
       names.map((n) => join(dir, n)),
     );
-    await expect.poll(() => page.textContent('#iteration')).toBe('20');
+    await expect.poll(() => page.textContent('#iteration'), POLL).toBe('20');
     expect(await pageLogProb(page, PROBE)).toEqual(trained);
     // the same files through the CLI's reader, on Node's wasm backend
     const ck = await loadCheckpoint(dir);
@@ -283,7 +291,7 @@ describe.skipIf(!hasChromium)('browser playground', () => {
       '#load',
       readdirSync(dir).map((n) => join(dir, n)),
     );
-    await expect.poll(() => page.textContent('#iteration')).toBe('3');
+    await expect.poll(() => page.textContent('#iteration'), POLL).toBe('3');
     expect(await page.inputValue('#model')).toBe('cnf');
     expect(await page.textContent('#model-info')).toMatch(/^cnf, \d+ parameters$/);
     const lp = await pageLogProb(page, PROBE);
