@@ -69,8 +69,8 @@ export function posteriorContours(
       const n = g.axis.length;
       return {
         type: 'contour',
-        x: g.axis,
-        y: g.axis,
+        x: [...g.axis],
+        y: [...g.axis],
         z: Array.from({ length: n }, (_, j) =>
           Array.from({ length: n }, (_, i) => Math.exp(g.logq[j * n + i])),
         ),
