@@ -23,7 +23,8 @@ const rel = (p: string) => relative(root, p);
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const out: string[] = [];
-  for (const m of text.matchAll(/from '(\.[^']+)'/g)) {
+  // runtime imports only: `import type` ties no modules together when the code runs
+  for (const m of text.matchAll(/^(?:import|export) (?!type )[^;]*?from '(\.[^']+)'/gms)) {
     out.push(rel(resolve(dirname(file), m[1].replace(/\.js$/, '.ts'))));
   }
   return out;
@@ -34,27 +35,43 @@ const graph = new Map(sources.map((f) => [rel(f), imports(f)]));
 /** Layer of a file: its position in the list; imports may only go to the same or an earlier layer. */
 const LAYERS = [
   'solvers/',
+  'src/wasm-matmul.ts',
+  'src/backend/',
+  'src/backend.ts',
+  'src/version.ts',
+  'src/validate.ts',
+  'src/files.ts',
+  'src/atomic.ts',
   'src/model.ts',
   'src/core/',
   'src/data/',
   'src/nn/',
+  'src/config-bounds.ts',
+  'src/latent/',
   'src/cnf/',
   'src/flows/',
   'src/flowmatch/',
   'src/metrics/',
   'src/train/',
   'src/plot/',
-  'src/wasm-matmul.ts',
-  'src/backend.ts',
+  'src/cli-data.ts',
   'src/cli/',
   'src/cli.ts',
   'src/index.ts',
+  'src/node.ts',
+  'src/node-ready.ts',
+  'src/index-node.ts',
 ];
 function layer(file: string): number {
   const i = LAYERS.findIndex((l) => (l.endsWith('/') ? file.startsWith(l) : file === l));
   if (i < 0) throw new Error(`${file} is in no layer of the list`);
   return i;
 }
+/**
+ * The one `as unknown as` left: a checkpoint file narrowed to its type after checkFile has
+ * validated every field (src/train/checkpoint.ts, i14's); listed here so that no other appears.
+ */
+const CAST_ALLOWED = new Set(['src/train/checkpoint.ts']);
 /** Flow matching is a way of training: its trainer calls the training loop. */
 const EXCEPTIONS = new Set(['src/flowmatch/train.ts -> src/train/train.ts']);
 
@@ -98,7 +115,8 @@ describe('layout', () => {
     const load = /\bimport\((?!'[^']+'\)\.)/;
     const bad = sources.filter((f) => {
       const text = readFileSync(f, 'utf8');
-      return /as unknown as/.test(text) || (rel(f) !== 'src/backend.ts' && load.test(text));
+      const backend = rel(f) === 'src/backend.ts' || rel(f).startsWith('src/backend/');
+      return (/as unknown as/.test(text) && !CAST_ALLOWED.has(rel(f))) || (!backend && load.test(text));
     });
     expect(bad.map(rel)).toEqual([]);
   });
