@@ -329,6 +329,16 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     );
   }
   const image = source.image ? { imageShape: source.image.shape, pixelLevels: source.image.levels } : {};
+  const table = io.table ?? MODEL_TABLE;
+  if (!resume && !Object.hasOwn(table, kind)) {
+    throw new UsageError(`unknown model kind '${kind}'; known kinds: ${Object.keys(table).join(', ')}`);
+  }
+  if (!resume && source.image && !table[kind].images) {
+    throw new UsageError(
+      `--model ${kind}: '${kind}' does not build an image model, which --data ${data} needs ` +
+        `(imageShape [${source.image.shape.join(', ')}]); use --model realnvp, glow or nsf, or ffjord-multiscale`,
+    );
+  }
   const model =
     resume?.model ??
     createModel(

@@ -1,12 +1,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../solvers/tf.js';
+import { removeStaleTemps, writeFileAtomic } from '../atomic.js';
 import { checkModelConfig } from '../config-bounds.js';
 import { FileError, readBytes, readText } from '../files.js';
 import type { IterationRecord } from '../metrics/history.js';
 import type { DensityModel, ModelConfig } from '../model.js';
 import type { AdamW, NamedTensor } from './adamw.js';
-import { removeStaleTemps, writeFileAtomic } from './atomic.js';
 import { MODEL_TABLE, type ModelTable, modelFromConfig } from './models.js';
 
 /** Name of the file that describes a checkpoint (written last, atomically). */

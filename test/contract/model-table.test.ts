@@ -30,6 +30,7 @@ const SMALL: Record<string, Record<string, unknown>> = {
   nice: { hidden: [16], layers: 2 },
   planar: { layers: 4 },
   'ffjord-multiscale': { hidden: [16, 16], blocks: 2, eval: { method: 'rk4', stepSize: 0.05 } },
+  nsf: { hidden: [16], layers: 2 },
   radial: { layers: 4 },
 };
 

@@ -122,7 +122,9 @@ describe('solver settings are one object, passed unchanged', () => {
     const b = createModel('cnf', { dim: 2, hidden: [4], solver: s });
     expect(b instanceof CNF && b.blocks[0].settings.train === s).toBe(true);
     const bad = { method: 'rk5' };
-    expect(() => createModel('cnf', { dim: 2, solver: bad })).toThrow(/solver: method = "rk5" is invalid/);
+    expect(() => createModel('cnf', { dim: 2, solver: bad })).toThrow(
+      /solver = {"method":"rk5"} is invalid: expected solver settings \(method = "rk5" is invalid/,
+    );
     expect(() => createModel('cnf', { dim: 2, solver: { rtol: 2 } })).toThrow(/rtol = 2 is invalid/);
     a.dispose();
     if (b instanceof CNF) b.dispose();
