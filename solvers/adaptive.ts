@@ -8,9 +8,28 @@ import type { ResolvedOptions } from './options.js';
 import type { SolvePlan } from './plan.js';
 import type { Reads } from './reads.js';
 import { combine, rkStep } from './rk-step.js';
-import type { EmbeddedTableau } from './tableau.js';
+import type { DenseOutput, EmbeddedTableau } from './tableau.js';
 import { type Tensor, tf } from './tf.js';
 import type { SolveStats } from './types.js';
+
+/**
+ * One accepted step, as a step hook sees it: from (t0, y0) to (t1, y1) with step h = t1 − t0 and
+ * the stages `ks` (with f(t1, y1) and, for DOP853, its extra dense stages), so that
+ * `denseEval(dense, y0, y1, ks, h, θ)` is y(t0 + θh). The tensors belong to the solver: use them
+ * inside the hook, do not dispose them.
+ */
+export interface AcceptedStep {
+  readonly t0: number;
+  readonly t1: number;
+  readonly h: number;
+  readonly y0: Tensor;
+  readonly y1: Tensor;
+  readonly ks: readonly Tensor[];
+  readonly dense: DenseOutput;
+}
+
+/** Called after every accepted step; returning `true` ends the solve there (events use it). */
+export type StepHook = (step: AcceptedStep) => boolean | undefined;
 
 /** What an adaptive or fixed-step solve returns: y at every output time (the first is y0 itself), counts, and the accepted step ends. */
 export interface StepResult {
@@ -57,8 +76,8 @@ function errorNorm(
  *
  * Given `replay` (the end times of the accepted steps of an earlier solve of the same problem),
  * it takes exactly those steps and reads nothing: same stages, same outputs, so a replay under a
- * gradient tape gives the gradient of the original solve. `onStep`, when given, is called after
- * each accepted step with (t, tNew, y(tNew)); y(tNew) belongs to the solve (clone to keep it).
+ * gradient tape gives the gradient of the original solve. `onStep`, when given, sees each
+ * accepted step (see {@link StepHook}); returning `true` ends the solve there.
  */
 export function* adaptiveSteps(
   f: CountedFunc,
@@ -68,7 +87,7 @@ export function* adaptiveSteps(
   dir: 1 | -1,
   o: ResolvedOptions,
   replay?: SolvePlan['stepEnds'],
-  onStep?: (t: number, tNew: number, y: Tensor) => void,
+  onStep?: StepHook,
 ): Reads<StepResult> {
   const tEnd = ts[ts.length - 1];
   const ys: Tensor[] = [y0];
@@ -144,7 +163,8 @@ export function* adaptiveSteps(
         nonFiniteRun = 0;
         try {
           // outputs inside (t, tNew]: by the continuous extension, or y₁ itself at tNew
-          if (tab.dense.kind === 'polynomial' && tab.dense.extra && (ts[next] - tNew) * dir < 0) {
+          const extraNeeded = onStep !== undefined || (ts[next] - tNew) * dir < 0;
+          if (tab.dense.kind === 'polynomial' && tab.dense.extra && extraNeeded) {
             const { c, a } = tab.dense.extra;
             for (let j = 0; j < c.length; j++) {
               step.ks.push(tf.tidy(() => f(t + c[j] * h, combine(yCur, h, a[j], step.ks))));
@@ -165,18 +185,27 @@ export function* adaptiveSteps(
           step.y1.dispose();
           throw e;
         }
+        let stop = false;
+        try {
+          stop =
+            onStep?.({ t0: t, t1: tNew, h, y0: yCur, y1: step.y1, ks: step.ks, dense: tab.dense }) === true;
+        } catch (e) {
+          for (const k of step.ks) if (k !== kCur) k.dispose();
+          step.y1.dispose();
+          throw e;
+        }
         const kNext = step.ks[tab.c.length];
         for (const k of step.ks) if (k !== kCur && k !== kNext) k.dispose();
         kCur.dispose();
         release(yCur);
         y = step.y1;
         k1 = kNext;
-        onStep?.(t, tNew, y);
         t = tNew;
         stepEnds.push(tNew);
         steps++;
         if (!replay) hAbs = controller.accept(Math.abs(h), err, lastRejected);
         lastRejected = false;
+        if (stop) break;
       } else {
         for (const k of step.ks) if (k !== kCur) k.dispose();
         step.y1.dispose();

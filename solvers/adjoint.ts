@@ -3,6 +3,7 @@ import { type AdjointOptions, type ResolvedAdjoint, resolveAdjointOptions } from
 import { OdeOptionError } from './errors.js';
 import { solveList, solveSteps } from './odeint.js';
 import { checkTimes } from './options.js';
+import { isPerSampleTimes, type PerSampleTimes, solvePerSample } from './per-sample.js';
 import { type Reads, runSync } from './reads.js';
 import { type Tensor, tf } from './tf.js';
 import type { OdeFunc, SolveStats } from './types.js';
@@ -74,14 +75,22 @@ export function* adjointBackward(
  * const theta = tf.variable(tf.scalar(0.5));
  * const f = Object.assign((t: number, y: tf.Tensor) => tf.mul(theta, y), { params: [theta] });
  * const { grads } = tf.variableGrads(() => tf.sum(odeintAdjoint(f, y0, [0, 1])));
+ *
+ * @param f The right-hand side f(t, y), as for {@link odeint}; an {@link OdeModule} carries its variables in `params`.
+ * @param y0 The initial state y(ts[0]).
+ * @param ts Output times, increasing or decreasing; or per-sample `[B, T]`, as in {@link odeint}: the result is then `[T, B, ...]`.
+ * @param options The forward solver options of {@link odeint}, `params` (the variables to differentiate; default `f.params`), and the backward solve's `adjointRtol`, `adjointAtol`, `adjointMethod`, `adjointStepSize`, `adjointNorm`: see {@link AdjointOptions}.
  */
 export function odeintAdjoint(
   f: OdeFunc,
   y0: Tensor,
-  ts: readonly number[],
+  ts: readonly number[] | PerSampleTimes,
   options: AdjointOptions = {},
 ): Tensor {
   if (!(y0 instanceof tf.Tensor)) throw new OdeOptionError(`y0 must be a tf.Tensor; got ${String(y0)}`);
+  if (isPerSampleTimes(ts)) {
+    return solvePerSample(y0, ts, 'odeintAdjoint', (u) => odeintAdjoint(f, y0, u, options));
+  }
   checkTimes(ts);
   const r = resolveAdjointOptions(f, y0, options);
   const times = [...ts];

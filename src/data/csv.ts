@@ -1,57 +1,91 @@
-import { readFileSync } from 'node:fs';
+/** Reading CSV files (Node only): whole files and streams, through ./csv-parse.ts's checks. */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
 import type { tf } from '../../solvers/tf.js';
-import { checkData, DataError } from './check.js';
+import { FileError, fileError, readText } from '../files.js';
+import { DataError } from './check.js';
+import { CsvRows, OPTIONS, type ParsedRecord, parseCsv, parseError } from './csv-parse.js';
 
-/**
- * Parses CSV text of numbers (comma, semicolon, tab or whitespace separated) with `dim` columns
- * into a float32 tensor `[n, dim]`. A first line with no numbers is taken as a header; blank lines
- * and lines starting with `#` are skipped. Refuses, naming the line and column (1-based, as an
- * editor shows them), cells that are not numbers, NaN/Inf, and lines of the wrong width.
- */
-export function parseCsv(text: string, dim: number, source = 'csv'): tf.Tensor2D {
-  const rows: number[][] = [];
-  const lines = text.split(/\r?\n/);
-  let first = true;
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const cells = line.split(/\s*[,;\t]\s*|\s+/);
-    const numeric = cells.map((c) => (c.trim() === '' ? Number.NaN : Number(c)));
-    const isHeader = first && cells.every((c) => Number.isNaN(Number(c)));
-    first = false;
-    if (isHeader) return;
-    if (cells.length !== dim) {
-      throw new DataError(`${source}: line ${i + 1} has ${cells.length} columns, expected ${dim}`);
-    }
-    numeric.forEach((v, c) => {
-      if (!Number.isFinite(v)) {
-        throw new DataError(
-          `${source}: line ${i + 1}, column ${c + 1} is '${cells[c]}'; every value must be a finite number`,
-        );
-      }
-    });
-    rows.push(numeric);
-  });
-  if (rows.length === 0) throw new DataError(`${source}: no data rows`);
-  return checkData(rows, dim, { source });
-}
-
-/**
- * The number of columns of CSV text: the width of its first data line (after blank lines,
- * `#` comments and a header). Throws naming the source when there is no data line.
- */
-export function csvWidth(text: string, source = 'csv'): number {
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const cells = line.split(/\s*[,;\t]\s*|\s+/);
-    if (cells.every((c) => Number.isNaN(Number(c)))) continue; // header
-    return cells.length;
-  }
-  throw new DataError(`${source}: no data rows`);
-}
+export { CsvRows, csvWidth, MAX_ABS_VALUE, parseCsv } from './csv-parse.js';
 
 /** Reads a CSV file with {@link parseCsv}; messages name the file. */
 export function readCsv(path: string, dim: number): tf.Tensor2D {
-  return parseCsv(readFileSync(path, 'utf8'), dim, path);
+  return parseCsv(readText(path, 'CSV file'), dim, path);
+}
+
+/** What {@link streamCsv} calls with each batch of rows. */
+export type CsvBatchHandler = (values: Float32Array, rows: number, dim: number) => void | Promise<void>;
+
+/**
+ * Streams a CSV file through csv-parse, calling `onBatch` with row-major batches of at most
+ * `batchRows` rows (width `dim`, or the first data row's) as they are read, so that files larger
+ * than memory can be evaluated. Resolves to the row count and width. Errors name the file, the
+ * line and the column.
+ */
+export async function streamCsv(
+  path: string,
+  onBatch: CsvBatchHandler,
+  options: { dim?: number; batchRows?: number } = {},
+): Promise<{ rows: number; dim: number }> {
+  const batchRows = options.batchRows ?? 10_000;
+  let rows = new CsvRows(path, options.dim);
+  let total = 0;
+  const flush = async (): Promise<void> => {
+    if (rows.count === 0) return;
+    total += rows.count;
+    const dim = rows.dim as number;
+    await onBatch(rows.values(), rows.count, dim);
+    rows = new CsvRows(path, dim);
+    rows.noHeader(); // only the file's first data line may be a header
+  };
+  const input = createReadStream(path);
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', (err) => reject(fileError(err, path, 'CSV file')));
+  });
+  await opened.catch((err: FileError) => {
+    input.destroy();
+    throw err;
+  });
+  const parser = input.pipe(parse(OPTIONS));
+  input.on('error', (err) => parser.destroy(fileError(err, path, 'CSV file')));
+  try {
+    for await (const r of parser as AsyncIterable<ParsedRecord>) {
+      rows.push(r.record, r.info.lines);
+      if (rows.count >= batchRows) await flush();
+    }
+    await flush();
+  } catch (err) {
+    throw err instanceof FileError || err instanceof DataError ? err : parseError(err, path);
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+  if (total === 0 || rows.dim === undefined) throw new DataError(`${path}: no data rows`);
+  return { rows: total, dim: rows.dim };
+}
+
+/** Reads a whole CSV file by streaming into one row-major float32 array (no per-row objects). */
+export async function readCsvValues(
+  path: string,
+  options: { dim?: number; onProgress?: (rows: number) => void } = {},
+): Promise<{ values: Float32Array; rows: number; dim: number }> {
+  const parts: Float32Array[] = [];
+  let n = 0;
+  const { rows, dim } = await streamCsv(
+    path,
+    (values, count) => {
+      parts.push(values);
+      n += count;
+      options.onProgress?.(n);
+    },
+    { dim: options.dim, batchRows: 100_000 },
+  );
+  const values = new Float32Array(rows * dim);
+  let off = 0;
+  for (const p of parts) {
+    values.set(p, off);
+    off += p.length;
+  }
+  return { values, rows, dim };
 }
