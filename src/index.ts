@@ -8,6 +8,7 @@ export * from './cnf/index.js';
 export * from './data/index.js';
 export * from './flowmatch/index.js';
 export * from './flows/index.js';
+export { type ElboTerms, LatentODE, type LatentODEOptions } from './latent/latent-ode.js';
 export type { DensityModel, LossInfo, ModelConfig } from './model.js';
 export * from './nn/index.js';
 export * from './plot/index.js';

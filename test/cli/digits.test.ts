@@ -142,7 +142,7 @@ describe('cli on the 8×8 digits', () => {
     expect(readFileSync(join(g, 'report.html'), 'utf8')).toContain('image grid');
     const m = join(tmp(), 'maf');
     expect(await main(['train', '--data', 'digits', '--model', 'maf', '--out', m, ...args], io)).toBe(2);
-    expect(io.err()).toMatch(/'maf' does not build an image model.*use --model realnvp or --model glow/);
+    expect(io.err()).toMatch(/'maf' does not build an image model.*use --model realnvp, glow or nsf/);
     expect(existsSync(m)).toBe(false);
   });
 });
