@@ -46,7 +46,7 @@ export function readText(path: string, what = 'file'): string {
 }
 
 /** Reads a file's bytes; errors name the path. */
-export function readBytes(path: string, what = 'file'): Buffer {
+export function readBytes(path: string, what = 'file'): Uint8Array {
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
     return readFileSync(path);
