@@ -1,18 +1,20 @@
 /**
  * Discrete-flow benchmark: seconds per training iteration and held-out NLL after a fixed
- * wall-time budget, for RealNVP, Glow, MAF and the CNF on 8gaussians and 2spirals, and for the multi-scale
- * RealNVP and Glow on the 8×8 digits (held-out bits/dim on the 297-image split of seed 0; batch 64,
- * lr 2e-3, as in test/flows/train.test.ts; MAF has no image variant and is skipped there).
+ * wall-time budget, for RealNVP, Glow, MAF, the neural spline flows (coupling `nsf`, autoregressive
+ * `nsf-ar`) and the CNF on 8gaussians, 2spirals and checkerboard, and for the multi-scale RealNVP, Glow
+ * and spline-coupling NSF on the 8×8 digits (held-out bits/dim on the 297-image split of seed 0; batch 64,
+ * lr 2e-3, as in test/flows/train.test.ts; MAF and nsf-ar have no image variant and are skipped there).
  * Run: `npx tsx bench/flows.ts [--budget 20] [--batch 256] [--lr 5e-3] [--backend wasm]
  *       [--models realnvp,glow,maf] [--data 8gaussians,2spirals,digits]`.
  * Writes bench/results/flows-<backend>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CNF, FFJORD_TOY } from '../src/cnf/index.js';
 import { digitsData } from '../src/data/digits.js';
 import { toyData, toySampler } from '../src/data/index.js';
-import { glow, maf, realNVP } from '../src/flows/index.js';
+import { glow, maf, nsf, realNVP } from '../src/flows/index.js';
 import { type BackendName, initBackend, tf } from '../src/index.js';
 import type { DensityModel } from '../src/model.js';
 
@@ -22,8 +24,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '256' },
     lr: { type: 'string', default: '5e-3' },
     backend: { type: 'string' },
-    models: { type: 'string', default: 'realnvp,glow,maf,cnf' },
-    data: { type: 'string', default: '8gaussians,2spirals,digits' },
+    models: { type: 'string', default: 'realnvp,glow,maf,nsf,nsf-ar,cnf' },
+    data: { type: 'string', default: '8gaussians,2spirals,checkerboard,digits' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -34,8 +36,8 @@ if (values.help) {
   --batch N      batch size of the toy runs (default 256; digits: 64)
   --lr X         Adam learning rate of the toy runs (default 5e-3; digits: 2e-3)
   --backend B    tfjs backend (default: as initBackend chooses)
-  --models L     comma list of realnvp, glow, maf, cnf (default all)
-  --data L       comma list of toy data sets and/or digits (default 8gaussians,2spirals,digits)
+  --models L     comma list of realnvp, glow, maf, nsf, nsf-ar, cnf (default all)
+  --data L       comma list of toy data sets and/or digits (default 8gaussians,2spirals,checkerboard,digits)
 Prints a table and writes bench/results/flows-<backend>.json.`);
   process.exit(0);
 }
@@ -46,12 +48,17 @@ const MODELS: Record<string, () => DensityModel> = {
   realnvp: () => realNVP({ layers: 6, hidden: [48, 48], seed: 0 }),
   glow: () => glow({ steps: 4, hidden: [48, 48], seed: 0 }),
   maf: () => maf({ layers: 5, hidden: [48, 48], seed: 0 }),
+  // rational-quadratic neural spline flows (Durkan et al. 2019): 8 bins on [-5, 5], linear tails
+  nsf: () => nsf({ form: 'coupling', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
+  'nsf-ar': () =>
+    nsf({ form: 'autoregressive', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
 };
 
 /** The multi-scale image models of the digits rows (the test's settings). */
 const IMAGE_MODELS: Record<string, () => DensityModel> = {
   realnvp: () => realNVP({ imageShape: [8, 8, 1], layers: 2, hidden: [64], seed: 0 }),
   glow: () => glow({ imageShape: [8, 8, 1], steps: 2, hidden: [64], seed: 0 }),
+  nsf: () => nsf({ imageShape: [8, 8, 1], layers: 2, hidden: [64], bins: 8, tailBound: 5, seed: 0 }),
 };
 const DIGITS_BATCH = 64;
 const DIGITS_LR = 2e-3;
@@ -107,7 +114,7 @@ for (const data of values.data.split(',')) {
     if (!MODELS[name])
       throw new Error(`unknown model '${name}'; expected one of ${Object.keys(MODELS).join(', ')}`);
     const make = image ? IMAGE_MODELS[name] : MODELS[name];
-    if (!make) continue; // no image variant (maf)
+    if (!make) continue; // no image variant (maf, nsf-ar)
     const m = make();
     const opt = tf.train.adam(image ? DIGITS_LR : lr);
     const t0 = performance.now();
@@ -137,8 +144,9 @@ for (const data of values.data.split(',')) {
   dispose();
 }
 
+const load = loadavg().map((x) => Number(x.toFixed(2)));
 console.log(
-  `\nbackend ${backend}, batch ${batch}, Adam lr ${lr}, budget ${budget} s per run, test NLL on 5000 held-out points` +
+  `\nload average (1, 5, 15 min) at the end: ${load.join(', ')}; backend ${backend}, batch ${batch}, Adam lr ${lr}, budget ${budget} s per run, test NLL on 5000 held-out points` +
     `; digits: batch ${DIGITS_BATCH}, lr ${DIGITS_LR}, 297 held-out images, NLL in nats per image`,
 );
 console.log('| model | data | iterations | s / iteration | test NLL (nats) | bits/dim |');
@@ -153,6 +161,6 @@ mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL(`./results/flows-${backend}.json`, import.meta.url);
 writeFileSync(
   file,
-  `${JSON.stringify({ backend, batch, lr, budgetSeconds: budget, date: new Date().toISOString(), rows }, null, 2)}\n`,
+  `${JSON.stringify({ backend, batch, lr, budgetSeconds: budget, date: new Date().toISOString(), load, rows }, null, 2)}\n`,
 );
 console.log(`wrote ${file.pathname}`);

@@ -1,8 +1,10 @@
 import { AugmentedLayout, augmentedDynamics } from './adjoint-augmented.js';
 import { type AdjointOptions, type ResolvedAdjoint, resolveAdjointOptions } from './adjoint-options.js';
 import { OdeOptionError } from './errors.js';
-import { solveList } from './odeint.js';
+import { solveList, solveSteps } from './odeint.js';
 import { checkTimes } from './options.js';
+import { isPerSampleTimes, type PerSampleTimes, solvePerSample } from './per-sample.js';
+import { type Reads, runSync } from './reads.js';
 import { type Tensor, tf } from './tf.js';
 import type { OdeFunc, SolveStats } from './types.js';
 
@@ -10,15 +12,16 @@ import type { OdeFunc, SolveStats } from './types.js';
  * The backward pass: solves the augmented system [y, a, a_θ] from ts[N−1] back to ts[0], one output
  * interval at a time. At each ts[i] it puts back the forward solution y(ts[i]) and adds the loss
  * gradient ∂L/∂y(ts[i]). Every interval's tensors are freed before the next, so memory does not
- * depend on the number of steps. Returns [∂L/∂y0, ∂L/∂θ_1, …].
+ * depend on the number of steps. Returns [∂L/∂y0, ∂L/∂θ_1, …]. Written once for the sync and
+ * async drivers (see {@link Reads}).
  */
-function adjointBackward(
+export function* adjointBackward(
   f: OdeFunc,
   ts: readonly number[],
   ys: Tensor,
   dLdys: Tensor,
   r: ResolvedAdjoint,
-): Tensor[] {
+): Reads<Tensor[]> {
   const shape = ys.shape.slice(1);
   const layout = new AugmentedLayout(shape, r.params);
   const g = augmentedDynamics(f, layout);
@@ -29,7 +32,7 @@ function adjointBackward(
   const stats: SolveStats = { nfe: 0, steps: 0, rejected: 0 };
   try {
     for (let i = last; i > 0; i--) {
-      const { ys: zs, stats: s } = solveList(g, z, [ts[i], ts[i - 1]], o);
+      const { ys: zs, stats: s } = yield* solveSteps(g, z, [ts[i], ts[i - 1]], o);
       stats.nfe += s.nfe;
       stats.steps += s.steps;
       stats.rejected += s.rejected;
@@ -72,14 +75,22 @@ function adjointBackward(
  * const theta = tf.variable(tf.scalar(0.5));
  * const f = Object.assign((t: number, y: tf.Tensor) => tf.mul(theta, y), { params: [theta] });
  * const { grads } = tf.variableGrads(() => tf.sum(odeintAdjoint(f, y0, [0, 1])));
+ *
+ * @param f The right-hand side f(t, y), as for {@link odeint}; an {@link OdeModule} carries its variables in `params`.
+ * @param y0 The initial state y(ts[0]).
+ * @param ts Output times, increasing or decreasing; or per-sample `[B, T]`, as in {@link odeint}: the result is then `[T, B, ...]`.
+ * @param options The forward solver options of {@link odeint}, `params` (the variables to differentiate; default `f.params`), and the backward solve's `adjointRtol`, `adjointAtol`, `adjointMethod`, `adjointStepSize`, `adjointNorm`: see {@link AdjointOptions}.
  */
 export function odeintAdjoint(
   f: OdeFunc,
   y0: Tensor,
-  ts: readonly number[],
+  ts: readonly number[] | PerSampleTimes,
   options: AdjointOptions = {},
 ): Tensor {
   if (!(y0 instanceof tf.Tensor)) throw new OdeOptionError(`y0 must be a tf.Tensor; got ${String(y0)}`);
+  if (isPerSampleTimes(ts)) {
+    return solvePerSample(y0, ts, 'odeintAdjoint', (u) => odeintAdjoint(f, y0, u, options));
+  }
   checkTimes(ts);
   const r = resolveAdjointOptions(f, y0, options);
   const times = [...ts];
@@ -91,7 +102,7 @@ export function odeintAdjoint(
     save([value]);
     return {
       value,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => adjointBackward(f, times, saved[0], dy, r),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => runSync(adjointBackward(f, times, saved[0], dy, r)),
     };
   });
   return run(y0, ...r.params);

@@ -1,5 +1,7 @@
 export { odeintAdjoint } from './adjoint.js';
+export { type AdjointGradients, adjointGradAsync } from './adjoint-async.js';
 export type { AdjointOptions } from './adjoint-options.js';
+export { PIController } from './controller.js';
 export {
   MaxStepsError,
   NonFiniteError,
@@ -8,11 +10,22 @@ export {
   OdeShapeError,
   StepSizeUnderflowError,
 } from './errors.js';
+export {
+  type EventFunc,
+  type EventResult,
+  OdeEventError,
+  type OdeintEventOptions,
+  odeintEvent,
+} from './event.js';
 export { ADAPTIVE_METHODS, FIXED_METHODS } from './methods.js';
 export { odeint, solveIvp } from './odeint.js';
 export { type OdexOptions, type OdexResult, odexSolve } from './odex.js';
 export { METHOD_NAMES } from './options.js';
+export { isPerSampleTimes, type PerSampleTimes } from './per-sample.js';
+export type { SolvePlan } from './plan.js';
+export { type AsyncSolveResult, odeintAsync, replayIvp, solveIvpAsync } from './solve-ivp-async.js';
 export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
+export { releaseTape } from './tape.js';
 export { tf } from './tf.js';
 export type {
   AdaptiveMethodName,

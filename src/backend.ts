@@ -1,6 +1,8 @@
 // The pure-JS backend is registered on import, so plain tfjs calls always have a backend.
 import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../solvers/tf.js';
+import { backendWorks, gpuCandidates, inNode } from './backend/gpu-auto.js';
+import { installNodeWebGpu } from './backend/webgpu-node.js';
 import { patchWasmMatMul } from './wasm-matmul.js';
 
 /** Names accepted by {@link initBackend}. `tensorflow` is the tfjs-node(-gpu) native backend. */
@@ -56,24 +58,46 @@ async function activate(name: BackendName): Promise<void> {
     case 'cpu':
       break;
     case 'webgl':
-      try {
-        const webgl = '@tensorflow/tfjs-backend-webgl'; // optional peer: not resolved by bundlers
-        await import(webgl);
-      } catch (err) {
+      if (inNode()) {
         throw new BackendUnavailableError(
-          `backend 'webgl' is unavailable: ${(err as Error).message.split('\n')[0]}. ` +
-            'Install @tensorflow/tfjs-backend-webgl and run where WebGL exists (browsers).',
+          "backend 'webgl' needs a browser (a WebGL context); in Node use 'webgpu' (npm package webgpu), 'wasm' or 'cpu'",
         );
+      }
+      // registered already where the app imported @tensorflow/tfjs-backend-webgl itself (bundles)
+      if (!tf.findBackendFactory('webgl')) {
+        try {
+          const webgl = '@tensorflow/tfjs-backend-webgl'; // optional peer: not resolved by bundlers
+          await import(webgl);
+        } catch (err) {
+          throw new BackendUnavailableError(
+            `backend 'webgl' is unavailable: ${(err as Error).message.split('\n')[0]}. ` +
+              'Install @tensorflow/tfjs-backend-webgl and run where WebGL exists (browsers).',
+          );
+        }
       }
       break;
     case 'webgpu':
-      try {
-        const webgpu = '@tensorflow/tfjs-backend-webgpu'; // optional: not resolved by bundlers
-        await import(webgpu);
-      } catch (err) {
+      if (inNode()) {
+        try {
+          await installNodeWebGpu();
+        } catch (err) {
+          throw new BackendUnavailableError(`backend 'webgpu' is unavailable: ${(err as Error).message}`);
+        }
+      }
+      if (!tf.findBackendFactory('webgpu')) {
+        try {
+          const webgpu = '@tensorflow/tfjs-backend-webgpu'; // optional: not resolved by bundlers
+          await import(webgpu);
+        } catch (err) {
+          throw new BackendUnavailableError(
+            `backend 'webgpu' is unavailable: ${(err as Error).message.split('\n')[0]}. ` +
+              'Install @tensorflow/tfjs-backend-webgpu and run where WebGPU exists.',
+          );
+        }
+      }
+      if (!tf.findBackendFactory('webgpu')) {
         throw new BackendUnavailableError(
-          `backend 'webgpu' is unavailable: ${(err as Error).message.split('\n')[0]}. ` +
-            'Install @tensorflow/tfjs-backend-webgpu and run where WebGPU exists.',
+          "backend 'webgpu' is unavailable: navigator.gpu does not exist here (a browser without WebGPU)",
         );
       }
       break;
@@ -111,9 +135,10 @@ async function select(name: BackendName | undefined): Promise<BackendName> {
     await activate(requested);
     return requested;
   }
-  for (const candidate of ['tensorflow', 'wasm', 'cpu'] as const) {
+  for (const candidate of ['tensorflow', ...(await gpuCandidates()), 'wasm', 'cpu'] as const) {
     try {
       await activate(candidate);
+      if (!backendWorks()) continue;
       return candidate;
     } catch {
       // try the next one
@@ -126,11 +151,18 @@ async function select(name: BackendName | undefined): Promise<BackendName> {
  * Chooses and initialises the tfjs backend, and returns the name in use.
  *
  * With no `name`: the env variable `ODEFLOW_BACKEND` if set; else `tensorflow` if
- * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be loaded; else `wasm`; else `cpu`.
+ * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be loaded; else, in a browser, a
+ * hardware GPU backend (`webgpu`, then `webgl`; never a software renderer); else `wasm`; else
+ * `cpu` — each only if it computes a small check correctly. In Node, `webgpu` (Dawn, npm package
+ * `webgpu`) is used only when asked for by name: it has no synchronous reads there.
  * A backend that is asked for by name (argument or env) and cannot be used throws
  * {@link BackendUnavailableError} saying why; automatic selection falls through silently.
  * Calling it is optional: {@link ready} makes the same automatic choice on first use.
  * Gradients of every op are registered as a side effect of importing odeflow.
+ *
+ * @param name `tensorflow`, `wasm`, `cpu`, `webgl` or `webgpu`; omitted: chosen automatically as above.
+ * @example
+ * const backend = await initBackend(); // e.g. 'wasm'
  */
 export async function initBackend(name?: BackendName): Promise<BackendName> {
   const chosen = select(name);

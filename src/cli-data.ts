@@ -3,10 +3,9 @@
  * handwritten digits (an image source: models are built with its `imageShape`).
  */
 
-import { readFileSync } from 'node:fs';
 import { type Tensor, tf } from '../solvers/tf.js';
 import { DataError } from './data/check.js';
-import { csvWidth, parseCsv } from './data/csv.js';
+import { readCsvValues } from './data/csv.js';
 import { digitsData, loadDigits } from './data/digits.js';
 import { Rng } from './data/rng.js';
 import { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from './data/toy.js';
@@ -80,15 +79,30 @@ function rows(values: Float32Array, ids: readonly number[], width = 64): tf.Tens
   return tf.tensor2d(out, [ids.length, width]);
 }
 
-/** n row indices of a pool of `size`, without replacement (the pool is reshuffled when n > size). */
+/**
+ * n row indices of a pool of `size`, without replacement (the pool is reshuffled when n > size):
+ * a Fisher–Yates shuffle. For a batch much smaller than the pool (a large CSV has millions of
+ * rows) the moved entries live in a Map, so a batch costs O(n), not O(size); both give the same
+ * indices.
+ */
 function drawRows(rng: Rng, size: number, n: number): number[] {
-  const pool = range(size);
+  const dense = n * 8 >= size;
+  const pool = dense ? range(size) : undefined;
+  const moved = new Map<number, number>();
+  const at = (k: number): number => (pool ? pool[k] : (moved.get(k) ?? k));
+  const put = (k: number, v: number): void => {
+    if (pool) pool[k] = v;
+    else moved.set(k, v);
+  };
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     const left = size - (i % size);
     const j = rng.int(left);
-    ids.push(pool[j]);
-    [pool[j], pool[left - 1]] = [pool[left - 1], pool[j]];
+    const a = at(j);
+    const b = at(left - 1);
+    ids.push(a);
+    put(j, b);
+    put(left - 1, a);
   }
   return ids;
 }
@@ -133,13 +147,13 @@ const digitsSource: DataSource = {
  * column named if a value is not a finite number or a line has the wrong width. `testSize` rows,
  * chosen by the seed, are held out; batches are drawn from the rest.
  */
-function csvSource(path: string): DataSource {
-  const text = readFileSync(path, 'utf8');
-  const dim = csvWidth(text, path);
-  const all = parseCsv(text, dim, path);
-  const values = Float32Array.from(all.dataSync());
-  const count = all.shape[0];
-  all.dispose();
+async function csvSource(path: string, onProgress?: (rows: number) => void): Promise<DataSource> {
+  const { values, rows: count, dim } = await readCsvValues(path, { onProgress });
+  if (count < 2) {
+    throw new DataError(
+      `${path}: has ${count} data row; training needs at least 2 (rows to train on and at least one held out)`,
+    );
+  }
   let bound = 0;
   for (const v of values) bound = Math.max(bound, Math.abs(v));
   const split = (seed: number, testSize: number) => {
@@ -187,10 +201,13 @@ export function isDataName(name: string): boolean {
   return name === 'digits' || isToyName(name) || name.endsWith('.csv');
 }
 
-/** The data source called `name`; throws naming the known ones. */
-export function dataSource(name: string): DataSource {
+/**
+ * The data source called `name`; throws naming the known ones. A `.csv` file is streamed in
+ * (`onProgress` gets the rows read so far).
+ */
+export async function dataSource(name: string, onProgress?: (rows: number) => void): Promise<DataSource> {
   if (name === 'digits') return digitsSource;
-  if (name.endsWith('.csv')) return csvSource(name);
+  if (name.endsWith('.csv')) return csvSource(name, onProgress);
   if (isToyName(name)) return toySource(name);
   throw new Error(`unknown data set '${name}'; expected one of ${dataNames.join(', ')}`);
 }
@@ -199,13 +216,13 @@ export function dataSource(name: string): DataSource {
  * Refuses image data that a model of `image` cannot have come from: each value must be an integer
  * pixel level in 0..L−1. The message names the data row and column (1-based) and the value.
  */
-export function checkPixels(x: Tensor, image: ImageData, source = 'data'): void {
+export function checkPixels(x: Tensor, image: ImageData, source = 'data', rowOffset = 0): void {
   const v = x.dataSync();
   const width = x.shape[1] ?? 1;
   for (let k = 0; k < v.length; k++) {
     if (!Number.isInteger(v[k]) || v[k] < 0 || v[k] > image.levels - 1) {
       throw new DataError(
-        `${source}: row ${Math.floor(k / width) + 1}, column ${(k % width) + 1} is ${v[k]}; pixels of ` +
+        `${source}: row ${rowOffset + Math.floor(k / width) + 1}, column ${(k % width) + 1} is ${v[k]}; pixels of ` +
           `${image.shape.join('×')} images must be integers 0..${image.levels - 1}`,
       );
     }

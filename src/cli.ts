@@ -2,27 +2,29 @@
  * The odeflow command line (the `odeflow` bin; `tsx src/cli.ts` in the repository): `train`, `sample`, `eval`, `report`, each with `--help`.
  * `npm start` runs `train` with its defaults.
  */
-import { writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { tf } from '../solvers/tf.js';
 import { type BackendName, initBackend } from './backend.js';
+import { evalCsvFile, MAX_SAMPLES, rowProgress, writeSamples } from './cli/streaming.js';
 import { checkPixels, type DataSource, dataNames, dataSource, isDataName } from './cli-data.js';
-import { readCsv } from './data/csv.js';
+import { runMeta, writeRunReport } from './cli-report.js';
+import { reportCompare } from './cli-report-compare.js';
+import { EXIT_INTERRUPTED, RunReporter } from './cli-train-run.js';
 import type { DensityModel } from './model.js';
-import { writeHtml } from './plot/html.js';
-import { buildReport } from './plot/report.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
 import { evaluate, imageInfo } from './train/evaluate.js';
 import type { IterationRecord } from './train/history.js';
 import { availableKinds, createModel, MODEL_TABLE } from './train/models.js';
 import type { ProgressSink } from './train/progress.js';
+import { useNodeTerminal } from './train/terminal.js';
 import { TrainingDivergedError, train } from './train/train.js';
 import { VERSION } from './version.js';
 
 provideCheckpointWriter(saveCheckpoint); // train({ checkpointDir }) writes with it
+useNodeTerminal(); // the progress bar and colours of Node terminals
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {
@@ -64,7 +66,7 @@ commands:
 Trains a model on a toy 2-D density or on the 8×8 digits with Adam (decoupled weight decay),
 evaluates held-out NLL (and bits/dim on digits), checkpoints into --out (atomically) and writes
 --out/report.html (works offline). On digits the model is built for images (imageShape [8, 8, 1],
-17 pixel levels): use --model realnvp or glow (multi-scale); the report shows bits/dim and a grid
+17 pixel levels): use --model realnvp, glow or nsf (multi-scale); the report shows bits/dim and a grid
 of model samples next to real digits.
 
 options:
@@ -93,7 +95,8 @@ Draws samples from a trained model and writes them as CSV (header x0,x1,…).
 
 options:
   --checkpoint DIR     run directory written by train (required)
-  --n N                number of samples (default 1000)
+  --n N                number of samples (default 1000, at most 10,000,000; drawn in batches of
+                       10,000 with seeds S, S+1, …)
   --seed S             seed (default 0)
   --out FILE           CSV file to write (default: standard output)
   --backend NAME       tfjs backend (default: automatic)
@@ -122,8 +125,13 @@ checkpoint. plotly.js is inlined: the page works offline.
 options:
   --checkpoint DIR     run directory written by train (required)
   --out FILE           HTML file (default DIR/report.html)
+  --data NAME          data shown next to the model (default: the one it was trained on; a CSV
+                       outside the checkpoint's folder must be named here)
   --backend NAME       tfjs backend (default: automatic)
-  -h, --help           this text`,
+  -h, --help           this text
+
+usage: odeflow report --compare DIR1 DIR2 … [--out FILE]
+  overlays several runs' curves and settings ('report --compare --help')`,
 } as const;
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -180,12 +188,44 @@ async function backend(flags: Flags, io: CliIO): Promise<void> {
   io.stderr.write(`backend: ${name}\n`);
 }
 
-function dataName(name: string): DataSource {
+async function dataName(name: string, io?: CliIO): Promise<DataSource> {
   if (!isDataName(name))
     throw new UsageError(
       `unknown data set '${name}'; expected one of ${dataNames.join(', ')}, or a .csv file`,
     );
-  return dataSource(name);
+  return dataSource(name, io ? rowProgress(io.stderr, `reading ${name}`, undefined, 1_000_000) : undefined);
+}
+
+/** An output path flag: refused when empty (it would mean the current directory). */
+function outPath(flags: Flags, name: string): string | undefined {
+  const v = str(flags, name);
+  if (v !== undefined && v.trim() === '') throw new UsageError(`--${name} '' is invalid: expected a path`);
+  return v;
+}
+
+/**
+ * The data set a checkpoint names (meta.data): a toy name or 'digits', or a CSV file only when
+ * it lies inside the checkpoint's folder — a checkpoint reads nothing outside it; a CSV elsewhere
+ * must be given on the command line (`given`).
+ */
+async function checkpointData(
+  dir: string,
+  named: unknown,
+  given: string | undefined,
+  flag: string,
+): Promise<DataSource> {
+  if (given !== undefined) return dataName(given);
+  const name = String(named ?? '8gaussians');
+  if (name.endsWith('.csv')) {
+    const rel = relative(resolve(dir), resolve(name));
+    if (rel.startsWith('..') || resolve(rel) === rel) {
+      throw new UsageError(
+        `the checkpoint in ${dir} was trained on '${name}', outside its folder; a checkpoint reads only ` +
+          `inside its own folder, so pass ${flag} ${name} to use that file`,
+      );
+    }
+  }
+  return dataName(name);
 }
 
 /** Refuses a model whose shape does not fit the data (a vector model on images, another width). */
@@ -195,7 +235,7 @@ function checkFits(model: DensityModel, data: DataSource, what: string): void {
   if (data.image && !image) {
     throw new UsageError(
       `${what}: '${kind}' does not build an image model, which --data ${data.name} needs ` +
-        `(imageShape [${data.image.shape.join(', ')}]); use --model realnvp or --model glow`,
+        `(imageShape [${data.image.shape.join(', ')}]); use --model realnvp, glow or nsf`,
     );
   }
   if (model.dim !== data.dim || (image && data.image && image.shape.join() !== data.image.shape.join())) {
@@ -220,21 +260,10 @@ function writeReport(
   history: readonly IterationRecord[],
   source: DataSource,
   seed: number,
-  out = join(dir, 'report.html'),
+  out?: string,
+  meta: Record<string, unknown> = {},
 ): string {
-  const data = source.name;
-  const points = source.image ? source.reportData(64, seed) : source.reportData(2000, seed + 1);
-  const figs = buildReport(model, history, points, { range: source.range, seed });
-  points.dispose();
-  const kind = model.config().kind;
-  const last = [...history].reverse().find((r) => r.testNll !== undefined);
-  const notes = [
-    `model: ${kind}; data: ${data}; iterations: ${history.at(-1)?.iteration ?? 0}` +
-      (last ? `; ${heldOut(last)} at iteration ${last.iteration}` : '') +
-      (history.length ? `; ${history.at(-1)?.elapsed.toFixed(1)} s of training` : ''),
-  ];
-  writeHtml(out, figs, { title: `odeflow: ${kind} on ${data}`, notes });
-  return out;
+  return writeRunReport({ dir, model, history, source, seed, out, meta });
 }
 
 async function cmdTrain(args: string[], io: CliIO): Promise<number> {
@@ -255,7 +284,8 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     quiet: 'boolean',
   });
   if (flags.help) return help(io, 'train');
-  const source = dataName(str(flags, 'data') ?? '8gaussians');
+  const outFlag = outPath(flags, 'out');
+  const source = await dataName(str(flags, 'data') ?? '8gaussians', io);
   const data = source.name;
   const objective = str(flags, 'objective') ?? 'ml';
   if (!(OBJECTIVES as readonly string[]).includes(objective)) {
@@ -272,7 +302,7 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   const kindDefaults = TRAIN_DEFAULTS[kind] ?? { batch: 100, lr: 1e-3, weightDecay: 1e-5 };
   const iterations = num(flags, 'iters', DEFAULT_ITERATIONS[kind] ?? DEFAULT_ITERATIONS_OTHER, 'int');
   const seed = num(flags, 'seed', 0, 'nonneg-int');
-  const out = resolve(str(flags, 'out') ?? join('runs', `${basename(data, '.csv')}-${kind}`));
+  const out = resolve(outFlag ?? join('runs', `${basename(data, '.csv')}-${kind}`));
   const options = {
     iterations,
     batchSize: num(flags, 'batch', kindDefaults.batch, 'int'),
@@ -298,15 +328,35 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
       `${resume ? `, resuming at iteration ${resume.state.iteration}` : ''} → ${out}\n`,
   );
   let history: IterationRecord[];
+  const meta = { data, seed, ...options, ...runMeta() };
+  const run = new RunReporter({
+    dir: out,
+    source,
+    seed,
+    iterations,
+    meta,
+    history: resume?.state.history,
+    stderr: io.stderr,
+  });
   try {
     const result = await train(model, source.sampler(seed, options.testSize), {
       ...options,
       checkpointDir: out,
       resume,
-      meta: { data, seed, ...options },
+      meta,
       progress: flags.quiet ? false : io.stderr,
+      onIteration: run.onIteration,
     });
     history = result.history;
+    if (run.interrupted) {
+      const at = history.at(-1)?.iteration ?? 0;
+      const report = writeReport(out, model, history, source, seed, undefined, meta);
+      io.stderr.write(
+        `interrupted (${run.signal}) at iteration ${at} of ${iterations}\ncheckpoint: ${out}\nreport: ${report}\n` +
+          `continue with: train --out ${out} --resume (and the same options)\n`,
+      );
+      return EXIT_INTERRUPTED;
+    }
   } catch (err) {
     if (err instanceof TrainingDivergedError) {
       io.stderr.write(`error: ${err.message}\n`);
@@ -314,9 +364,10 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     }
     throw err;
   } finally {
+    run.dispose();
     if (resume?.optimizer) for (const o of resume.optimizer) o.tensor.dispose();
   }
-  const report = writeReport(out, model, history, source, seed);
+  const report = writeReport(out, model, history, source, seed, undefined, meta);
   const last = [...history].reverse().find((r) => r.testNll !== undefined);
   io.stdout.write(
     `done: ${history.at(-1)?.iteration ?? 0} iterations in ${(history.at(-1)?.elapsed ?? 0).toFixed(1)} s` +
@@ -337,19 +388,14 @@ async function cmdSample(args: string[], io: CliIO): Promise<number> {
   if (flags.help) return help(io, 'sample');
   const dir = required(flags, 'checkpoint');
   const n = num(flags, 'n', 1000, 'int');
+  if (n > MAX_SAMPLES)
+    throw new UsageError(`--n ${n} is invalid: expected a whole number in 1..${MAX_SAMPLES}`);
   const seed = num(flags, 'seed', 0, 'nonneg-int');
+  const file = outPath(flags, 'out');
   await backend(flags, io);
   const { model } = await loadCheckpoint(dir);
-  const s = model.sample(n, seed);
-  const rows = s.arraySync() as number[][];
-  s.dispose();
-  const header = Array.from({ length: model.dim }, (_, i) => `x${i}`).join(',');
-  const csv = `${header}\n${rows.map((r) => r.join(',')).join('\n')}\n`;
-  const file = str(flags, 'out');
-  if (file) {
-    writeFileSync(file, csv);
-    io.stderr.write(`wrote ${n} samples to ${file}\n`);
-  } else io.stdout.write(csv);
+  writeSamples(model, n, seed, { file, stdout: io.stdout, stderr: io.stderr });
+  if (file) io.stderr.write(`wrote ${n} samples to ${file}\n`);
   return 0;
 }
 
@@ -371,10 +417,14 @@ async function cmdEval(args: string[], io: CliIO): Promise<number> {
   let label: string;
   let x: tf.Tensor2D;
   if (file) {
-    x = readCsv(file, model.dim);
-    label = `${x.shape[0]} rows of ${file}`;
+    const ev = await evalCsvFile(model, file, image, io.stderr);
+    const bpd = ev.bitsPerDim === undefined ? '' : `, ${ev.bitsPerDim.toFixed(4)} bits/dim`;
+    if (!Number.isFinite(ev.nll))
+      throw new Error(`the model's NLL on ${file} is ${ev.nll}: a log-density is not finite`);
+    io.stdout.write(`NLL ${ev.nll.toFixed(4)} nats per point${bpd} (${ev.rows} rows of ${file})\n`);
+    return 0;
   } else {
-    const data = dataName(str(flags, 'data') ?? String(state.meta.data ?? '8gaussians'));
+    const data = await checkpointData(dir, state.meta.data, str(flags, 'data'), '--data');
     checkFits(model, data, `--data ${data.name}`);
     const meta = state.meta;
     const set = data.evalSet({
@@ -394,6 +444,8 @@ async function cmdEval(args: string[], io: CliIO): Promise<number> {
   try {
     if (image) checkPixels(x, image, file ?? 'data');
     const ev = evaluate(model, x);
+    if (!Number.isFinite(ev.nll))
+      throw new Error(`the model's NLL is ${ev.nll} (${label}): a log-density is not finite`);
     const bpd = ev.bitsPerDim === undefined ? '' : `, ${ev.bitsPerDim.toFixed(4)} bits/dim`;
     io.stdout.write(`NLL ${ev.nll.toFixed(4)} nats per point${bpd} (${label})\n`);
   } finally {
@@ -403,14 +455,23 @@ async function cmdEval(args: string[], io: CliIO): Promise<number> {
 }
 
 async function cmdReport(args: string[], io: CliIO): Promise<number> {
-  const flags = parse(args, { checkpoint: 'string', out: 'string', backend: 'string' });
+  if (args.includes('--compare')) {
+    return reportCompare(
+      args,
+      io,
+      (m) => new UsageError(m),
+      (b) => backend({ backend: b }, io),
+    );
+  }
+  const flags = parse(args, { checkpoint: 'string', out: 'string', data: 'string', backend: 'string' });
   if (flags.help) return help(io, 'report');
   const dir = required(flags, 'checkpoint');
+  const outFile = outPath(flags, 'out');
   await backend(flags, io);
   const { model, state } = await loadCheckpoint(dir);
-  const source = dataName(String(state.meta.data ?? '8gaussians'));
-  const seed = typeof state.meta.seed === 'number' ? state.meta.seed : 0;
-  const out = writeReport(dir, model, state.history, source, seed, str(flags, 'out'));
+  const source = await checkpointData(dir, state.meta.data, str(flags, 'data'), '--data');
+  const seed = typeof state.meta.seed === 'number' && Number.isInteger(state.meta.seed) ? state.meta.seed : 0;
+  const out = writeReport(dir, model, state.history, source, seed, outFile, state.meta);
   io.stdout.write(`report: ${out}\n`);
   return 0;
 }

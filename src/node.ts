@@ -4,10 +4,18 @@
  * serves Node programs: `import { CNF, saveCheckpoint } from 'odeflow/node'`.
  */
 
-export { parseCsv, readCsv } from './data/csv.js';
+export { CsvRows, MAX_ABS_VALUE, parseCsv, readCsv, readCsvValues, streamCsv } from './data/csv.js';
 export { type Digits, digitsData, loadDigits } from './data/digits.js';
+export { FileError } from './files.js';
 export * from './index.js';
-export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './plot/html.js';
+export {
+  type HtmlOptions,
+  type HtmlTable,
+  isWideFigure,
+  plotlyBundle,
+  renderHtml,
+  writeHtml,
+} from './plot/html.js';
 export {
   type HtmlDisplay,
   inNotebook,
@@ -17,7 +25,14 @@ export {
   show,
   showAll,
 } from './plot/notebook.js';
-export { isTempName, writeFileAtomic } from './train/atomic.js';
+export { isTempName, removeStaleTemps, writeFileAtomic } from './train/atomic.js';
+export {
+  type Interrupt,
+  type InterruptOptions,
+  type SignalSource,
+  watchInterrupt,
+  yieldToEventLoop,
+} from './train/interrupt.js';
 
 import { saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
@@ -25,11 +40,16 @@ import { provideCheckpointWriter } from './train/checkpoint-writer.js';
 export {
   CHECKPOINT_FILE,
   type Checkpoint,
+  CheckpointError,
   type CheckpointState,
   hasCheckpoint,
   loadCheckpoint,
   saveCheckpoint,
 } from './train/checkpoint.js';
 
+import { useNodeTerminal } from './train/terminal.js';
+
 // train({ checkpointDir }) writes through this (the main entry stays free of Node's fs).
 provideCheckpointWriter(saveCheckpoint);
+// the progress bar and colours of Node terminals (cli-progress, picocolors)
+useNodeTerminal();

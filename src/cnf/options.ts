@@ -1,8 +1,11 @@
-import type { MethodName } from '../../solvers/types.js';
+import { resolveOptions } from '../../solvers/options.js';
+import type { MethodName, OdeintOptions } from '../../solvers/types.js';
+import { checkModelConfig } from '../config-bounds.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { NOISE_KINDS, type NoiseKind } from '../nn/divergence.js';
 import { LAYER_KINDS, type LayerKind } from '../nn/layers.js';
 import type { VectorField } from '../nn/mlp.js';
+import { ConfigError, checkOptionsObject } from '../validate.js';
 
 /** Solver settings of one phase (training or evaluation). */
 export interface SolverSettings {
@@ -93,7 +96,20 @@ export interface CnfConfig {
 }
 
 function check(ok: boolean, name: string, value: unknown, expected: string): void {
-  if (!ok) throw new Error(`CNF option ${name} = ${JSON.stringify(value)} is invalid: expected ${expected}`);
+  if (!ok) throw new ConfigError('CNF options', name, value, expected);
+}
+
+/** Validates one phase's solver settings as odeint would, at construction rather than at the first solve. */
+function checkSettings(phase: string, s: SolverSettings): void {
+  const o: OdeintOptions = { method: s.method, rtol: s.rtol, atol: s.atol };
+  if (s.stepSize !== undefined) o.stepSize = s.stepSize;
+  try {
+    resolveOptions(o);
+  } catch (err) {
+    const m = /option (\w+) = (.*) is invalid: expected (.*)$/s.exec((err as Error).message);
+    if (m) throw new ConfigError('CNF options', `${phase}.${m[1]}`, o[m[1] as keyof OdeintOptions], m[3]);
+    throw err;
+  }
 }
 
 function settings(o: CnfOptions, phase: SolverSettings | undefined): SolverSettings {
@@ -110,6 +126,8 @@ function settings(o: CnfOptions, phase: SolverSettings | undefined): SolverSetti
 
 /** Fills the defaults of {@link CnfOptions} and validates them (errors name the option and range). */
 export function resolveCnfOptions(o: CnfOptions): CnfConfig {
+  checkOptionsObject('CNF', o);
+  check(o !== undefined, 'options', o, 'an options object with dim');
   const c: CnfConfig = {
     kind: 'cnf',
     dim: o.dim,
@@ -149,6 +167,9 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   check(Number.isFinite(c.kinetic) && c.kinetic >= 0, 'kinetic', c.kinetic, 'a finite number ≥ 0');
   check(Number.isFinite(c.jacobian) && c.jacobian >= 0, 'jacobian', c.jacobian, 'a finite number ≥ 0');
   check(Number.isFinite(c.seed), 'seed', c.seed, 'a finite number');
+  checkSettings('train', c.train);
+  checkSettings('eval', c.eval);
+  checkModelConfig({ ...c, kind: 'cnf' }, 'CNF options', '');
   if (o.fields) {
     const dims = o.fields.map((f) => f.dim);
     check(

@@ -1,10 +1,221 @@
-import { readFileSync } from 'node:fs';
-import type { tf } from '../../solvers/tf.js';
-import { parseCsv } from './csv-parse.js';
+/**
+ * CSV of numbers, read with `csv-parse` (streaming for files): comma, semicolon or tab separated
+ * (or whitespace within a line), quoted cells allowed, a first line with no numbers taken as a
+ * header, blank lines and lines starting with `#` skipped. Cells must be plain decimal numbers
+ * (`1`, `-2.5`, `3e-4`, `"4"`), finite, of magnitude at most {@link MAX_ABS_VALUE}; anything
+ * else (`0x10`, `NaN`, `Infinity`, `1,5` in one cell) is refused naming the line and column.
+ */
+import { createReadStream } from 'node:fs';
+import { type Options, parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { tf } from '../../solvers/tf.js';
+import { FileError, fileError, readText } from '../files.js';
+import { DataError } from './check.js';
 
-export { csvWidth, parseCsv } from './csv-parse.js';
+/** Largest |value| accepted: beyond ~1e19 a square overflows float32, so log-densities become Inf/NaN. */
+export const MAX_ABS_VALUE = 1e15;
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** csv-parse options shared by the sync and the streaming reader. */
+const OPTIONS: Options = {
+  delimiter: [',', ';', '\t'],
+  record_delimiter: ['\r\n', '\n', '\r'],
+  trim: true,
+  comment: '#',
+  comment_no_infix: true,
+  skip_empty_lines: true,
+  relax_column_count: true,
+  info: true,
+};
+
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/** The cells of a record: a single field holding whitespace-separated values is split. */
+function cellsOf(record: string[]): string[] {
+  if (record.length === 1 && /\s/.test(record[0])) return record[0].split(/\s+/);
+  return record;
+}
+
+/** Collects rows of numbers into a growing float32 buffer, checking every cell. */
+export class CsvRows {
+  /** Row width (from the first data row unless given). */
+  dim: number | undefined;
+  /** Data rows so far. */
+  count = 0;
+  private buf = new Float32Array(1024);
+  private first = true;
+
+  constructor(
+    readonly source: string,
+    dim?: number,
+  ) {
+    this.dim = dim;
+  }
+
+  /** Treats the next record as data even if it has no numbers (it is not the file's first line). */
+  noHeader(): void {
+    this.first = false;
+  }
+
+  /** Adds one parsed record found at (1-based) `line`. */
+  push(record: string[], line: number): void {
+    const cells = cellsOf(record);
+    const header = this.first && cells.every((c) => !NUMBER.test(c));
+    this.first = false;
+    if (header) return;
+    this.dim ??= cells.length;
+    if (cells.length !== this.dim) {
+      throw new DataError(`${this.source}: line ${line} has ${cells.length} columns, expected ${this.dim}`);
+    }
+    const need = (this.count + 1) * this.dim;
+    if (need > this.buf.length) {
+      const next = new Float32Array(Math.max(need, this.buf.length * 2));
+      next.set(this.buf);
+      this.buf = next;
+    }
+    cells.forEach((c, j) => {
+      const v = NUMBER.test(c) ? Number(c) : Number.NaN;
+      if (!(Math.abs(v) <= MAX_ABS_VALUE)) {
+        throw new DataError(
+          `${this.source}: line ${line}, column ${j + 1} is '${c}'; every value must be a finite number, ` +
+            `written in decimal, of magnitude at most 1e15 (larger ones overflow float32 log-densities)`,
+        );
+      }
+      this.buf[this.count * (this.dim as number) + j] = v;
+    });
+    this.count++;
+  }
+
+  /** The rows, row-major `[count, dim]`; throws when there are none. */
+  values(): Float32Array {
+    if (this.count === 0 || this.dim === undefined) throw new DataError(`${this.source}: no data rows`);
+    return this.buf.slice(0, this.count * this.dim);
+  }
+}
+
+/** A csv-parse error (unclosed quote, …) as a {@link DataError} naming the line. */
+function parseError(err: unknown, source: string): Error {
+  const e = err as { code?: string; lines?: number; message: string };
+  if (typeof e.code === 'string' && typeof e.lines === 'number') {
+    return new DataError(`${source}: line ${e.lines}: ${e.message}`);
+  }
+  return err as Error;
+}
+
+function parseText(text: string, rows: CsvRows): void {
+  let records: ParsedRecord[];
+  try {
+    records = parseSync(text, OPTIONS) as unknown as ParsedRecord[];
+  } catch (err) {
+    throw parseError(err, rows.source);
+  }
+  for (const r of records) rows.push(r.record, r.info.lines);
+}
+
+/**
+ * Parses CSV text of numbers with `dim` columns into a float32 tensor `[n, dim]`. Refuses, naming
+ * the line and column (1-based, as an editor shows them), cells that are not decimal numbers,
+ * NaN/Inf, values beyond {@link MAX_ABS_VALUE}, and lines of the wrong width.
+ */
+export function parseCsv(text: string, dim: number, source = 'csv'): tf.Tensor2D {
+  const rows = new CsvRows(source, dim);
+  parseText(text, rows);
+  return tf.tensor2d(rows.values(), [rows.count, dim], 'float32');
+}
+
+/**
+ * The number of columns of CSV text: the width of its first data line (after blank lines,
+ * `#` comments and a header). Throws naming the source when there is no data line.
+ */
+export function csvWidth(text: string, source = 'csv'): number {
+  const rows = new CsvRows(source);
+  parseText(text, rows);
+  if (rows.dim === undefined) throw new DataError(`${source}: no data rows`);
+  return rows.dim;
+}
 
 /** Reads a CSV file with {@link parseCsv}; messages name the file. */
 export function readCsv(path: string, dim: number): tf.Tensor2D {
-  return parseCsv(readFileSync(path, 'utf8'), dim, path);
+  return parseCsv(readText(path, 'CSV file'), dim, path);
+}
+
+/** What {@link streamCsv} calls with each batch of rows. */
+export type CsvBatchHandler = (values: Float32Array, rows: number, dim: number) => void | Promise<void>;
+
+/**
+ * Streams a CSV file through csv-parse, calling `onBatch` with row-major batches of at most
+ * `batchRows` rows (width `dim`, or the first data row's) as they are read, so that files larger
+ * than memory can be evaluated. Resolves to the row count and width. Errors name the file, the
+ * line and the column.
+ */
+export async function streamCsv(
+  path: string,
+  onBatch: CsvBatchHandler,
+  options: { dim?: number; batchRows?: number } = {},
+): Promise<{ rows: number; dim: number }> {
+  const batchRows = options.batchRows ?? 10_000;
+  let rows = new CsvRows(path, options.dim);
+  let total = 0;
+  const flush = async (): Promise<void> => {
+    if (rows.count === 0) return;
+    total += rows.count;
+    const dim = rows.dim as number;
+    await onBatch(rows.values(), rows.count, dim);
+    rows = new CsvRows(path, dim);
+    rows.noHeader(); // only the file's first data line may be a header
+  };
+  const input = createReadStream(path);
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once('open', () => resolve());
+    input.once('error', (err) => reject(fileError(err, path, 'CSV file')));
+  });
+  await opened.catch((err: FileError) => {
+    input.destroy();
+    throw err;
+  });
+  const parser = input.pipe(parse(OPTIONS));
+  input.on('error', (err) => parser.destroy(fileError(err, path, 'CSV file')));
+  try {
+    for await (const r of parser as AsyncIterable<ParsedRecord>) {
+      rows.push(r.record, r.info.lines);
+      if (rows.count >= batchRows) await flush();
+    }
+    await flush();
+  } catch (err) {
+    throw err instanceof FileError || err instanceof DataError ? err : parseError(err, path);
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+  if (total === 0 || rows.dim === undefined) throw new DataError(`${path}: no data rows`);
+  return { rows: total, dim: rows.dim };
+}
+
+/** Reads a whole CSV file by streaming into one row-major float32 array (no per-row objects). */
+export async function readCsvValues(
+  path: string,
+  options: { dim?: number; onProgress?: (rows: number) => void } = {},
+): Promise<{ values: Float32Array; rows: number; dim: number }> {
+  const parts: Float32Array[] = [];
+  let n = 0;
+  const { rows, dim } = await streamCsv(
+    path,
+    (values, count) => {
+      parts.push(values);
+      n += count;
+      options.onProgress?.(n);
+    },
+    { dim: options.dim, batchRows: 100_000 },
+  );
+  const values = new Float32Array(rows * dim);
+  let off = 0;
+  for (const p of parts) {
+    values.set(p, off);
+    off += p.length;
+  }
+  return { values, rows, dim };
 }

@@ -2,10 +2,12 @@ import { solveIvp } from '../../solvers/odeint.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { CNF } from '../cnf/cnf.js';
 import type { SolverSettings } from '../cnf/options.js';
+import { checkModelConfig } from '../config-bounds.js';
 import type { Sampler } from '../data/toy.js';
 import { toySampler } from '../data/toy.js';
 import type { DensityModel, LossInfo, ModelConfig } from '../model.js';
 import { type MlpField, type MlpFieldOptions, mlpField } from '../nn/mlp.js';
+import { ConfigError, checkNumber, checkOneOf, checkOptionsObject } from '../validate.js';
 import {
   DEFAULT_OBJECTIVE,
   type FlowMatchingObjective,
@@ -72,13 +74,22 @@ export class FlowMatchingModel implements DensityModel {
   private pairs?: { x0: Tensor; x1: Tensor };
 
   constructor(field: MlpField, options: FlowMatchingOptions = {}) {
-    const objective = options.objective ?? DEFAULT_OBJECTIVE;
-    if (!OBJECTIVES.includes(objective)) {
-      throw new Error(`objective '${objective}' is invalid: expected one of ${OBJECTIVES.join(', ')}`);
+    const where = 'flowMatching options';
+    checkOptionsObject(where, options);
+    const objective = checkOneOf(where, 'objective', options.objective ?? DEFAULT_OBJECTIVE, OBJECTIVES);
+    const sigma = checkNumber(where, 'sigma', options.sigma ?? 0, { min: 0 });
+    if (objective === 'rectified' && sigma !== 0) {
+      throw new ConfigError(
+        where,
+        'sigma',
+        sigma,
+        "0 with objective 'rectified' (rectified flow uses sigma = 0)",
+      );
     }
-    const sigma = options.sigma ?? 0;
-    if (!(sigma >= 0 && Number.isFinite(sigma))) throw new Error(`sigma = ${sigma} is invalid: expected ≥ 0`);
-    if (objective === 'rectified' && sigma !== 0) throw new Error('rectified flow uses sigma = 0');
+    checkOneOf(where, 'coupling', options.coupling ?? 'exact', ['exact', 'sinkhorn']);
+    checkNumber(where, 'reg', options.reg ?? 0.05, { above: 0 });
+    const { source: _source, ...rest } = options;
+    checkModelConfig({ ...rest, kind: 'flow-matching' }, where, '');
     this.field = field;
     this.dim = field.dim;
     this.params = field.params;
@@ -208,6 +219,7 @@ export class FlowMatchingModel implements DensityModel {
   dispose(): void {
     this.clearPairs();
     for (const p of this.params) p.dispose();
+    this.cnf.dispose();
   }
 }
 

@@ -2,6 +2,7 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 import type { DensityModel, LossInfo, ModelConfig } from '../model.js';
 import type { Bijector } from './bijector.js';
 import type { Dequantizer } from './dequantize.js';
+import { disposeReachable } from './dispose.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -104,6 +105,12 @@ export class FlowModel implements DensityModel {
 
   config(): ModelConfig {
     return this.cfg;
+  }
+
+  /** Disposes the variables and every constant tensor (masks, permutations) of the flow. */
+  dispose(): void {
+    for (const p of this.params) p.dispose();
+    disposeReachable([this.bijector, this.dequantizer]);
   }
 
   private checkInput(x: Tensor): void {

@@ -1,4 +1,6 @@
+import { checkModelConfig } from '../config-bounds.js';
 import type { ModelConfig } from '../model.js';
+import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { ActNorm } from './bijectors/actnorm.js';
 import { chain } from './bijectors/chain.js';
@@ -46,6 +48,9 @@ export function glowStep(
  * dequantization and logit preprocessing. ActNorm initialises from the first batch it sees.
  */
 export function glow(opts: GlowOptions = {}): FlowModel {
+  checkOptionsObject('glow', opts);
+  if (!opts.imageShape) checkInt('glow options', 'dim', opts.dim ?? 2, 2, 65_536);
+  checkModelConfig({ ...opts, kind: 'glow' }, 'glow options', '');
   const seed = opts.seed ?? 0;
   const seeds = new SeedStream(seed);
   const hidden = opts.hidden ?? [64, 64];

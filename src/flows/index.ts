@@ -16,8 +16,15 @@ export { MultiScale, multiScale } from './bijectors/multiscale.js';
 export { Permutation, permutation } from './bijectors/permutation.js';
 export { Planar, planarLayer } from './bijectors/planar.js';
 export { Radial, radialLayer } from './bijectors/radial.js';
+export { type RqSplineResult, type RqSplineShape, rqParamCount, rqSpline } from './bijectors/rq-spline.js';
 export { DiagonalScaling, diagonalScaling } from './bijectors/scaling.js';
 export { Logit, logit, Sigmoid, sigmoid } from './bijectors/sigmoid.js';
+export {
+  SplineAutoregressive,
+  type SplineAutoregressiveOptions,
+  splineAutoregressive,
+} from './bijectors/spline-autoregressive.js';
+export { SplineCoupling, type SplineCouplingOptions, splineCoupling } from './bijectors/spline-coupling.js';
 export { Squeeze, squeeze } from './bijectors/squeeze.js';
 export {
   bitsPerDim,
@@ -31,6 +38,7 @@ export type { ImageOptions } from './image.js';
 export { type MafOptions, maf } from './maf.js';
 export { channelMask, checkerboardMask, halfMask } from './masks.js';
 export { type NiceOptions, nice } from './nice.js';
+export { type NsfOptions, nsf } from './nsf.js';
 export { type RealNVPOptions, realNVP } from './realnvp.js';
 export { registerFlows } from './register.js';
 export { planar, type RmFlowOptions, radial } from './rm-flows.js';

@@ -1,3 +1,5 @@
+import { checkModelConfig } from '../config-bounds.js';
+import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { chain } from './bijectors/chain.js';
 import { MafLayer } from './bijectors/maf.js';
@@ -21,6 +23,9 @@ export interface MafOptions {
 
 /** MAF (Papamakarios et al. 2017): stacked MADE-conditioned affine layers; one-pass density, sequential sampling. */
 export function maf(opts: MafOptions = {}): FlowModel {
+  checkOptionsObject('maf', opts);
+  checkInt('maf options', 'dim', opts.dim ?? 2, 1, 65_536);
+  checkModelConfig({ ...opts, kind: 'maf' }, 'maf options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 5;
   const hidden = opts.hidden ?? [64, 64];

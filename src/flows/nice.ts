@@ -1,3 +1,5 @@
+import { checkModelConfig } from '../config-bounds.js';
+import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { chain } from './bijectors/chain.js';
 import { Coupling } from './bijectors/coupling.js';
@@ -20,6 +22,9 @@ export interface NiceOptions {
 
 /** NICE (Dinh et al. 2015): additive couplings with alternating half-split masks, then a diagonal scaling. */
 export function nice(opts: NiceOptions = {}): FlowModel {
+  checkOptionsObject('nice', opts);
+  checkInt('nice options', 'dim', opts.dim ?? 2, 2, 65_536);
+  checkModelConfig({ ...opts, kind: 'nice' }, 'nice options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 4;
   const hidden = opts.hidden ?? [64, 64];

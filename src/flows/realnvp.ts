@@ -1,4 +1,6 @@
+import { checkModelConfig } from '../config-bounds.js';
 import type { ModelConfig } from '../model.js';
+import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { chain } from './bijectors/chain.js';
 import { Coupling, type ScaleBound } from './bijectors/coupling.js';
@@ -27,8 +29,16 @@ export interface RealNVPOptions extends ImageOptions {
  * masks. Images (`imageShape`): multi-scale — per level, `layers` checkerboard couplings, squeeze,
  * `layers` channel couplings, then half the channels factored out; the last level is `layers + 1`
  * checkerboard couplings; preceded by dequantization and logit preprocessing.
+ *
+ * @param opts Dimension, number of coupling layers, hidden widths, masks, seed, and for images `imageShape`: see {@link RealNVPOptions}.
+ * @example
+ * const flow = realNVP({ dim: 2, layers: 8 });
+ * const logp = flow.logProb(toyData('moons', 100, 0));
  */
 export function realNVP(opts: RealNVPOptions = {}): FlowModel {
+  checkOptionsObject('realNVP', opts);
+  if (!opts.imageShape) checkInt('realNVP options', 'dim', opts.dim ?? 2, 2, 65_536);
+  checkModelConfig({ ...opts, kind: 'realnvp' }, 'realNVP options', '');
   const seed = opts.seed ?? 0;
   const seeds = new SeedStream(seed);
   const hidden = opts.hidden ?? [64, 64];

@@ -1,3 +1,5 @@
+import { checkModelConfig } from '../config-bounds.js';
+import { checkOptionsObject } from '../validate.js';
 import { chain, invert } from './bijectors/chain.js';
 import { Planar } from './bijectors/planar.js';
 import { Radial } from './bijectors/radial.js';
@@ -19,6 +21,8 @@ export interface RmFlowOptions {
  * closed form; `logProb` of data inverts each layer by safeguarded Newton/bisection.
  */
 export function planar(opts: RmFlowOptions = {}): FlowModel {
+  checkOptionsObject('planar', opts);
+  checkModelConfig({ ...opts, kind: 'planar' }, 'planar options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 16;
   const seed = opts.seed ?? 0;
@@ -29,6 +33,8 @@ export function planar(opts: RmFlowOptions = {}): FlowModel {
 
 /** Radial flow (Rezende & Mohamed 2015); like {@link planar}, the inverse solves for the radius. */
 export function radial(opts: RmFlowOptions = {}): FlowModel {
+  checkOptionsObject('radial', opts);
+  checkModelConfig({ ...opts, kind: 'radial' }, 'radial options', '');
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 16;
   const seed = opts.seed ?? 0;

@@ -1,5 +1,15 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileError } from '../files.js';
 
 /**
  * Writes `data` to `path` so that no reader ever sees a partial file: the bytes go to a temp file
@@ -24,7 +34,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw fileError(err, path, 'file', 'write');
   }
 }
 
@@ -33,4 +43,38 @@ let counter = 0;
 /** Whether a file name is one of {@link writeFileAtomic}'s temp files. */
 export function isTempName(name: string): boolean {
   return /^\..*\.tmp-\d+-\d+$/.test(name);
+}
+
+/** Whether process `pid` is alive (signal 0 probes without sending). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes {@link writeFileAtomic} temp files in `dir` left by processes that no longer run
+ * (a save interrupted by kill -9). Files of live processes, and every other file, are kept.
+ * Returns the names removed.
+ */
+export function removeStaleTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = /^\..*\.tmp-(\d+)-\d+$/.exec(name);
+    if (m && !alive(Number(m[1]))) {
+      rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
 }

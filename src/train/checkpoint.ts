@@ -1,16 +1,36 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../solvers/tf.js';
+import { checkModelConfig } from '../config-bounds.js';
+import { FileError, readBytes, readText } from '../files.js';
 import type { DensityModel, ModelConfig } from '../model.js';
 import { modelFromConfig, registeredKinds } from '../registry.js';
 import type { AdamW, NamedTensor } from './adamw.js';
-import { writeFileAtomic } from './atomic.js';
+import { removeStaleTemps, writeFileAtomic } from './atomic.js';
 import type { IterationRecord } from './history.js';
 import { loadModelKinds } from './models.js';
 
 /** Name of the file that describes a checkpoint (written last, atomically). */
 export const CHECKPOINT_FILE = 'checkpoint.json';
 const FORMAT = 'odeflow-checkpoint';
+
+/**
+ * A checkpoint file is missing, malformed, truncated, out of bounds or refers outside its own
+ * folder; the message names the file.
+ */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+  constructor(
+    /** The file concerned. */
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+  }
+}
+
+/** Binary file names a manifest may use: plain names inside the checkpoint's folder. */
+const BIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}\.bin$/;
 const VERSION = 1;
 
 /** Training state stored with a checkpoint. */
@@ -93,6 +113,8 @@ export async function saveCheckpoint(
   optimizer?: AdamW,
 ): Promise<void> {
   assertFinite(model);
+  removeStaleTemps(dir);
+  const previous = ownBinaries(dir);
   const tag = `${String(state.iteration).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
   const named = model.params.map((p, i) => ({ name: `param${i}`, tensor: p }));
   const weights = await tf.io.encodeWeights(named);
@@ -117,25 +139,62 @@ export async function saveCheckpoint(
     file.optimizerManifest = [{ paths: [optName], weights: encoded.specs }];
   }
   writeFileAtomic(join(dir, CHECKPOINT_FILE), `${JSON.stringify(file)}\n`);
+  // remove only the binaries the replaced checkpoint.json named: never files someone else wrote
   const keep = new Set([weightsName, ...(file.optimizerManifest?.[0].paths ?? [])]);
-  for (const name of readdirSync(dir)) {
-    if (/^(weights|optimizer)-.*\.bin$/.test(name) && !keep.has(name))
-      rmSync(join(dir, name), { force: true });
+  for (const name of previous) if (!keep.has(name)) rmSync(join(dir, name), { force: true });
+}
+
+/** The binaries named by the checkpoint.json in `dir` (none if there is none or it is not ours). */
+function ownBinaries(dir: string): string[] {
+  try {
+    const file = JSON.parse(readText(join(dir, CHECKPOINT_FILE))) as Partial<CheckpointFile>;
+    if (file.format !== FORMAT) return [];
+    return [...(file.weightsManifest ?? []), ...(file.optimizerManifest ?? [])]
+      .flatMap((g) => g.paths)
+      .filter((p) => typeof p === 'string' && BIN_NAME.test(p));
+  } catch {
+    return [];
   }
 }
 
-function readGroup(dir: string, groups: ManifestGroup[]): NamedTensor[] {
+function readGroup(dir: string, groups: ManifestGroup[], path: string, what: string): NamedTensor[] {
   const specs = groups.flatMap((g) => g.weights);
   const bytes = toBytes(
     groups.flatMap((g) =>
       g.paths.map((p) => {
-        const b = readFileSync(join(dir, p));
+        const b = readBytes(join(dir, p), 'checkpoint weights');
         return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
       }),
     ),
   );
+  let expected = 0;
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    expected += n * (s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1);
+  }
+  const files = groups.flatMap((g) => g.paths).join(', ');
+  if (bytes.byteLength !== expected) {
+    throw new CheckpointError(
+      path,
+      `${what} file(s) ${files} hold ${bytes.byteLength} bytes, the manifest describes ${expected} (truncated or foreign file)`,
+    );
+  }
   const map = tf.io.decodeWeights(bytes.buffer as ArrayBuffer, specs);
-  return specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
+  const out = specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
+  for (const { name, tensor } of out) {
+    if (tensor.dtype !== 'float32') continue;
+    const v = tensor.dataSync();
+    for (let k = 0; k < v.length; k++) {
+      if (!Number.isFinite(v[k])) {
+        tf.dispose(out.map((o) => o.tensor));
+        throw new CheckpointError(
+          path,
+          `${what} '${name}' in ${files} has a non-finite value (${v[k]}) at flat index ${k}`,
+        );
+      }
+    }
+  }
+  return out;
 }
 
 /** Whether `dir` holds a checkpoint. */
@@ -143,44 +202,141 @@ export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, CHECKPOINT_FILE));
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks a manifest's shape, and that every path is a plain file name inside the folder. */
+function checkManifest(path: string, key: string, groups: unknown, maxWeights = 10_000): void {
+  const bad = (why: string): never => {
+    throw new CheckpointError(path, `${key} ${why}`);
+  };
+  if (!Array.isArray(groups) || groups.length === 0 || groups.length > 64)
+    bad('must be a list of 1..64 groups');
+  for (const g of groups as unknown[]) {
+    if (!isObject(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights))
+      bad('groups need paths and weights lists');
+    const group = g as { paths: unknown[]; weights: unknown[] };
+    for (const p of group.paths) {
+      if (typeof p !== 'string' || !BIN_NAME.test(p)) {
+        bad(
+          `path ${JSON.stringify(p)} is refused: a checkpoint reads only plain '*.bin' file names inside its own folder`,
+        );
+      }
+    }
+    if (group.weights.length > maxWeights) bad(`has more than ${maxWeights} weights`);
+    for (const w of group.weights) {
+      const ok =
+        isObject(w) &&
+        typeof w.name === 'string' &&
+        Array.isArray(w.shape) &&
+        w.shape.length <= 8 &&
+        w.shape.every((d) => Number.isInteger(d) && (d as number) >= 0 && (d as number) <= 1e8) &&
+        (w.dtype === 'float32' || w.dtype === 'int32') &&
+        w.quantization === undefined;
+      if (!ok) bad(`entry ${JSON.stringify(w).slice(0, 80)} is not a float32/int32 weight with a shape`);
+    }
+  }
+}
+
+/** Validates the JSON of a checkpoint file (everything a file can set), naming the file. */
+function checkFile(path: string, raw: unknown): CheckpointFile {
+  if (!isObject(raw) || raw.format !== FORMAT || raw.version !== VERSION) {
+    throw new CheckpointError(path, `not an odeflow checkpoint of version ${VERSION}`);
+  }
+  try {
+    checkModelConfig(raw.model, path);
+  } catch (err) {
+    throw new CheckpointError(path, (err as Error).message.slice(path.length + 2));
+  }
+  checkManifest(path, 'weightsManifest', raw.weightsManifest);
+  if (raw.optimizerManifest !== undefined) checkManifest(path, 'optimizerManifest', raw.optimizerManifest);
+  const st = raw.state;
+  if (!isObject(st)) throw new CheckpointError(path, 'state must be an object');
+  if (!(Number.isInteger(st.iteration) && (st.iteration as number) >= 0 && (st.iteration as number) <= 1e9)) {
+    throw new CheckpointError(
+      path,
+      `state.iteration = ${JSON.stringify(st.iteration)} is invalid: expected a whole number in 0..1000000000`,
+    );
+  }
+  if (!Array.isArray(st.history) || !st.history.every(isObject)) {
+    throw new CheckpointError(path, 'state.history must be a list of iteration records');
+  }
+  if (!isObject(st.meta)) throw new CheckpointError(path, 'state.meta must be an object');
+  return raw as unknown as CheckpointFile;
+}
+
+/** Disposes a model built while loading failed: `dispose()` when it has one, else its variables. */
+function discard(model: DensityModel): void {
+  const d = (model as { dispose?: () => void }).dispose;
+  if (typeof d === 'function') d.call(model);
+  else for (const p of model.params) p.dispose();
+}
+
 /**
- * Loads a checkpoint written by {@link saveCheckpoint}: rebuilds the model from its config via the
- * registry (loading odeflow's own model kinds first if needed), assigns the saved weights (checking
- * count and shapes), and returns it with the training state and optimizer state.
+ * Loads a checkpoint written by {@link saveCheckpoint}: validates the file (format, bounds on
+ * every config value, manifest paths confined to `dir`, finite weights of the sizes the manifest
+ * states), rebuilds the model from its config via the registry (loading odeflow's own model
+ * kinds first if needed), assigns the saved weights (checking count and shapes), and returns it
+ * with the training state and optimizer state. Failures throw {@link CheckpointError} (or
+ * {@link FileError}) naming the file, and leave no tensors behind.
+ *
+ * @param dir A run directory written by {@link saveCheckpoint} (or `odeflow train`).
+ * @example
+ * const { model, state } = await loadCheckpoint('runs/8gaussians-cnf');
  */
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const path = join(dir, CHECKPOINT_FILE);
   if (!existsSync(path)) {
-    throw new Error(
+    throw new FileError(
+      path,
       `no checkpoint in '${dir}': ${CHECKPOINT_FILE} not found (train with --out ${dir} first)`,
+      'ENOENT',
     );
   }
-  const file = JSON.parse(readFileSync(path, 'utf8')) as CheckpointFile;
-  if (file.format !== FORMAT || file.version !== VERSION) {
-    throw new Error(`${path}: not an odeflow checkpoint of version ${VERSION}`);
-  }
-  if (!registeredKinds().includes(file.model.kind)) await loadModelKinds();
-  const model = modelFromConfig(file.model);
-  const saved = readGroup(dir, file.weightsManifest);
+  let raw: unknown;
   try {
-    if (saved.length !== model.params.length) {
-      throw new Error(
-        `${path}: checkpoint has ${saved.length} weights but a '${file.model.kind}' model built from its ` +
-          `config has ${model.params.length} parameters`,
-      );
-    }
-    model.params.forEach((p, i) => {
-      const t = saved[i].tensor;
-      if (!tf.util.arraysEqual(p.shape, t.shape)) {
-        throw new Error(
-          `${path}: weight ${i} has shape [${t.shape.join(', ')}], the model expects [${p.shape.join(', ')}]`,
+    raw = JSON.parse(readText(path, 'checkpoint'));
+  } catch (err) {
+    if (err instanceof FileError) throw err;
+    throw new CheckpointError(path, `is not valid JSON (${(err as Error).message})`);
+  }
+  const file = checkFile(path, raw);
+  if (!registeredKinds().includes(file.model.kind)) await loadModelKinds();
+  let model: DensityModel;
+  try {
+    model = modelFromConfig(file.model);
+  } catch (err) {
+    throw new CheckpointError(path, `model config refused: ${(err as Error).message}`);
+  }
+  try {
+    const saved = readGroup(dir, file.weightsManifest, path, 'weight');
+    try {
+      if (saved.length !== model.params.length) {
+        throw new CheckpointError(
+          path,
+          `checkpoint has ${saved.length} weights but a '${file.model.kind}' model built from its ` +
+            `config has ${model.params.length} parameters`,
         );
       }
-      p.assign(t);
-    });
-  } finally {
-    tf.dispose(saved.map((s) => s.tensor));
+      model.params.forEach((p, i) => {
+        const t = saved[i].tensor;
+        if (!tf.util.arraysEqual(p.shape, t.shape)) {
+          throw new CheckpointError(
+            path,
+            `weight ${i} has shape [${t.shape.join(', ')}], the model expects [${p.shape.join(', ')}]`,
+          );
+        }
+        p.assign(t);
+      });
+    } finally {
+      tf.dispose(saved.map((s) => s.tensor));
+    }
+    const optimizer = file.optimizerManifest
+      ? readGroup(dir, file.optimizerManifest, path, 'optimizer state')
+      : undefined;
+    return { model, state: file.state, optimizer, dir };
+  } catch (err) {
+    discard(model);
+    throw err;
   }
-  const optimizer = file.optimizerManifest ? readGroup(dir, file.optimizerManifest) : undefined;
-  return { model, state: file.state, optimizer, dir };
 }

@@ -70,6 +70,10 @@ export const MODEL_TABLE: Record<string, ModelKindEntry> = {
   realnvp: { description: 'RealNVP affine coupling flow', defaults: {} },
   glow: { description: 'Glow steps (ActNorm, LU linear, affine coupling)', defaults: {} },
   maf: { description: 'masked autoregressive flow', defaults: {} },
+  nsf: {
+    description: 'neural spline flow (rational-quadratic spline couplings, linear tails)',
+    defaults: {},
+  },
   nice: { description: 'NICE additive coupling flow', defaults: {} },
   planar: { description: 'planar flow', defaults: {} },
   radial: { description: 'radial flow', defaults: {} },

@@ -1,3 +1,5 @@
+import { OdeError } from '../../solvers/errors.js';
+import { releaseTape } from '../../solvers/tape.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { ready } from '../backend.js';
 import type { Sampler } from '../data/toy.js';
@@ -7,6 +9,7 @@ import type { Checkpoint } from './checkpoint.js';
 import { checkpointWriter } from './checkpoint-writer.js';
 import { evaluate } from './evaluate.js';
 import type { IterationRecord } from './history.js';
+import { checkTrainOptions } from './options-check.js';
 import { Progress, type ProgressSink } from './progress.js';
 
 /** Options of {@link train}. */
@@ -59,7 +62,11 @@ export interface TrainResult {
   stopped: 'done' | 'callback';
 }
 
-/** Thrown when the loss or its gradient becomes NaN/Inf. The weights of that step were not applied. */
+/**
+ * Thrown when training diverges: the loss, its gradient or the held-out NLL becomes NaN/Inf, or
+ * the ODE solver fails (step underflow, too many steps, non-finite state). The weights of that
+ * step were not applied, and the last checkpoint kept is one whose loss was checked finite.
+ */
 export class TrainingDivergedError extends Error {
   override name = 'TrainingDivergedError';
   constructor(
@@ -73,6 +80,11 @@ export class TrainingDivergedError extends Error {
   ) {
     super(message);
   }
+}
+
+/** An error's first sentence (solver errors go on with advice about options training does not have). */
+function firstClause(err: Error): string {
+  return `${err.name}: ${err.message.split(/\. (?=[A-Z])|; (?=raise|loosen)/)[0]}`;
 }
 
 function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
@@ -95,12 +107,21 @@ function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
  * The model's `info` is read after the gradient is computed, so a model may fill in numbers
  * (e.g. `nfeBackward`) during its backward pass. Info keys `nfe`/`nfeForward` and `nfeBackward`
  * are shown as NFE in the progress line and plotted by the report.
+ *
+ * @param model Any {@link DensityModel} (a CNF, a discrete flow, a flow-matching model); its `params` are updated in place.
+ * @param sampler Training data: `sampler(n, step)` returns `[n, dim]` points; `step` is the iteration (−1 for the held-out set).
+ * @param options Iterations, batch size, AdamW settings, evaluation and checkpoint cadence, progress display, `onIteration`: see {@link TrainOptions}.
+ * @example
+ * const model = new CNF({ dim: 2 });
+ * const result = await train(model, toySampler('8gaussians'), { iterations: 500, evalEvery: 100 });
+ * console.log(result.testNll);
  */
 export async function train(
   model: DensityModel,
   sampler: Sampler,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
+  checkTrainOptions(options);
   await ready();
   const iterations = options.iterations ?? 1000;
   const batchSize = options.batchSize ?? 100;
@@ -129,6 +150,44 @@ export async function train(
     checkpointIteration = iteration;
   };
 
+  const diverge = (at: number, what: string): never => {
+    const kept =
+      checkpointIteration === undefined
+        ? 'no checkpoint was written'
+        : `the last checkpoint whose loss was finite (iteration ${checkpointIteration}) in '${dir}' is kept`;
+    const message =
+      `training diverged at iteration ${at}: the ${what}; this step was not saved and ${kept}. ` +
+      'Try a smaller learning rate, tighter solver tolerances, or more weight decay.';
+    progress?.note(message);
+    throw new TrainingDivergedError(message, at, history, checkpointIteration);
+  };
+  /** Runs a forward computation; a solver failure in it is divergence at `at`. */
+  const guard = <T>(at: number, f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof OdeError) diverge(at, `ODE solver failed (${firstClause(err)})`);
+      throw err;
+    }
+  };
+  /** The NLL of the stepped weights on batch `x` must be finite before they are saved. */
+  const checkStepped = (at: number, x: Tensor): void => {
+    const v = guard(at, () => {
+      let l: Tensor;
+      try {
+        l = tf.tidy(() => tf.neg(tf.mean(model.logProb(x))));
+      } catch (err) {
+        if (err instanceof OdeError) throw err;
+        return 0; // a model without log-densities (e.g. flow matching from a data source): weights are checked finite on save
+      }
+      const n = l.dataSync()[0];
+      l.dispose();
+      return n;
+    });
+    if (!Number.isFinite(v)) diverge(at, `negative log-likelihood of the weights after the step is ${v}`);
+  };
+  let pending: number | undefined;
+
   let stopped: TrainResult['stopped'] = 'done';
   let iteration = start;
   try {
@@ -136,53 +195,78 @@ export async function train(
     for (iteration = start + 1; iteration <= iterations; iteration++) {
       const t0 = performance.now();
       const x = sampler(batchSize, iteration);
-      let info: LossInfo = {};
-      const { value, grads } = tf.variableGrads(() => {
-        const out = model.trainLoss(x);
-        info = out.info;
-        return out.loss as tf.Scalar;
-      }, params as tf.Variable[]);
-      const gradList = params.map((p) => grads[p.name]);
-      const sq = tf.tidy(() => tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
-      const loss = value.dataSync()[0];
-      const gradNorm = Math.sqrt(sq.dataSync()[0]);
-      tf.dispose([x, value, sq]);
-      if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      try {
+        let info: LossInfo = {};
+        let value: Tensor;
+        let grads: tf.NamedTensorMap;
+        try {
+          ({ value, grads } = tf.variableGrads(() => {
+            const out = model.trainLoss(x);
+            info = out.info;
+            return out.loss as tf.Scalar;
+          }, params as tf.Variable[]));
+        } catch (err) {
+          // a throwing forward or backward pass leaves tfjs's tape (and its saved tensors) behind
+          releaseTape();
+          if (err instanceof OdeError) diverge(iteration, `ODE solver failed (${firstClause(err)})`);
+          throw err;
+        }
+        const gradList = params.map((p) => grads[p.name]);
+        const sq = tf.tidy(() => tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
+        const loss = value.dataSync()[0];
+        const gradNorm = Math.sqrt(sq.dataSync()[0]);
+        tf.dispose([value, sq]);
+        if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+          tf.dispose(gradList);
+          diverge(iteration, Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`);
+        }
+        // the weights a deferred checkpoint holds just gave a finite loss: save them now
+        if (pending !== undefined) {
+          await checkpoint(pending);
+          pending = undefined;
+        }
+        optimizer.step(params, gradList);
         tf.dispose(gradList);
-        const what = Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`;
-        const kept =
-          checkpointIteration === undefined
-            ? 'no checkpoint was written'
-            : `the last good checkpoint (iteration ${checkpointIteration}) in '${dir}' is kept`;
-        const message =
-          `training stopped at iteration ${iteration}: the ${what}; this step was not applied and ${kept}. ` +
-          'Try a smaller --lr, tighter solver tolerances, or more weight decay.';
-        progress?.note(message);
-        throw new TrainingDivergedError(message, iteration, history, checkpointIteration);
-      }
-      optimizer.step(params, gradList);
-      tf.dispose(gradList);
-      const seconds = (performance.now() - t0) / 1000;
-      const record: IterationRecord = {
-        iteration,
-        loss,
-        gradNorm,
-        info: { ...info },
-        seconds,
-        elapsed: elapsedBefore + (performance.now() - started) / 1000,
-      };
-      if (testData && (iteration % evalEvery === 0 || iteration === iterations)) {
-        const ev = evaluate(model, testData, options.evalBatch ?? 1000);
-        record.testNll = ev.nll;
-        if (ev.bitsPerDim !== undefined) record.testBpd = ev.bitsPerDim;
-      }
-      history.push(record);
-      progress?.update(record);
-      if (iteration % checkpointEvery === 0 || iteration === iterations) await checkpoint(iteration);
-      if ((await options.onIteration?.(record, model)) === false) {
-        stopped = 'callback';
-        if (iteration % checkpointEvery !== 0) await checkpoint(iteration);
-        break;
+        const seconds = (performance.now() - t0) / 1000;
+        const record: IterationRecord = {
+          iteration,
+          loss,
+          gradNorm,
+          info: { ...info },
+          seconds,
+          elapsed: elapsedBefore + (performance.now() - started) / 1000,
+        };
+        if (testData && (iteration % evalEvery === 0 || iteration === iterations)) {
+          const ev = guard(iteration, () => evaluate(model, testData, options.evalBatch ?? 1000));
+          if (!Number.isFinite(ev.nll)) diverge(iteration, `held-out NLL after the step is ${ev.nll}`);
+          record.testNll = ev.nll;
+          if (ev.bitsPerDim !== undefined) record.testBpd = ev.bitsPerDim;
+        }
+        history.push(record);
+        progress?.update(record);
+        // A checkpoint holds the weights after this step, so their loss is checked finite first:
+        // by the held-out NLL just computed, else by the next iteration's loss (the save waits
+        // until then), or at the end by the log-likelihood of this batch.
+        const due = iteration % checkpointEvery === 0 || iteration === iterations;
+        const last = iteration === iterations;
+        if (due && dir) {
+          if (record.testNll !== undefined) await checkpoint(iteration);
+          else if (last) {
+            checkStepped(iteration, x);
+            await checkpoint(iteration);
+          } else pending = iteration;
+        }
+        if ((await options.onIteration?.(record, model)) === false) {
+          stopped = 'callback';
+          if (dir && checkpointIteration !== iteration) {
+            if (record.testNll === undefined) checkStepped(iteration, x);
+            await checkpoint(iteration);
+          }
+          pending = undefined;
+          break;
+        }
+      } finally {
+        x.dispose();
       }
     }
   } finally {

@@ -37,8 +37,12 @@ describe('cli train on a CSV file of points', () => {
       new RegExp(`training realnvp on ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
     );
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+    // the checkpoint names a CSV outside its folder: it is not read unless named again
+    const refused = capture();
+    expect(await main(['eval', '--checkpoint', out], refused)).toBe(2);
+    expect(refused.err()).toMatch(/outside its folder.*pass --data .*points\.csv/);
     const ev = capture();
-    expect(await main(['eval', '--checkpoint', out], ev)).toBe(0);
+    expect(await main(['eval', '--checkpoint', out, '--data', file], ev)).toBe(0);
     // 10% of 400 rows are held out by default
     expect(ev.out()).toMatch(/40 held-out rows of .*points\.csv/);
   });

@@ -12,9 +12,9 @@ import { capture, tempDir } from './helpers.js';
 const tmp = () => tempDir('digits');
 const bitsOf = (nll: number) => nll / (64 * Math.LN2);
 
-describe('the digits data source', () => {
-  const source = dataSource('digits');
+const source = await dataSource('digits');
 
+describe('the digits data source', () => {
   it('holds out the digitsData split and draws reproducible training batches without replacement', () => {
     const sampler = source.sampler(3, 297);
     const { train, test } = digitsData({ test: 297, seed: 3 });
@@ -142,7 +142,7 @@ describe('cli on the 8×8 digits', () => {
     expect(readFileSync(join(g, 'report.html'), 'utf8')).toContain('image grid');
     const m = join(tmp(), 'maf');
     expect(await main(['train', '--data', 'digits', '--model', 'maf', '--out', m, ...args], io)).toBe(2);
-    expect(io.err()).toMatch(/'maf' does not build an image model.*use --model realnvp or --model glow/);
+    expect(io.err()).toMatch(/'maf' does not build an image model.*use --model realnvp, glow or nsf/);
     expect(existsSync(m)).toBe(false);
   });
 });

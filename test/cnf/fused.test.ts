@@ -7,7 +7,8 @@ import { disposeModel, eightGaussians, smallCnf } from './helpers.js';
 /**
  * The fused, hand-differentiated dynamics (default) against the generic tangent propagation
  * differentiated by tfjs autodiff (`fused: false`, itself checked against finite differences in
- * gradients.test.ts): the same loss and the same gradient for every variable.
+ * gradients.test.ts, 'on the autodiff path', for tanh, swish and elu): the same loss and the
+ * same gradient for every variable.
  */
 function compare(extra: Partial<CnfOptions>): void {
   const make = (fused: boolean) => smallCnf({ hidden: [8, 8], ...extra, fused });

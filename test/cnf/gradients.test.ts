@@ -75,3 +75,18 @@ describe('trainLoss gradients match finite differences', () => {
   it('Hutchinson with regularizers, adjoint', () =>
     checkGradients({ divergence: 'hutchinson', kinetic: 0.5, jacobian: 0.5, gradient: 'adjoint' }));
 });
+
+// The generic path (tangents propagated layer by layer, differentiated by tfjs autodiff): the
+// reference the fused op is compared with in fused.test.ts, and the only path for swish and elu.
+describe('trainLoss gradients match finite differences on the autodiff path (fused: false)', () => {
+  it('tanh, exact divergence with regularizers, backprop', () =>
+    checkGradients({ fused: false, divergence: 'exact', kinetic: 0.5, jacobian: 0.5 }));
+  it('swish, exact divergence with regularizers, backprop', () =>
+    checkGradients({ fused: false, activation: 'swish', divergence: 'exact', kinetic: 0.5, jacobian: 0.5 }));
+  it('elu, exact divergence with regularizers, backprop', () =>
+    checkGradients({ fused: false, activation: 'elu', divergence: 'exact', kinetic: 0.5, jacobian: 0.5 }));
+  it('swish, Hutchinson, adjoint', () =>
+    checkGradients({ fused: false, activation: 'swish', divergence: 'hutchinson', gradient: 'adjoint' }));
+  it('elu, Hutchinson, adjoint', () =>
+    checkGradients({ fused: false, activation: 'elu', divergence: 'hutchinson', gradient: 'adjoint' }));
+});

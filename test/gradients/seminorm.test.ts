@@ -46,3 +46,27 @@ describe('seminorm (Kidger, Chen & Lyons 2021)', () => {
     expect(relErr(semi.grads, rms.grads)).toBeLessThan(1e-3);
   });
 });
+
+describe('seminorm: the initial step too', () => {
+  it('steps of [y, junk] measured on y alone equal the steps of y alone (initial step included)', async () => {
+    const { solveList } = await import('../../solvers/odeint.js');
+    const { resolveOptions } = await import('../../solvers/options.js');
+    const o = resolveOptions({ rtol: 1e-5, atol: 1e-6 });
+    const n = 2;
+    // y' = −y + sin t (leading 2 elements); the trailing 3 grow fast and large, and their error
+    // must steer nothing — neither the initial step nor any later one.
+    const fy = (t: number, y: tf.Tensor) => tf.add(tf.neg(y), Math.sin(t));
+    const fz = (t: number, z: tf.Tensor) =>
+      tf.concat([fy(t, tf.slice(z, 0, n)), tf.mul(tf.slice(z, n, 3), 40 * (1 + Math.cos(30 * t)))]);
+    const y0 = tf.tensor1d([1, -0.5]);
+    const z0 = tf.tensor1d([1, -0.5, 1e3, -2e3, 5e2]);
+    const alone = solveList(fy, y0, [0, 1], o);
+    const semi = solveList(fz, z0, [0, 1], { ...o, normLength: n });
+    const full = solveList(fz, z0, [0, 1], o);
+    expect(semi.stepEnds).toEqual(alone.stepEnds);
+    expect(semi.stats.rejected).toBe(alone.stats.rejected);
+    expect(full.stats.steps).toBeGreaterThan(alone.stats.steps);
+    expect(Array.from(tf.slice(semi.ys[1], 0, n).dataSync())).toEqual(Array.from(alone.ys[1].dataSync()));
+    tf.dispose([y0, z0, alone.ys[1], semi.ys[1], full.ys[1]]);
+  });
+});

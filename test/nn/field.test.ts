@@ -135,3 +135,23 @@ describe('mlpField initialisation and memory', () => {
     expect(tf.memory().numTensors - before).toBe(3);
   });
 });
+
+describe('mlpField cost', () => {
+  it.each(['concatsquash', 'concat'] as const)(
+    '%s: a plain call makes no tensor larger than B × width (no [B, B, D] broadcast)',
+    async (layer) => {
+      const B = 50;
+      const field = mlpField({ dim: 2, hidden: [16, 16], layer, activation: 'softplus', seed: 1 });
+      const x = tf.randomNormal([B, 2], 0, 1, 'float32', 2);
+      const tPer = tf.randomUniform([B, 1], 0, 1, 'float32', 3);
+      for (const t of [0.3, tPer]) {
+        const info = await tf.profile(() => field(t, x));
+        const biggest = Math.max(
+          ...info.kernels.flatMap((k) => k.outputShapes.map((s) => (s ?? []).reduce((a, d) => a * d, 1))),
+        );
+        expect(biggest).toBeLessThanOrEqual(B * 16 + 16);
+      }
+      tf.dispose([x, tPer, ...field.params]);
+    },
+  );
+});

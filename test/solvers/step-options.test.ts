@@ -35,8 +35,33 @@ it('firstStep replaces the initial-step heuristic (one evaluation fewer) and rev
   const y0 = tf.tensor1d([...vanDerPol.y0]);
   const r = solveIvp(vanDerPol.f, y0, [0, 1], { firstStep: 0.01 });
   expect(r.stats.nfe).toBe(6 * (r.stats.steps + r.stats.rejected) + 1);
-  const back = odeint(vanDerPol.f, y0, [1, 0], { firstStep: 0.01 });
-  expect(back.shape).toEqual([2, 2]);
+  // reverse: same saving of one evaluation, and solving back from y(1) returns to y0
+  const y1 = tf.tensor1d(Array.from(r.ys.dataSync()).slice(2));
+  const back = solveIvp(vanDerPol.f, y1, [1, 0], { firstStep: 0.01, rtol: 1e-6, atol: 1e-6 });
+  expect(back.stats.nfe).toBe(6 * (back.stats.steps + back.stats.rejected) + 1);
+  const start = Array.from(back.ys.dataSync()).slice(2);
+  expect(start[0]).toBeCloseTo(vanDerPol.y0[0], 3);
+  expect(start[1]).toBeCloseTo(vanDerPol.y0[1], 3);
+  tf.dispose([y1, back.ys, r.ys]);
+  expect(odeint(vanDerPol.f, y0, [1, 0], { firstStep: 0.01 }).shape).toEqual([2, 2]);
+});
+
+it('minFactor bounds how far one rejection shrinks the step: from firstStep 1, rejections ≈ log(h*)/log(minFactor)', () => {
+  // The first step (1) is far too large at 1e-6: each rejection shrinks h by max(minFactor, …),
+  // so a minFactor close to 1 needs many rejections to reach the step that is accepted.
+  const y0 = tf.tensor1d([...vanDerPol.y0]);
+  const rejected = [0.9, 0.5, 0.2, 0.01].map(
+    (minFactor) =>
+      solveIvp(vanDerPol.f, y0, [0, 1], { rtol: 1e-6, atol: 1e-6, firstStep: 1, minFactor }).stats.rejected,
+  );
+  expect(rejected[0]).toBeGreaterThan(rejected[1]);
+  expect(rejected[1]).toBeGreaterThan(rejected[2]);
+  expect(rejected[2]).toBeGreaterThanOrEqual(rejected[3]);
+  // both sequences shrink to the same scale h*: r·log(minFactor) agree within a factor 2
+  const scale09 = rejected[0] * Math.log(0.9);
+  const scale05 = rejected[1] * Math.log(0.5);
+  expect(scale09 / scale05).toBeGreaterThan(0.5);
+  expect(scale09 / scale05).toBeLessThan(2);
 });
 
 it('safety, maxFactor, minFactor and beta change the step sequence', () => {

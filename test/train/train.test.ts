@@ -129,7 +129,9 @@ describe('train', () => {
     });
     await expect(run).rejects.toThrow(TrainingDivergedError);
     const err = (await run.catch((e: unknown) => e)) as TrainingDivergedError;
-    expect(err.message).toMatch(/stopped at iteration 26: the loss is NaN.*checkpoint \(iteration 20\)/);
+    expect(err.message).toMatch(
+      /diverged at iteration 26: the loss is NaN.*checkpoint whose loss was finite \(iteration 20\)/,
+    );
     expect(err.iteration).toBe(26);
     expect(err.history).toHaveLength(25);
     expect(err.checkpointIteration).toBe(20);

@@ -52,8 +52,9 @@ export class LuLinear implements Bijector {
     }
     this.perm = tf.keep(tf.tensor2d(p, [c, c]));
     this.sign = tf.keep(tf.tensor1d(sign));
-    this.lMask = tf.keep(tf.sub(tf.linalg.bandPart(tf.ones([c, c]), -1, 0), tf.eye(c)));
-    this.uMask = tf.keep(tf.sub(tf.linalg.bandPart(tf.ones([c, c]), 0, -1), tf.eye(c)));
+    // tidy: the ones/eye/bandPart intermediates would otherwise leak (6 tensors per layer)
+    this.lMask = tf.tidy(() => tf.sub(tf.linalg.bandPart(tf.ones([c, c]), -1, 0), tf.eye(c)));
+    this.uMask = tf.tidy(() => tf.sub(tf.linalg.bandPart(tf.ones([c, c]), 0, -1), tf.eye(c)));
     this.lower = arrayVariable(lFlat, [c, c], 'luLower');
     this.upper = arrayVariable(uFlat, [c, c], 'luUpper');
     this.logS = arrayVariable(logS, [c], 'luLogS');

@@ -1,0 +1,106 @@
+/**
+ * The async solves against the sync ones (same steps, same numbers): wall time of solveIvp vs
+ * solveIvpAsync, of backprop through solveIvp vs solveIvpAsync + replayIvp under the tape, and of
+ * odeintAdjoint's backward pass vs adjointGradAsync. Rows alternate sync/async per repetition
+ * and report medians, so machine load hits both alike.
+ *
+ *   npx tsx bench/async.ts [--backend wasm|cpu] [--reps N]
+ *
+ * Each sample is the mean of 5 calls in a row. Prints a table and writes JSON to bench/results/async-<backend>.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import {
+  adjointGradAsync,
+  type BackendName,
+  initBackend,
+  odeintAdjoint,
+  odeintAsync,
+  replayIvp,
+  solveIvp,
+  solveIvpAsync,
+  tf,
+} from '../src/index.js';
+import { mlpModule, seededTensor } from '../test/gradients/helpers.js';
+import { linspace, vanDerPol } from '../test/solvers/problems.js';
+
+const argv = process.argv.slice(2);
+const backend = (argv.includes('--backend') ? argv[argv.indexOf('--backend') + 1] : 'wasm') as BackendName;
+const reps = argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : 9;
+await initBackend(backend);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** ms per call, over `inner` calls in a row (small rows are too short to time one by one). */
+async function time(fn: () => unknown, inner = 5): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < inner; i++) await fn();
+  return (performance.now() - t0) / inner;
+}
+
+/** Runs sync and async alternately (one warm-up each) and returns their median ms. */
+async function pair(sync: () => unknown, async_: () => Promise<unknown>) {
+  await time(sync);
+  await time(async_);
+  const s: number[] = [];
+  const a: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    s.push(await time(sync));
+    a.push(await time(async_));
+  }
+  return { syncMs: median(s), asyncMs: median(a) };
+}
+
+const f = mlpModule(2, 64, 1);
+const vars = f.params as tf.Variable[];
+const x = seededTensor([100, 2], 2, 1.5);
+const vdp0 = tf.tile(tf.tensor2d([[2, 0]]), [100, 1]);
+const opts = { rtol: 1e-5, atol: 1e-5 };
+const ts = [0, 1];
+const loss = (ys: tf.Tensor) => tf.sum(tf.square(ys)) as tf.Scalar;
+const grads = (fn: () => tf.Scalar) => {
+  const { value, grads: g } = tf.variableGrads(fn, vars);
+  tf.dispose([value, ...Object.values(g)]);
+};
+
+const rows: Array<{ row: string; syncMs: number; asyncMs: number }> = [];
+const add = async (row: string, sync: () => unknown, async_: () => Promise<unknown>) => {
+  rows.push({ row, ...(await pair(sync, async_)) });
+  const r = rows[rows.length - 1];
+  console.log(`${row.padEnd(58)} ${r.syncMs.toFixed(1).padStart(8)} ${r.asyncMs.toFixed(1).padStart(8)}`);
+};
+
+console.log(`backend ${backend}, ${reps} reps, median ms`);
+console.log(`${'row'.padEnd(58)} ${'sync'.padStart(8)} ${'async'.padStart(8)}`);
+await add(
+  'van der Pol [100, 2], dopri5 1e-5, t 0..5 (11 outputs)',
+  () => tf.dispose(solveIvp(vanDerPol.f, vdp0, linspace(0, 5, 11), opts).ys),
+  async () => tf.dispose((await solveIvpAsync(vanDerPol.f, vdp0, linspace(0, 5, 11), opts)).ys),
+);
+await add(
+  'MLP 2-64-2 field [100, 2], dopri5 1e-5: solve',
+  () => tf.dispose(solveIvp(f, x, ts, opts).ys),
+  async () => tf.dispose(await odeintAsync(f, x, ts, opts)),
+);
+await add(
+  'same: gradient (backprop | async plan + replay)',
+  () => grads(() => loss(solveIvp(f, x, ts, opts).ys)),
+  async () => {
+    const { ys, plan } = await solveIvpAsync(f, x, ts, opts);
+    ys.dispose();
+    grads(() => loss(replayIvp(f, x, plan).ys));
+  },
+);
+await add(
+  'same: adjoint gradient (odeintAdjoint | adjointGradAsync)',
+  () => grads(() => loss(odeintAdjoint(f, x, ts, opts))),
+  async () => {
+    const ys = await odeintAsync(f, x, ts, opts);
+    const dLdys = tf.mul(ys, 2);
+    const g = await adjointGradAsync(f, ts, ys, dLdys, opts);
+    tf.dispose([ys, dLdys, g.dy0, ...g.dParams]);
+  },
+);
+const out = `bench/results/async-${backend}.json`;
+writeFileSync(out, `${JSON.stringify({ backend, reps, date: new Date().toISOString(), rows }, null, 2)}\n`);
+console.log(`wrote ${out}`);

@@ -1,0 +1,126 @@
+/**
+ * WebGPU in Node (Dawn, npm package `webgpu`) on whatever Vulkan driver is installed — on CI's
+ * CPU-only machine Mesa lavapipe from bookworm-backports, which .ci/run installs. Compared with
+ * wasm: odeintAsync (adaptive and fixed-step), a CNF's log-density computed asynchronously, and a
+ * CNF training step's gradients (rk4 plan + replay, no reads). Skips, saying why, only when Dawn
+ * finds no adapter (no Vulkan driver) outside CI; in CI a missing driver fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installNodeWebGpu } from '../../src/backend/webgpu-node.js';
+import { cnfLogProbAsync, cnfTrainLossReplay, cnfTrainPlanAsync } from '../../src/cnf/cnf-async.js';
+import { initBackend, odeintAsync, tf } from '../../src/index.js';
+import { disposeModel, eightGaussians, smallCnf } from '../cnf/helpers.js';
+import { relErr } from '../gradients/helpers.js';
+import { linspace, vanDerPol } from '../solvers/problems.js';
+
+let why = '';
+try {
+  const adapter = await installNodeWebGpu();
+  console.log(`WebGPU adapter: ${adapter.description} (${adapter.software ? 'software' : 'hardware'})`);
+} catch (err) {
+  why = (err as Error).message;
+  if (!/no WebGPU adapter/.test(why) || process.env.CI) throw err; // the package itself must load
+  console.warn(`skipping the WebGPU tests: ${why}`);
+}
+
+async function on<T>(backend: 'wasm' | 'webgpu', fn: () => Promise<T>): Promise<T> {
+  await initBackend(backend);
+  return fn();
+}
+
+describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
+  beforeAll(async () => {
+    expect(await initBackend('webgpu')).toBe('webgpu');
+  });
+  afterAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('synchronous reads throw there (what the async API is for)', async () => {
+    await initBackend('webgpu');
+    // large enough to run on the GPU (tfjs computes tiny ops on the CPU)
+    const x = tf.ones([64, 64]);
+    const y = tf.matMul(x, x);
+    expect(() => y.dataSync()).toThrow(/OffscreenCanvas/);
+    expect((await y.data())[0]).toBe(64);
+    tf.dispose([x, y]);
+  });
+
+  it.each([
+    ['dopri5', { method: 'dopri5', rtol: 1e-5, atol: 1e-5 }, 1e-4],
+    ['rk4', { method: 'rk4', stepSize: 0.05 }, 2e-6],
+  ] as const)('odeintAsync %s matches wasm', async (_m, options, tol) => {
+    const solve = async () => {
+      const y0 = tf.tensor2d([
+        [2, 0],
+        [1, 1],
+        [-0.5, 2],
+      ]);
+      const ys = await odeintAsync(vanDerPol.f, y0, linspace(0, 5, 11), options);
+      const v = Array.from(await ys.data());
+      tf.dispose([y0, ys]);
+      return v;
+    };
+    const ref = await on('wasm', solve);
+    const got = await on('webgpu', solve);
+    expect(relErr(got, ref)).toBeLessThan(tol);
+  });
+
+  // Data starts on wasm: tfjs moves a tensor between backends with a synchronous read of the
+  // source, which works from wasm to webgpu and throws the other way.
+  it('CNF log-density (async) matches wasm', async () => {
+    await initBackend('wasm');
+    const cnf = smallCnf({ blocks: 1 });
+    const x = eightGaussians(64, 5);
+    const lp = async () => {
+      const t = await cnfLogProbAsync(cnf, x);
+      const v = Array.from(await t.data());
+      t.dispose();
+      return v;
+    };
+    const ref = await on('wasm', lp);
+    const got = await on('webgpu', lp);
+    expect(relErr(got, ref)).toBeLessThan(1e-5);
+    tf.dispose(x);
+    disposeModel(cnf);
+  });
+
+  it('CNF training step (rk4, plan + replay) has the gradients of wasm', async () => {
+    await initBackend('wasm');
+    const cnf = smallCnf({ blocks: 1 });
+    const x = eightGaussians(64, 6);
+    const vars = [...cnf.params] as tf.Variable[];
+    const step = async () => {
+      const plan = await cnfTrainPlanAsync(cnf, x);
+      const { value, grads } = tf.variableGrads(() => cnfTrainLossReplay(cnf, x, plan) as tf.Scalar, vars);
+      const flat: number[] = [];
+      for (const v of vars) flat.push(...(await grads[v.name].data()));
+      const loss = (await value.data())[0];
+      tf.dispose([value, ...Object.values(grads)]);
+      return { loss, flat };
+    };
+    const ref = await on('wasm', step);
+    const got = await on('webgpu', step);
+    expect(Math.abs(got.loss - ref.loss)).toBeLessThan(1e-5 * Math.abs(ref.loss) + 1e-6);
+    expect(relErr(got.flat, ref.flat)).toBeLessThan(1e-4);
+    tf.dispose(x);
+    disposeModel(cnf);
+  });
+});
+
+it("with no Vulkan driver, initBackend('webgpu') says what to install", () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/backend/fixtures/init-webgpu.ts'], {
+    env: {
+      ...process.env,
+      VK_ICD_FILENAMES: '/nonexistent/icd.json',
+      VK_DRIVER_FILES: '/nonexistent/icd.json',
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(r.stdout).toMatch(
+    /BackendUnavailableError: backend 'webgpu' is unavailable: Dawn found no WebGPU adapter/,
+  );
+  expect(r.stdout).toMatch(/mesa-vulkan-drivers/);
+});
