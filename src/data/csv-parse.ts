@@ -121,9 +121,15 @@ function parseText(text: string, rows: CsvRows): void {
  * NaN/Inf, values beyond {@link MAX_ABS_VALUE}, and lines of the wrong width.
  */
 export function parseCsv(text: string, dim: number, source = 'csv'): tf.Tensor2D {
+  const values = csvValues(text, dim, source);
+  return tf.tensor2d(values, [values.length / dim, dim], 'float32');
+}
+
+/** {@link parseCsv} without the tensor: the rows, row-major, as a float32 array. */
+export function csvValues(text: string, dim: number, source = 'csv'): Float32Array {
   const rows = new CsvRows(source, dim);
   parseText(text, rows);
-  return tf.tensor2d(rows.values(), [rows.count, dim], 'float32');
+  return rows.values();
 }
 
 /**
