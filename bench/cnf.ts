@@ -19,6 +19,7 @@ import { type BackendName, initBackend } from '../src/backend.js';
 import { CNF, FFJORD_TOY } from '../src/cnf/index.js';
 import { toyData, toySampler } from '../src/data/index.js';
 import { train } from '../src/train/train.js';
+import { formatTable } from './table.js';
 
 const HELP = `FFJORD 8gaussians benchmark (DESIGN.md §4) for the CNF.
 
@@ -173,23 +174,31 @@ for (const mode of values.modes.split(',') as Array<'backprop' | 'adjoint'>) {
   }
 }
 
-const pad = (s: string, n: number) => s.padEnd(n);
 console.log(
   `\nCNF 8gaussians on ${backend} (concatsquash 64-64-64 tanh, ${values.method} rtol ${values.rtol}, ` +
     `kinetic ${values.kinetic}, lr ${values.lr}); FFJORD reference: NLL 3.0 after ~1000 it, ~200 s`,
 );
 console.log(
-  `${pad('mode', 10)}${pad('div', 12)}${pad('iters', 7)}${pad('s/it', 8)}${pad('NFE f/b', 12)}` +
-    `${pad('final NLL', 11)}${pad(`s to ${target}`, 11)}${pad('it to', 7)}load`,
+  formatTable(
+    ['mode', 'div', 'iters', 's/it', 'NFE f/b', 'final NLL', `s to ${target}`, 'it to', 'load'],
+    runs.map((r) => [
+      r.mode,
+      r.divergence,
+      String(r.iterations),
+      r.secondsPerIteration.toFixed(3),
+      `${r.nfeForward.toFixed(0)}/${r.nfeBackward.toFixed(0)}`,
+      r.finalNll?.toFixed(3) ?? '-',
+      r.secondsToTarget?.toFixed(1) ?? '-',
+      String(r.iterationsToTarget ?? '-'),
+      mean(r.load).toFixed(2),
+    ]),
+    ['mode', 'div'],
+  ),
 );
 for (const r of runs) {
   console.log(
-    `${pad(r.mode, 10)}${pad(r.divergence, 12)}${pad(String(r.iterations), 7)}${pad(r.secondsPerIteration.toFixed(3), 8)}` +
-      `${pad(`${r.nfeForward.toFixed(0)}/${r.nfeBackward.toFixed(0)}`, 12)}${pad(r.finalNll?.toFixed(3) ?? '-', 11)}` +
-      `${pad(r.secondsToTarget?.toFixed(1) ?? '-', 11)}${pad(String(r.iterationsToTarget ?? '-'), 7)}` +
-      `${mean(r.load).toFixed(2)}`,
+    `${r.mode}/${r.divergence} NLL vs iteration: ${r.nll.map((p) => `${p.iteration}:${p.nll.toFixed(2)}`).join(' ')}`,
   );
-  console.log(`  NLL vs iteration: ${r.nll.map((p) => `${p.iteration}:${p.nll.toFixed(2)}`).join(' ')}`);
 }
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -15,6 +15,7 @@ import { odeint } from '../solvers/odeint.js';
 import { type Tensor, tf } from '../solvers/tf.js';
 import type { OdeintOptions, SolveStats } from '../solvers/types.js';
 import { type BackendName, initBackend } from '../src/backend.js';
+import { formatTable } from './table.js';
 
 const HELP = `Time and peak memory of gradients through ODE solves: backprop vs adjoint vs steps.
 
@@ -120,12 +121,13 @@ async function main(): Promise<void> {
   console.log(
     `backend ${backend}; tanh MLP 2-${hidden}-2 on [${batch}, 2]; rk4 on t ∈ [0, 1]; gradient of Σ y(1)²`,
   );
-  console.log('mode      steps   ms/gradient   peak live tensors   peak bytes');
-  for (const r of rows) {
-    console.log(
-      `${r.mode.padEnd(9)} ${String(r.steps).padStart(5)}  ${r.ms.toFixed(1).padStart(12)}  ${String(r.peakTensors).padStart(18)}  ${String(r.peakBytes).padStart(11)}`,
-    );
-  }
+  console.log(
+    formatTable(
+      ['mode', 'steps', 'ms/gradient', 'peak live tensors', 'peak bytes'],
+      rows.map((r) => [r.mode, String(r.steps), r.ms.toFixed(1), String(r.peakTensors), String(r.peakBytes)]),
+      ['mode'],
+    ),
+  );
 
   // adaptive: backward NFE with the full RMS norm vs the seminorm
   const adaptive: Record<string, { ms: number; forward: SolveStats; backward: SolveStats }> = {};

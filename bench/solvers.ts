@@ -13,6 +13,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type BackendName, initBackend, type MethodName, odexSolve, solveIvp, tf } from '../src/index.js';
 import { arenstorf, CLASSIC, linspace, type Problem } from '../test/solvers/problems.js';
+import { formatTable } from './table.js';
 
 const USAGE = `usage: npx tsx bench/solvers.ts [--backend wasm|cpu] [--reps N] [--out FILE]
 
@@ -171,15 +172,10 @@ async function main(): Promise<void> {
     r.maxError.toExponential(2),
     r.scaledError.toFixed(2),
   ]);
-  const widths = header.map((h, j) => Math.max(h.length, ...table.map((row) => row[j].length)));
-  const line = (cells: string[]) =>
-    cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
   console.log(
     `solvers work-precision on ${backend} (${cpus()[0]?.model ?? '?'}, ${availableParallelism()} cores)`,
   );
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of table) console.log(line(row));
+  console.log(formatTable(header, table, [header[0], header[1]]));
   const out = args.out ?? `bench/results/solvers-${backend}.json`;
   const json = {
     backend,

@@ -141,9 +141,9 @@ function figure(test: IrregularSpirals, pred: number[][][], show: number): Figur
   return {
     data,
     layout: {
-      title: 'latent ODE on irregularly sampled spirals: posterior-mean reconstruction',
-      xaxis: { title: 'x', scaleanchor: 'y' },
-      yaxis: { title: 'y' },
+      title: { text: 'latent ODE on irregularly sampled spirals: posterior-mean reconstruction' },
+      xaxis: { title: { text: 'x' }, scaleanchor: 'y' },
+      yaxis: { title: { text: 'y' } },
       width: 720,
       height: 620,
     },

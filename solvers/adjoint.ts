@@ -76,7 +76,10 @@ export function* adjointBackward(
  * const f = Object.assign((t: number, y: tf.Tensor) => tf.mul(theta, y), { params: [theta] });
  * const { grads } = tf.variableGrads(() => tf.sum(odeintAdjoint(f, y0, [0, 1])));
  *
- * `ts` may be per-sample (`[B, T]`), as in {@link odeint}: the result is then `[T, B, ...]`.
+ * @param f The right-hand side f(t, y), as for {@link odeint}; an {@link OdeModule} carries its variables in `params`.
+ * @param y0 The initial state y(ts[0]).
+ * @param ts Output times, increasing or decreasing; or per-sample `[B, T]`, as in {@link odeint}: the result is then `[T, B, ...]`.
+ * @param options The forward solver options of {@link odeint}, `params` (the variables to differentiate; default `f.params`), and the backward solve's `adjointRtol`, `adjointAtol`, `adjointMethod`, `adjointStepSize`, `adjointNorm`: see {@link AdjointOptions}.
  */
 export function odeintAdjoint(
   f: OdeFunc,

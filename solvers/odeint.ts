@@ -56,6 +56,14 @@ export function stackOutputs(ys: Tensor[]): Tensor {
 /**
  * Solves dy/dt = f(t, y), y(ts[0]) = y0 and returns y at every time in `ts`, stacked:
  * shape `[ts.length, ...y0.shape]`. Same as {@link odeint}, with the solver's counts.
+ *
+ * @param f The right-hand side f(t, y): t a JS number, y a tensor of the shape of `y0`; returns dy/dt of the same shape.
+ * @param y0 The initial state y(ts[0]), any shape.
+ * @param ts Output times, strictly increasing or strictly decreasing, at least two; the first is the initial time.
+ * @param options Method (default `dopri5`), `rtol`/`atol` (default 1e-5/1e-6), `stepSize` for fixed-step methods, `firstStep`, `maxSteps`: see {@link OdeintOptions}.
+ * @example
+ * const { ys, stats } = solveIvp((t, y) => tf.neg(y), tf.tensor1d([1]), [0, 1]);
+ * console.log(stats.nfe, stats.steps, stats.rejected);
  */
 export function solveIvp(
   f: OdeFunc,
@@ -80,6 +88,11 @@ export function solveIvp(
  * of batch row b (all rows start at the time of y0, each strictly monotone). One solve runs over
  * the union of the times (dense output, so the steps do not depend on them) and each row gathers
  * its own; the result is `[T, B, ...]` with out[j, b] = y_b(ts[b][j]).
+ *
+ * @param f The right-hand side f(t, y): t a JS number, y a tensor of the shape of `y0`; returns dy/dt of the same shape.
+ * @param y0 The initial state y(ts[0]), any shape.
+ * @param ts Output times, strictly increasing or strictly decreasing, at least two; the first is the initial time; or per-sample `[B, T]` (above).
+ * @param options Method (default `dopri5`), `rtol`/`atol`, `stepSize` for fixed-step methods, `firstStep`, `maxSteps`: see {@link OdeintOptions}.
  */
 export function odeint(
   f: OdeFunc,

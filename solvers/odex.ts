@@ -26,6 +26,14 @@ export interface OdexResult {
  * The float64 path: solves dy/dt = f(t, y) with Hairer & Wanner's ODEX (Gragg–Bulirsch–Stoer
  * extrapolation, via the `odex` package), with output at `ts` by ODEX's dense output. `ts` may
  * increase or decrease. Use it for references and where float32 tolerances are not enough.
+ *
+ * @param f The right-hand side on plain float64 arrays: f(t, y) returns dy/dt as an array of y's length.
+ * @param y0 The initial state.
+ * @param ts Output times, increasing or decreasing.
+ * @param options `rtol`, `atol` and `maxSteps`: see {@link OdexOptions}.
+ * @example
+ * const { ys } = odexSolve((t, y) => [-y[0]], [1], [0, 1], { rtol: 1e-12, atol: 1e-12 });
+ * // ys[1][0] ≈ Math.exp(-1)
  */
 export function odexSolve(
   f: (t: number, y: number[]) => number[],

@@ -159,6 +159,10 @@ async function select(name: BackendName | undefined): Promise<BackendName> {
  * {@link BackendUnavailableError} saying why; automatic selection falls through silently.
  * Calling it is optional: {@link ready} makes the same automatic choice on first use.
  * Gradients of every op are registered as a side effect of importing odeflow.
+ *
+ * @param name `tensorflow`, `wasm`, `cpu`, `webgl` or `webgpu`; omitted: chosen automatically as above.
+ * @example
+ * const backend = await initBackend(); // e.g. 'wasm'
  */
 export async function initBackend(name?: BackendName): Promise<BackendName> {
   const chosen = select(name);

@@ -9,19 +9,22 @@ import type { tf } from '../solvers/tf.js';
 import { type BackendName, initBackend } from './backend.js';
 import { evalCsvFile, MAX_SAMPLES, rowProgress, writeSamples } from './cli/streaming.js';
 import { checkPixels, type DataSource, dataNames, dataSource, isDataName } from './cli-data.js';
+import { runMeta, writeRunReport } from './cli-report.js';
+import { reportCompare } from './cli-report-compare.js';
+import { EXIT_INTERRUPTED, RunReporter } from './cli-train-run.js';
 import type { DensityModel } from './model.js';
-import { writeHtml } from './plot/html.js';
-import { buildReport } from './plot/report.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
 import { evaluate, imageInfo } from './train/evaluate.js';
 import type { IterationRecord } from './train/history.js';
 import { availableKinds, createModel, MODEL_TABLE } from './train/models.js';
 import type { ProgressSink } from './train/progress.js';
+import { useNodeTerminal } from './train/terminal.js';
 import { TrainingDivergedError, train } from './train/train.js';
 import { VERSION } from './version.js';
 
 provideCheckpointWriter(saveCheckpoint); // train({ checkpointDir }) writes with it
+useNodeTerminal(); // the progress bar and colours of Node terminals
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {
@@ -125,7 +128,10 @@ options:
   --data NAME          data shown next to the model (default: the one it was trained on; a CSV
                        outside the checkpoint's folder must be named here)
   --backend NAME       tfjs backend (default: automatic)
-  -h, --help           this text`,
+  -h, --help           this text
+
+usage: odeflow report --compare DIR1 DIR2 … [--out FILE]
+  overlays several runs' curves and settings ('report --compare --help')`,
 } as const;
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -254,21 +260,10 @@ function writeReport(
   history: readonly IterationRecord[],
   source: DataSource,
   seed: number,
-  out = join(dir, 'report.html'),
+  out?: string,
+  meta: Record<string, unknown> = {},
 ): string {
-  const data = source.name;
-  const points = source.image ? source.reportData(64, seed) : source.reportData(2000, seed + 1);
-  const figs = buildReport(model, history, points, { range: source.range, seed });
-  points.dispose();
-  const kind = model.config().kind;
-  const last = [...history].reverse().find((r) => r.testNll !== undefined);
-  const notes = [
-    `model: ${kind}; data: ${data}; iterations: ${history.at(-1)?.iteration ?? 0}` +
-      (last ? `; ${heldOut(last)} at iteration ${last.iteration}` : '') +
-      (history.length ? `; ${history.at(-1)?.elapsed.toFixed(1)} s of training` : ''),
-  ];
-  writeHtml(out, figs, { title: `odeflow: ${kind} on ${data}`, notes });
-  return out;
+  return writeRunReport({ dir, model, history, source, seed, out, meta });
 }
 
 async function cmdTrain(args: string[], io: CliIO): Promise<number> {
@@ -333,15 +328,35 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
       `${resume ? `, resuming at iteration ${resume.state.iteration}` : ''} → ${out}\n`,
   );
   let history: IterationRecord[];
+  const meta = { data, seed, ...options, ...runMeta() };
+  const run = new RunReporter({
+    dir: out,
+    source,
+    seed,
+    iterations,
+    meta,
+    history: resume?.state.history,
+    stderr: io.stderr,
+  });
   try {
     const result = await train(model, source.sampler(seed, options.testSize), {
       ...options,
       checkpointDir: out,
       resume,
-      meta: { data, seed, ...options },
+      meta,
       progress: flags.quiet ? false : io.stderr,
+      onIteration: run.onIteration,
     });
     history = result.history;
+    if (run.interrupted) {
+      const at = history.at(-1)?.iteration ?? 0;
+      const report = writeReport(out, model, history, source, seed, undefined, meta);
+      io.stderr.write(
+        `interrupted (${run.signal}) at iteration ${at} of ${iterations}\ncheckpoint: ${out}\nreport: ${report}\n` +
+          `continue with: train --out ${out} --resume (and the same options)\n`,
+      );
+      return EXIT_INTERRUPTED;
+    }
   } catch (err) {
     if (err instanceof TrainingDivergedError) {
       io.stderr.write(`error: ${err.message}\n`);
@@ -349,9 +364,10 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     }
     throw err;
   } finally {
+    run.dispose();
     if (resume?.optimizer) for (const o of resume.optimizer) o.tensor.dispose();
   }
-  const report = writeReport(out, model, history, source, seed);
+  const report = writeReport(out, model, history, source, seed, undefined, meta);
   const last = [...history].reverse().find((r) => r.testNll !== undefined);
   io.stdout.write(
     `done: ${history.at(-1)?.iteration ?? 0} iterations in ${(history.at(-1)?.elapsed ?? 0).toFixed(1)} s` +
@@ -439,6 +455,14 @@ async function cmdEval(args: string[], io: CliIO): Promise<number> {
 }
 
 async function cmdReport(args: string[], io: CliIO): Promise<number> {
+  if (args.includes('--compare')) {
+    return reportCompare(
+      args,
+      io,
+      (m) => new UsageError(m),
+      (b) => backend({ backend: b }, io),
+    );
+  }
   const flags = parse(args, { checkpoint: 'string', out: 'string', data: 'string', backend: 'string' });
   if (flags.help) return help(io, 'report');
   const dir = required(flags, 'checkpoint');
@@ -447,7 +471,7 @@ async function cmdReport(args: string[], io: CliIO): Promise<number> {
   const { model, state } = await loadCheckpoint(dir);
   const source = await checkpointData(dir, state.meta.data, str(flags, 'data'), '--data');
   const seed = typeof state.meta.seed === 'number' && Number.isInteger(state.meta.seed) ? state.meta.seed : 0;
-  const out = writeReport(dir, model, state.history, source, seed, outFile);
+  const out = writeReport(dir, model, state.history, source, seed, outFile, state.meta);
   io.stdout.write(`report: ${out}\n`);
   return 0;
 }

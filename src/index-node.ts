@@ -4,7 +4,10 @@
  * `import … from 'odeflow'` already runs on wasm (or tfjs-node) rather than tfjs's cpu fallback.
  */
 import { ready } from './backend.js';
+import { useNodeTerminal } from './train/terminal.js';
 
 export * from './index.js';
+
+useNodeTerminal(); // Node's terminals get cli-progress's bar and picocolors' colours
 
 await ready();

@@ -8,7 +8,14 @@ export { CsvRows, MAX_ABS_VALUE, parseCsv, readCsv, readCsvValues, streamCsv } f
 export { type Digits, digitsData, loadDigits } from './data/digits.js';
 export { FileError } from './files.js';
 export * from './index.js';
-export { type HtmlOptions, plotlyBundle, renderHtml, writeHtml } from './plot/html.js';
+export {
+  type HtmlOptions,
+  type HtmlTable,
+  isWideFigure,
+  plotlyBundle,
+  renderHtml,
+  writeHtml,
+} from './plot/html.js';
 export {
   type HtmlDisplay,
   inNotebook,
@@ -19,6 +26,13 @@ export {
   showAll,
 } from './plot/notebook.js';
 export { isTempName, removeStaleTemps, writeFileAtomic } from './train/atomic.js';
+export {
+  type Interrupt,
+  type InterruptOptions,
+  type SignalSource,
+  watchInterrupt,
+  yieldToEventLoop,
+} from './train/interrupt.js';
 
 import { saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
@@ -33,5 +47,9 @@ export {
   saveCheckpoint,
 } from './train/checkpoint.js';
 
+import { useNodeTerminal } from './train/terminal.js';
+
 // train({ checkpointDir }) writes through this (the main entry stays free of Node's fs).
 provideCheckpointWriter(saveCheckpoint);
+// the progress bar and colours of Node terminals (cli-progress, picocolors)
+useNodeTerminal();

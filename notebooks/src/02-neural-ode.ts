@@ -9,6 +9,23 @@
 // memory as the number of solver steps grows. Training is kept short (200 iterations each, a
 // few seconds on 2 CPU cores) so the notebook runs in well under a minute; the fit is rough but
 // the differences between the two gradient methods are already clear.
+//
+// ## Two ways to get $\partial L/\partial \theta$
+//
+// A neural ODE is $\frac{dy}{dt} = f_\theta(t, y)$, $y(t_0) = y_0$, and the loss $L$ depends on
+// the solution at some output times. **Backpropagation through the solver** differentiates the
+// solver's own arithmetic: exact for the discrete solve, but every step's intermediate values stay
+// in memory until the gradient is taken. The **adjoint method** (Pontryagin; Chen et al. 2018)
+// instead defines the adjoint state $a(t) = \partial L / \partial y(t)$, which obeys its own ODE,
+// solved backwards from the final time together with $y$ itself:
+// $$\frac{da}{dt} = -\,a(t)^\top \frac{\partial f_\theta}{\partial y}\big(t, y(t)\big), \qquad
+// \frac{\partial L}{\partial \theta} = \int_{t_1}^{t_0} -\,a(t)^\top \frac{\partial f_\theta}{\partial \theta}\big(t, y(t)\big)\,dt ,$$
+// starting from $a(t_1) = \partial L/\partial y(t_1)$ (and jumping by $\partial L/\partial y(t_i)$
+// at each earlier output time). `odeintAdjoint` solves the augmented state
+// $[\,y,\ a,\ a_\theta\,]$ backwards; the products $a^\top \partial f/\partial y$ and
+// $a^\top \partial f/\partial \theta$ are vector–Jacobian products of one evaluation of $f$
+// (first-order tfjs autodiff). Memory no longer grows with the number of steps; the price is a
+// second solve, and its gradient is that of the exact flow up to the backward solve's error.
 
 // %%
 import * as odeflow from 'odeflow/node';
@@ -42,7 +59,7 @@ const segTs = ts.slice(0, SEG);
 // one NFE and samples `tf.memory().numBytes` (the bytes of live tensors): forward evaluations
 // happen in the solve, backward ones (adjoint only) in the gradient. Each iteration fits 20
 // random segments of 10 samples, solved with RK4 (one step per sample interval) from their true
-// start; the loss is the mean |y_model − y_true|.
+// start; the loss is the mean absolute error $\frac{1}{n}\sum |y_{\text{model}} - y_{\text{true}}|$.
 
 // %%
 function makeField(seed: number) {
@@ -114,13 +131,16 @@ odeflow.show({
 });
 
 // %% [markdown]
-// The two curves nearly coincide: the adjoint gradient is the gradient of the exact flow up to
+// **Reading the plot**: the loss per iteration for both gradient methods (log scale), the legend
+// giving each run's wall time. The two curves nearly coincide: the adjoint gradient is the gradient of the exact flow up to
 // the backward solve's error, and with RK4 at this step size the two are very close.
 //
 // ## The learned dynamics
 //
 // Each model is now solved from y(0) over the whole interval [0, 25] (forty times longer than the
-// training segments), so small errors in the field show up as a phase drift.
+// training segments), so small errors in the field show up as a phase drift. In the plot, the
+// solid line is the true spiral and the dashed and dotted lines the two learned models: where
+// they leave the true curve, the learned field is wrong in that region of the plane.
 
 // %%
 const whole = (field) => {
@@ -142,7 +162,10 @@ odeflow.show({
 // peak memory grows linearly with the steps; the adjoint keeps only the solution at the output
 // times and recomputes the rest backwards, at the price of extra evaluations in the backward
 // pass (a vector–Jacobian product per stage). Backprop has no backward evaluations of f at all:
-// the tape replays each op's gradient.
+// the tape replays each op's gradient. In the plot, the left panel is peak memory against the
+// number of steps for each method; the right panel the evaluations of $f$: forward (the same for
+// both) and the adjoint's backward ones, which grow with the steps because the backward solve
+// takes as many steps, each stage adding a vector–Jacobian product.
 
 // %%
 const probeField = makeField(3);

@@ -56,7 +56,8 @@ async function install(): Promise<WebGpuAdapterDescription> {
     } catch (err) {
       throw new Error(
         `the optional package 'webgpu' (Dawn for Node) is not installed or does not load here ` +
-          `(${(err as Error).message.split('\n')[0]}); install it with npm install webgpu@0.6.2`,
+          `(${(err as Error).message.split('\n')[0]}); install it with npm install webgpu@0.6.2 ` +
+          '@tensorflow/tfjs-backend-webgpu@4.22.0',
       );
     }
     // tfjs-backend-webgpu uses the WebGPU constants (GPUBufferUsage, GPUMapMode, …) as globals

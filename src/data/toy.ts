@@ -27,6 +27,12 @@ function checkCount(n: number): void {
 /**
  * `n` points `[n, 2]` (float32) from the toy density `name` (see {@link toyNames}), as FFJORD's
  * `toy_data.py` defines it. The same `seed` gives the same points; without one they are random.
+ *
+ * @param name One of {@link toyNames}: `8gaussians`, `2spirals`, `checkerboard`, `moons`, `circles`, `pinwheel`, `swissroll`, `rings`.
+ * @param n Number of points, a positive integer.
+ * @param seed Seed; the same seed gives the same points. Omitted: random.
+ * @example
+ * const x = toyData('checkerboard', 1000, 0); // [1000, 2]
  */
 export function toyData(name: string, n: number, seed?: number): tf.Tensor2D {
   const spec = toySpec(name);

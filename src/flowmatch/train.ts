@@ -27,6 +27,10 @@ export type FlowMatchingTrainOptions = FlowMatchingOptions &
  * const field = mlpField({ dim: 2, hidden: [64, 64, 64] });
  * const { model } = await flowMatching(field, toySampler('8gaussians'), { objective: 'ot-cfm', iterations: 2000 });
  * const lp = model.logProb(x); // exact log-density through the CNF
+ *
+ * @param field The vector field to train (an {@link mlpField}); it becomes the model's field.
+ * @param sampler Training data: `sampler(n, step)` returns `[n, dim]` points (e.g. {@link toySampler}).
+ * @param options The objective (`cfm`, `ot-cfm`, `rectified`), its coupling and σ, `reflow` rounds, and every option of {@link train}: see {@link FlowMatchingTrainOptions}.
  */
 export async function flowMatching(
   field: MlpField,

@@ -29,6 +29,11 @@ export interface RealNVPOptions extends ImageOptions {
  * masks. Images (`imageShape`): multi-scale — per level, `layers` checkerboard couplings, squeeze,
  * `layers` channel couplings, then half the channels factored out; the last level is `layers + 1`
  * checkerboard couplings; preceded by dequantization and logit preprocessing.
+ *
+ * @param opts Dimension, number of coupling layers, hidden widths, masks, seed, and for images `imageShape`: see {@link RealNVPOptions}.
+ * @example
+ * const flow = realNVP({ dim: 2, layers: 8 });
+ * const logp = flow.logProb(toyData('moons', 100, 0));
  */
 export function realNVP(opts: RealNVPOptions = {}): FlowModel {
   checkOptionsObject('realNVP', opts);

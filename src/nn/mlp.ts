@@ -213,6 +213,8 @@ export interface MlpField extends VectorField {
  * @example
  * const f = mlpField({ dim: 2, hidden: [64, 64, 64], layer: 'concatsquash', activation: 'tanh' });
  * const dx = f(0.1, x); // [B, 2]
+ *
+ * @param options Data dimension `dim` (required), `hidden` widths, `layer` kind, `activation`, `seed`: see {@link MlpFieldOptions}.
  */
 export function mlpField(options: MlpFieldOptions): MlpField {
   const config = resolveMlpOptions(options);

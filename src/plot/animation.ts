@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle, X1, X2 } from './layout.js';
 
 /** Options of {@link animation}. */
 export interface AnimationOptions {
@@ -21,6 +22,9 @@ export interface AnimationOptions {
  * An animation of 2-D points moving: `frames` is `[T, N, 2]` (time-major, as `odeint` and a CNF's
  * `trajectories` return) as a tensor or nested arrays. The figure has plotly `frames`, a play /
  * pause button and a slider over the frames; it starts at frame 0.
+ *
+ * @param frames Positions `[T, N, 2]`, time-major, as a tensor or nested arrays (not disposed).
+ * @param options Range, frame labels, point count, frame duration, colour, title: see {@link AnimationOptions}.
  */
 export function animation(
   frames: Tensor | readonly (readonly (readonly number[])[])[],
@@ -46,11 +50,11 @@ export function animation(
     data: [{ type: 'scatter', mode: 'markers', name: 'points', ...xy(0), marker }],
     frames: arr.map((_, t) => ({ name: names[t], data: [{ ...xy(t) }] })),
     layout: {
-      title: { text: options.title ?? 'points flowing' },
-      xaxis: { range, constrain: 'domain', autorange: false },
-      yaxis: { range, scaleanchor: 'x', autorange: false },
-      width: 560,
-      height: 600,
+      title: figureTitle(options.title ?? 'points flowing'),
+      margin: figureMargin({ l: 80, r: 40, b: 40 }),
+      xaxis: { range, constrain: 'domain', autorange: false, title: { text: X1 } },
+      yaxis: { range, scaleanchor: 'x', autorange: false, title: { text: X2 } },
+      height: 640,
       showlegend: false,
       updatemenus: [
         {
@@ -74,7 +78,10 @@ export function animation(
       sliders: [
         {
           active: 0,
-          pad: { t: 50 },
+          // inset from both edges so the first and last step labels are drawn whole
+          x: 0.06,
+          len: 0.88,
+          pad: { t: 60, l: 10, r: 10 },
           currentvalue: { prefix: 'frame ' },
           steps: names.map((name) => ({
             label: name,

@@ -1,5 +1,6 @@
 import type { IterationRecord } from '../train/history.js';
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle } from './layout.js';
 
 /**
  * Training curve of an image model in bits per dimension: the training loss (nats per image)
@@ -25,11 +26,12 @@ export function bitsPerDimCurve(
         mode: 'lines+markers',
         name: 'test bits/dim',
         x: evals.map((r) => r.iteration),
-        y: evals.map((r) => r.testBpd),
+        y: evals.map((r) => r.testBpd ?? null),
       },
     ],
     layout: {
-      title: { text: title },
+      title: figureTitle(title),
+      margin: figureMargin(),
       xaxis: { title: { text: 'iteration' } },
       yaxis: { title: { text: 'bits/dim' } },
       height: 420,

@@ -1,6 +1,7 @@
 import type { DensityModel } from '../model.js';
 import { gridLogProb } from '../train/grid.js';
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle, X1, X2 } from './layout.js';
 
 /** Options of {@link densityHeatmap}. */
 export interface DensityHeatmapOptions {
@@ -19,6 +20,11 @@ export interface DensityHeatmapOptions {
 /**
  * A heatmap of a 2-D model's density from exact `logProb` on an `n × n` grid (cell centres),
  * with the grid's total mass (Σ p·cell area, ≈ 1 when the grid covers the mass) in the title.
+ *
+ * @param model A 2-D density model.
+ * @param options Range, grid size, log scale, batch size, title: see {@link DensityHeatmapOptions}.
+ * @example
+ * show(densityHeatmap(model, { n: 120, log: true }));
  */
 export function densityHeatmap(model: DensityModel, options: DensityHeatmapOptions = {}): Figure {
   if (model.dim !== 2) throw new Error(`densityHeatmap needs a 2-D model, got dim ${model.dim}`);
@@ -30,12 +36,23 @@ export function densityHeatmap(model: DensityModel, options: DensityHeatmapOptio
   );
   const title = options.title ?? (options.log ? 'model log-density' : 'model density');
   return {
-    data: [{ type: 'heatmap', x: axis, y: axis, z, colorscale: 'Viridis', showscale: true }],
+    data: [
+      {
+        type: 'heatmap',
+        x: axis,
+        y: axis,
+        z,
+        colorscale: 'Viridis',
+        showscale: true,
+        colorbar: { title: { text: options.log ? 'log p(x)' : 'p(x)', side: 'right' } },
+        hovertemplate: `x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>${options.log ? 'log p' : 'p'} %{z:.4g}<extra></extra>`,
+      },
+    ],
     layout: {
-      title: { text: `${title} (grid mass ${mass.toFixed(3)})` },
-      xaxis: { range: [lo, hi], constrain: 'domain' },
-      yaxis: { range: [lo, hi], scaleanchor: 'x' },
-      width: 560,
+      title: figureTitle(`${title} (grid mass ${mass.toFixed(3)})`),
+      margin: figureMargin(),
+      xaxis: { range: [lo, hi], constrain: 'domain', title: { text: X1 } },
+      yaxis: { range: [lo, hi], scaleanchor: 'x', title: { text: X2 } },
       height: 520,
     },
   };

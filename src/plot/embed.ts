@@ -1,4 +1,5 @@
 import type { Figure } from './figure.js';
+import { figureMargin } from './layout.js';
 
 /** JSON that is safe inside a `<script>` element. */
 export function scriptJson(value: unknown): string {
@@ -13,7 +14,7 @@ export function plotCall(divId: string, fig: Figure): string {
   if (!/^[A-Za-z][\w-]*$/.test(divId))
     throw new Error(`plot element id '${divId}' must match [A-Za-z][A-Za-z0-9_-]*`);
   const id = `'${divId}'`;
-  const layout = { margin: { t: 40 }, ...(fig.layout ?? {}) };
+  const layout = { margin: figureMargin(), autosize: true, ...(fig.layout ?? {}) };
   const config = { responsive: true, displaylogo: false, ...(fig.config ?? {}) };
   const add = fig.frames
     ? `.then(function(){return Plotly.addFrames(${id}, ${scriptJson(fig.frames)});})`

@@ -1,6 +1,8 @@
+import type { Layout, PlotData } from 'plotly.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { checkData } from '../data/check.js';
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle } from './layout.js';
 
 /** Flattened images, one per row (row-major `H·W·C` values): rows of numbers or a tensor `[n, H·W·C]`. */
 export type Images = Tensor | readonly (readonly number[])[];
@@ -91,11 +93,12 @@ export function imageGrid(images: Images | readonly ImagePanel[], options: Image
   const zmin = options.zmin ?? 0;
   const zmax = options.zmax ?? (Number.isFinite(hi) && hi > zmin ? hi : zmin + 1);
   const share = 1 / panels.length;
-  const data: Record<string, unknown>[] = [];
-  const layout: Record<string, unknown> = {
-    title: { text: options.title ?? 'images' },
+  const data: Partial<PlotData>[] = [];
+  // numbered axes (xaxis2, yaxis3, …) are keys Layout's type does not list one by one
+  const layout: Partial<Layout> & Record<string, unknown> = {
+    title: figureTitle(options.title ?? 'images'),
+    margin: figureMargin(),
     height: 480,
-    width: Math.max(520, 460 * panels.length),
     plot_bgcolor: '#ffffff',
   };
   zs.forEach((z, i) => {

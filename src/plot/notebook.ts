@@ -119,6 +119,9 @@ function figureHtml(fig: Figure): string {
  * @example
  * import { show, trajectories } from 'odeflow/node';
  * show(trajectories(paths));
+ *
+ * @param fig The figure to draw in the notebook cell.
+ * @param options See {@link ShowOptions}.
  */
 export function show(fig: Figure, options: ShowOptions = {}): void {
   const display = options.display ?? tslabDisplay();

@@ -3,7 +3,7 @@ import type { DensityModel } from '../model.js';
 import { imageInfo } from '../train/evaluate.js';
 import type { IterationRecord } from '../train/history.js';
 import { bitsPerDimCurve } from './bits-curve.js';
-import { trainingCurves } from './curves.js';
+import { type CurveAxis, trainingCurves } from './curves.js';
 import { densityHeatmap } from './density.js';
 import type { Figure } from './figure.js';
 import { imageGrid } from './image-grid.js';
@@ -40,6 +40,12 @@ export interface ReportOptions {
   images?: number;
   /** Image models: images per row of the grid. Default 8. */
   imageCols?: number;
+  /** The data's entropy (nats), drawn as a reference line on the training curves. Default none. */
+  entropy?: number;
+  /** Smoothing weight of the training loss curve (see `trainingCurves`). Default there. */
+  smoothing?: number;
+  /** The curves' initial x axis, iteration or wall-clock time. Default 'iteration'. */
+  x?: CurveAxis;
 }
 
 /**
@@ -47,6 +53,14 @@ export interface ReportOptions {
  * samples vs data, and trajectories (if the model provides them); for image models (config with
  * `imageShape`) a grid of model samples next to real images from `data`; then the training
  * curves when there is a history (bits/dim for image models; loss, test NLL and NFE otherwise).
+ *
+ * @param model The trained model (2-D models get heatmap, samples and trajectories; image models an image grid).
+ * @param history Training records (for the curves); empty for none.
+ * @param data Data points `[n, dim]` shown beside the model's samples (not disposed).
+ * @param options Plot range, grid size, sample and path counts, seed, the data's `entropy`, curve `smoothing` and `x` axis: see {@link ReportOptions}.
+ * @example
+ * const figs = buildReport(model, result.history, toyData('8gaussians', 2000, 1), { entropy: toyEntropy('8gaussians') });
+ * writeHtml('run/report.html', figs);
  */
 export function buildReport(
   model: DensityModel,
@@ -59,14 +73,15 @@ export function buildReport(
   const figs: Figure[] = [];
   if (model.dim === 2) {
     figs.push(densityHeatmap(model, { range, n: options.gridN ?? 100 }));
+    // the square plots first, so that the page can set them side by side
+    if (hasTrajectories(model)) {
+      const p = model.trajectories(options.paths ?? 200, { seed });
+      figs.push(trajectories(p, { range, title: 'trajectories: base samples (blue) flow to data (red)' }));
+      p.dispose();
+    }
     const s = model.sample(options.samples ?? 2000, seed);
     figs.push(samplesVsData(s, data, { range }));
     s.dispose();
-    if (hasTrajectories(model)) {
-      const p = model.trajectories(options.paths ?? 200, { seed });
-      figs.push(trajectories(p, { range, title: 'trajectories: base (blue) to data (red)' }));
-      p.dispose();
-    }
   }
   const image = imageInfo(model);
   if (image) {
@@ -91,6 +106,11 @@ export function buildReport(
     );
     tf.dispose([s, real]);
   }
-  if (history.length > 0) figs.push(image ? bitsPerDimCurve(history, model.dim) : trainingCurves(history));
+  if (history.length > 0)
+    figs.push(
+      image
+        ? bitsPerDimCurve(history, model.dim)
+        : trainingCurves(history, { entropy: options.entropy, smoothing: options.smoothing, x: options.x }),
+    );
   return figs;
 }

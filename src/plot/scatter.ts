@@ -1,4 +1,5 @@
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle, X1, X2 } from './layout.js';
 import { columns, type Points } from './points.js';
 
 /** Options of {@link samplesVsData}. */
@@ -29,13 +30,14 @@ export function samplesVsData(samples: Points, data: Points, options: SamplesVsD
       },
     ],
     layout: {
-      title: { text: options.title ?? 'data vs model samples' },
+      title: figureTitle(options.title ?? 'data vs model samples'),
+      margin: figureMargin(),
       grid: { rows: 1, columns: 2, pattern: 'independent' },
-      xaxis: { range, domain: [0, 0.47], title: { text: 'data' } },
-      yaxis: { range, scaleanchor: 'x' },
-      xaxis2: { range, domain: [0.53, 1], title: { text: 'model samples' } },
-      yaxis2: { range, scaleanchor: 'x2' },
-      height: 480,
+      xaxis: { range, domain: [0, 0.46], title: { text: `${X1} (data)` }, constrain: 'domain' },
+      yaxis: { range, scaleanchor: 'x', title: { text: X2 } },
+      xaxis2: { range, domain: [0.54, 1], title: { text: `${X1} (model samples)` }, constrain: 'domain' },
+      yaxis2: { range, scaleanchor: 'x2', title: { text: X2 } },
+      height: 500,
       showlegend: false,
     },
   };

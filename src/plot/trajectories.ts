@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle, X1, X2 } from './layout.js';
 
 /** Options of {@link trajectories}. */
 export interface TrajectoriesOptions {
@@ -49,7 +50,13 @@ export function trajectories(
         y: ly,
         line: { width: 0.7, color: 'rgba(100,100,100,0.45)' },
       },
-      { type: 'scatter', mode: 'markers', name: 'start', ...at(0), marker: { size: 4, color: '#1f77b4' } },
+      {
+        type: 'scatter',
+        mode: 'markers',
+        name: 'start',
+        ...at(0),
+        marker: { size: 4, color: '#1f77b4' },
+      },
       {
         type: 'scatter',
         mode: 'markers',
@@ -59,11 +66,12 @@ export function trajectories(
       },
     ],
     layout: {
-      title: { text: options.title ?? 'trajectories' },
-      xaxis: { range, constrain: 'domain' },
-      yaxis: { range, scaleanchor: 'x' },
-      width: 560,
-      height: 520,
+      title: figureTitle(options.title ?? 'trajectories'),
+      margin: figureMargin(),
+      xaxis: { range, constrain: 'domain', title: { text: X1 } },
+      yaxis: { range, scaleanchor: 'x', title: { text: X2 } },
+      legend: { orientation: 'h', x: 0, y: -0.18 },
+      height: 560,
     },
   };
 }

@@ -1,4 +1,6 @@
+import type { PlotData } from 'plotly.js';
 import type { Figure } from './figure.js';
+import { figureMargin, figureTitle } from './layout.js';
 
 /** One measured solve for {@link workPrecision}: a method at one tolerance (or step size). */
 export interface WorkPrecisionRow {
@@ -29,7 +31,7 @@ export function workPrecision(rows: readonly WorkPrecisionRow[], options: WorkPr
   const methods = [...new Set(rows.map((r) => r.method))];
   const data = methods.map((method) => {
     const rs = rows.filter((r) => r.method === method).sort((a, b) => a.nfe - b.nfe);
-    return {
+    const trace: Partial<PlotData> = {
       type: 'scatter',
       mode: 'lines+markers',
       name: method,
@@ -39,11 +41,13 @@ export function workPrecision(rows: readonly WorkPrecisionRow[], options: WorkPr
       text: rs.map((r) => (r.setting === undefined ? '' : `setting ${r.setting}`)),
       hovertemplate: '%{fullData.name}<br>NFE %{x}<br>error %{y:.3e}<br>%{text}<extra></extra>',
     };
+    return trace;
   });
   return {
     data,
     layout: {
-      title: { text: options.title ?? 'work vs precision' },
+      title: figureTitle(options.title ?? 'work vs precision'),
+      margin: figureMargin(),
       xaxis: { type: 'log', title: { text: 'function evaluations (NFE)' } },
       yaxis: { type: 'log', title: { text: options.errorLabel ?? 'error' }, exponentformat: 'e' },
       height: 480,

@@ -279,6 +279,10 @@ function discard(model: DensityModel): void {
  * kinds first if needed), assigns the saved weights (checking count and shapes), and returns it
  * with the training state and optimizer state. Failures throw {@link CheckpointError} (or
  * {@link FileError}) naming the file, and leave no tensors behind.
+ *
+ * @param dir A run directory written by {@link saveCheckpoint} (or `odeflow train`).
+ * @example
+ * const { model, state } = await loadCheckpoint('runs/8gaussians-cnf');
  */
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const path = join(dir, CHECKPOINT_FILE);

@@ -57,6 +57,10 @@ export interface Evaluation {
  * {@link meanNll} of `x`, plus bits/dim when `model` is an image model ({@link imageInfo}).
  * For image models `logProb` is a one-sample dequantization bound, so the figures vary slightly
  * from call to call.
+ *
+ * @param model The model to score.
+ * @param x Points `[n, dim]` (not disposed).
+ * @param batchSize Points per `logProb` call. Default 1000.
  */
 export function evaluate(model: DensityModel, x: Tensor, batchSize = 1000): Evaluation {
   const nll = meanNll(model, x, batchSize);

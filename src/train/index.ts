@@ -18,5 +18,12 @@ export {
   MODEL_TABLE,
   type ModelKindEntry,
 } from './models.js';
-export { Progress, type ProgressSink } from './progress.js';
+export {
+  duration,
+  Progress,
+  type ProgressOptions,
+  type ProgressSink,
+  useColor,
+  visibleLength,
+} from './progress.js';
 export { TrainingDivergedError, type TrainOptions, type TrainResult, train } from './train.js';

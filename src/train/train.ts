@@ -107,6 +107,14 @@ function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
  * The model's `info` is read after the gradient is computed, so a model may fill in numbers
  * (e.g. `nfeBackward`) during its backward pass. Info keys `nfe`/`nfeForward` and `nfeBackward`
  * are shown as NFE in the progress line and plotted by the report.
+ *
+ * @param model Any {@link DensityModel} (a CNF, a discrete flow, a flow-matching model); its `params` are updated in place.
+ * @param sampler Training data: `sampler(n, step)` returns `[n, dim]` points; `step` is the iteration (−1 for the held-out set).
+ * @param options Iterations, batch size, AdamW settings, evaluation and checkpoint cadence, progress display, `onIteration`: see {@link TrainOptions}.
+ * @example
+ * const model = new CNF({ dim: 2 });
+ * const result = await train(model, toySampler('8gaussians'), { iterations: 500, evalEvery: 100 });
+ * console.log(result.testNll);
  */
 export async function train(
   model: DensityModel,

@@ -71,7 +71,40 @@ describe('figure builders', () => {
     expect(fig.data[1]).toMatchObject({ x: [2], y: [4.5] });
     expect(fig.data[2]).toMatchObject({ y: [21, 22, 23], yaxis: 'y2' });
     const noNfe = trainingCurves([{ ...record(1), info: {} }]);
-    expect(noNfe.data).toHaveLength(2);
+    expect(noNfe.data).toHaveLength(1);
+  });
+
+  it('trainingCurves lists only drawn series: no NFE backward without backward counts', () => {
+    const h = [1, 2, 3].map((i) => ({ ...record(i), info: { nfe: 20 + i } }));
+    const fig = trainingCurves(h);
+    expect(fig.data.map((t) => t.name)).toEqual(['train loss', 'NFE forward']);
+  });
+
+  it('trainingCurves: entropy line, smoothing, and x buttons for iteration and wall-clock time', () => {
+    const h = Array.from({ length: 60 }, (_, k) => record(k + 1, k === 59 ? { testNll: 3 } : {}));
+    const fig = trainingCurves(h, { entropy: 2.83, smoothing: 0.5 });
+    const names = fig.data.map((t) => t.name);
+    expect(names).toEqual([
+      'train loss (raw)',
+      'train loss (EMA 0.5)',
+      'test NLL',
+      'data entropy 2.830 (best NLL)',
+      'NFE forward',
+      'NFE backward',
+    ]);
+    const entropy = fig.data[3];
+    expect(entropy.y).toEqual([2.83, 2.83]);
+    expect(entropy.x).toEqual([1, 60]);
+    const menu = fig.layout?.updatemenus?.[0];
+    const [byIt, byTime] = menu?.buttons ?? [];
+    expect(byIt.args?.[0]).toMatchObject({ x: fig.data.map((t) => t.x) });
+    const timeXs = (byTime.args as unknown as [{ x: number[][] }])[0].x;
+    expect(timeXs[0]).toEqual(h.map((r) => r.elapsed));
+    expect(timeXs[3]).toEqual([h[0].elapsed, h[59].elapsed]);
+    expect((byTime.args as unknown as [unknown, Record<string, string>])[1]['xaxis.title.text']).toMatch(
+      /wall-clock/,
+    );
+    expect(trainingCurves(h, { x: 'time' }).data[0].x).toEqual(timeXs[0]);
   });
 
   it('buildReport assembles heatmap, samples vs data and curves; trajectories when the model has them', () => {
@@ -85,8 +118,8 @@ describe('figure builders', () => {
     const figs2 = buildReport(withPaths, [], data, { gridN: 20, samples: 50, paths: 3 });
     expect(figs2.map((f) => JSON.stringify(f.layout?.title))).toEqual([
       expect.stringContaining('model density'),
-      expect.stringContaining('data vs model samples'),
       expect.stringContaining('trajectories'),
+      expect.stringContaining('data vs model samples'),
     ]);
     const html = renderHtml(figs);
     expect(html).toContain("Plotly.newPlot('fig2'");
