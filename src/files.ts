@@ -45,7 +45,7 @@ export function readText(path: string, what = 'file'): string {
   }
 }
 
-/** Reads a file's bytes; errors name the path. */
+/** Reads a file's bytes (a Node Buffer, typed as the Uint8Array it is so declarations need no Node types); errors name the path. */
 export function readBytes(path: string, what = 'file'): Uint8Array {
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
