@@ -16,7 +16,10 @@ export const MAX_ABS_VALUE = 1e15;
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** csv-parse options shared by the sync and the streaming reader. */
+/**
+ * csv-parse options shared by the sync and the streaming reader.
+ * @internal not in the declarations: csv-parse's own types need Node's (a consumer may not have them)
+ */
 export const OPTIONS: Options = {
   delimiter: [',', ';', '\t'],
   record_delimiter: ['\r\n', '\n', '\r'],
