@@ -101,9 +101,7 @@ for (const mode of values.modes.split(',') as Array<'backprop' | 'adjoint'>) {
       ...FFJORD_TOY,
       divergence,
       gradient: mode,
-      method: values.method as MethodName,
-      rtol: Number(values.rtol),
-      atol: Number(values.atol),
+      solver: { method: values.method as MethodName, rtol: Number(values.rtol), atol: Number(values.atol) },
       ...(values['train-method'] && {
         train: {
           method: values['train-method'] as MethodName,

@@ -154,9 +154,8 @@ export function runSpiral(options: SpiralOptions = {}): SpiralResult {
   record(0);
   for (let it = 1; it <= iters; it++) {
     // cosine decay: large steps early, then settle (the whole-trajectory loss is phase-sensitive)
-    // (tfjs types the field protected; AdamOptimizer reads it on every step)
-    (opt as unknown as { learningRate: number }).learningRate =
-      0.5 * lr0 * (1 + Math.cos((Math.PI * (it - 1)) / iters));
+    // (tfjs types the field protected and offers no setter; AdamOptimizer reads it on every step)
+    Reflect.set(opt, 'learningRate', 0.5 * lr0 * (1 + Math.cos((Math.PI * (it - 1)) / iters)));
     const starts = Array.from({ length: batchSize }, () => Math.floor(rng() * (dataSize - batchTime)));
     const loss = opt.minimize(() => segmentLoss(starts), true, field.params as tf.Variable[]);
     trainLosses.push(loss?.dataSync()[0] ?? Number.NaN);

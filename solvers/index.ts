@@ -20,7 +20,7 @@ export {
 export { ADAPTIVE_METHODS, FIXED_METHODS } from './methods.js';
 export { odeint, solveIvp } from './odeint.js';
 export { type OdexOptions, type OdexResult, odexSolve } from './odex.js';
-export { METHOD_NAMES } from './options.js';
+export { DEFAULT_OPTIONS, METHOD_NAMES, type SolverOptions } from './options.js';
 export { isPerSampleTimes, type PerSampleTimes } from './per-sample.js';
 export type { SolvePlan } from './plan.js';
 export { type AsyncSolveResult, odeintAsync, replayIvp, solveIvpAsync } from './solve-ivp-async.js';

@@ -5,6 +5,28 @@ import type { MethodName, OdeintOptions } from './types.js';
 /** Unit round-off of float32: tolerances below ~10× this cannot be met by the tfjs backends. */
 export const FLOAT32_UNIT_ROUNDOFF = 2 ** -24;
 
+/**
+ * Solver settings: the one typed object every layer passes unchanged from options or CLI flags to
+ * the stepper (the CNF's `train` / `eval`, flow matching's `eval`, the CLI's --method, --rtol,
+ * --atol). Another name for {@link OdeintOptions}.
+ */
+export type SolverOptions = OdeintOptions;
+
+/**
+ * The defaults of {@link OdeintOptions}, in one place: `resolveOptions` fills every
+ * missing field from here, and nothing else fills solver defaults.
+ */
+export const DEFAULT_OPTIONS = {
+  method: 'dopri5',
+  rtol: 1e-5,
+  atol: 1e-6,
+  maxStep: Number.POSITIVE_INFINITY,
+  maxSteps: 10_000,
+  safety: 0.9,
+  maxFactor: 10,
+  minFactor: 0.2,
+} as const satisfies OdeintOptions;
+
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<Omit<OdeintOptions, 'stepSize' | 'firstStep' | 'beta'>> & {
   stepSize?: number;
@@ -42,6 +64,44 @@ const KNOWN = new Set([
   'beta',
 ]);
 
+const NUMERIC_KEYS = [
+  'rtol',
+  'atol',
+  'stepSize',
+  'firstStep',
+  'maxStep',
+  'maxSteps',
+  'safety',
+  'maxFactor',
+  'minFactor',
+  'beta',
+];
+
+/**
+ * The first structural problem of `v` as {@link SolverOptions} (not an object, an unknown key, a
+ * method that does not exist, a non-number), as a message; null when there is none. Ranges are
+ * checked by {@link resolveOptions}.
+ */
+export function solverOptionsProblem(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${JSON.stringify(v)} is not an object`;
+  for (const [key, value] of Object.entries(v)) {
+    if (!KNOWN.has(key)) return `unknown option '${key}'; known options: ${[...KNOWN].join(', ')}`;
+    if (key === 'method') {
+      if (!METHOD_NAMES.some((m) => m === value)) {
+        return `method = ${JSON.stringify(value)} is invalid: expected one of ${METHOD_NAMES.join(', ')}`;
+      }
+    } else if (NUMERIC_KEYS.includes(key) && value !== undefined && typeof value !== 'number') {
+      return `${key} = ${JSON.stringify(value)} is invalid: expected a number`;
+    }
+  }
+  return null;
+}
+
+/** True when `v` is structurally a {@link SolverOptions} (see {@link solverOptionsProblem}); no copy is made. */
+export function isSolverOptions(v: unknown): v is SolverOptions {
+  return solverOptionsProblem(v) === null;
+}
+
 /** Fills defaults and validates; throws {@link OdeOptionError} naming the option and its valid range. */
 export function resolveOptions(
   options: OdeintOptions = {},
@@ -55,16 +115,16 @@ export function resolveOptions(
     }
   }
   const o: ResolvedOptions = {
-    method: options.method ?? 'dopri5',
-    rtol: options.rtol ?? 1e-5,
-    atol: options.atol ?? 1e-6,
+    method: options.method ?? DEFAULT_OPTIONS.method,
+    rtol: options.rtol ?? DEFAULT_OPTIONS.rtol,
+    atol: options.atol ?? DEFAULT_OPTIONS.atol,
     stepSize: options.stepSize,
     firstStep: options.firstStep,
-    maxStep: options.maxStep ?? Number.POSITIVE_INFINITY,
-    maxSteps: options.maxSteps ?? 10_000,
-    safety: options.safety ?? 0.9,
-    maxFactor: options.maxFactor ?? 10,
-    minFactor: options.minFactor ?? 0.2,
+    maxStep: options.maxStep ?? DEFAULT_OPTIONS.maxStep,
+    maxSteps: options.maxSteps ?? DEFAULT_OPTIONS.maxSteps,
+    safety: options.safety ?? DEFAULT_OPTIONS.safety,
+    maxFactor: options.maxFactor ?? DEFAULT_OPTIONS.maxFactor,
+    minFactor: options.minFactor ?? DEFAULT_OPTIONS.minFactor,
     beta: options.beta,
   };
   check(METHOD_NAMES.includes(o.method), 'method', o.method, `one of ${METHOD_NAMES.join(', ')}`);

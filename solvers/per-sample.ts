@@ -25,7 +25,7 @@ export function checkPerSampleTimes(ts: PerSampleTimes, batch: number, where: st
   const rows: number[][] =
     ts instanceof tf.Tensor
       ? (ts.arraySync() as number[][])
-      : ts.map((r) => (Array.isArray(r) ? [...r] : (r as unknown as number[])));
+      : ts.map((r) => (Array.isArray(r) ? [...r] : Array.from(r)));
   if (rows.length !== batch) {
     throw new OdeOptionError(
       `${where}: per-sample ts has ${rows.length} rows, but y0 has batch size ${batch} (axis 0); give one row of times per batch row`,

@@ -13,7 +13,8 @@ interface TapeState {
  * it does nothing inside an enclosing gradient or when no tape is open.
  */
 export function releaseTape(): void {
-  const state = (tf.engine() as unknown as { state: TapeState }).state;
+  // the engine's tape state has no typed accessor in tfjs
+  const state: TapeState = Reflect.get(tf.engine(), 'state');
   if (state.gradientDepth !== 0 || !state.activeTape) return;
   for (const node of state.activeTape) {
     for (const t of node.saved ?? []) t.dispose();

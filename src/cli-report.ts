@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { tf } from '../solvers/tf.js';
 import type { DataSource } from './cli-data.js';
 import { toyEntropy } from './data/toy-entropy.js';
+import type { IterationRecord } from './metrics/history.js';
 import type { DensityModel } from './model.js';
 import { writeHtml } from './plot/html.js';
 import { buildReport } from './plot/report.js';
-import type { IterationRecord } from './train/history.js';
 import { VERSION } from './version.js';
 
 /** The installed odeflow version (package.json). */

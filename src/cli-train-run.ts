@@ -5,8 +5,8 @@
  */
 import type { DataSource } from './cli-data.js';
 import { writeRunReport } from './cli-report.js';
+import type { IterationRecord } from './metrics/history.js';
 import type { DensityModel } from './model.js';
-import type { IterationRecord } from './train/history.js';
 import { type Interrupt, watchInterrupt, yieldToEventLoop } from './train/interrupt.js';
 import type { ProgressSink } from './train/progress.js';
 

@@ -7,17 +7,18 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { tf } from '../solvers/tf.js';
 import { type BackendName, initBackend } from './backend.js';
+import { FlagError, MODEL_FLAG_NAMES, MODEL_FLAGS_HELP, modelFlags } from './cli/model-flags.js';
 import { evalCsvFile, MAX_SAMPLES, rowProgress, writeSamples } from './cli/streaming.js';
 import { checkPixels, type DataSource, dataNames, dataSource, isDataName } from './cli-data.js';
 import { runMeta, writeRunReport } from './cli-report.js';
 import { reportCompare } from './cli-report-compare.js';
 import { EXIT_INTERRUPTED, RunReporter } from './cli-train-run.js';
+import type { IterationRecord } from './metrics/history.js';
 import type { DensityModel } from './model.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
 import { evaluate, imageInfo } from './train/evaluate.js';
-import type { IterationRecord } from './train/history.js';
-import { availableKinds, createModel, MODEL_TABLE } from './train/models.js';
+import { availableKinds, createModel, MODEL_TABLE, type ModelTable } from './train/models.js';
 import type { ProgressSink } from './train/progress.js';
 import { useNodeTerminal } from './train/terminal.js';
 import { TrainingDivergedError, train } from './train/train.js';
@@ -30,6 +31,8 @@ useNodeTerminal(); // the progress bar and colours of Node terminals
 export interface CliIO {
   stdout: ProgressSink;
   stderr: ProgressSink;
+  /** The model table checkpoints and --model are read from (default odeflow's MODEL_TABLE). */
+  table?: ModelTable;
 }
 
 /** A usage error: printed with a pointer to `--help`, exit status 2. */
@@ -76,6 +79,7 @@ options:
   --objective OBJ      how a cnf is trained: ml (maximum likelihood, default), or by flow matching:
                        cfm, ot-cfm (minibatch optimal transport), rectified (model kind flow-matching;
                        default batch 128, lr 3e-3, no weight decay, 1000 iterations)
+${MODEL_FLAGS_HELP}
   --iters N            total iterations (default ${DEFAULT_ITERATIONS.cnf} for cnf — about a few minutes
                        on 2 cores; ${DEFAULT_ITERATIONS_OTHER} for other kinds)
   --batch B            batch size (default 100)
@@ -271,6 +275,7 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     data: 'string',
     model: 'string',
     objective: 'string',
+    ...Object.fromEntries(MODEL_FLAG_NAMES.map((n) => [n, 'string' as const])),
     iters: 'string',
     batch: 'string',
     lr: 'string',
@@ -312,7 +317,7 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     testSize: num(flags, 'test-size', source.defaultTestSize, 'int'),
   };
   await backend(flags, io);
-  const resume = flags.resume && hasCheckpoint(out) ? await loadCheckpoint(out) : undefined;
+  const resume = flags.resume && hasCheckpoint(out) ? await loadCheckpoint(out, io.table) : undefined;
   if (flags.resume && !resume) io.stderr.write(`no checkpoint in ${out}; starting fresh\n`);
   if (resume && resume.model.config().kind !== kind && str(flags, 'model') !== undefined) {
     throw new UsageError(
@@ -320,7 +325,23 @@ async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     );
   }
   const image = source.image ? { imageShape: source.image.shape, pixelLevels: source.image.levels } : {};
-  const model = resume?.model ?? (await createModel(kind, { dim: source.dim, seed, ...image, ...fm }));
+  const table = io.table ?? MODEL_TABLE;
+  if (!resume && !Object.hasOwn(table, kind)) {
+    throw new UsageError(`unknown model kind '${kind}'; known kinds: ${Object.keys(table).join(', ')}`);
+  }
+  if (!resume && source.image && !table[kind].images) {
+    throw new UsageError(
+      `--model ${kind}: '${kind}' does not build an image model, which --data ${data} needs ` +
+        `(imageShape [${source.image.shape.join(', ')}]); use --model realnvp, glow or nsf, or ffjord-multiscale`,
+    );
+  }
+  const model =
+    resume?.model ??
+    createModel(
+      kind,
+      { dim: source.dim, seed, ...image, ...fm, ...modelFlags(flags, kind, io.table) },
+      io.table,
+    );
   checkFits(model, source, resume ? `--resume (checkpoint in ${out})` : `--model ${kind}`);
   const modelKind = model.config().kind;
   io.stderr.write(
@@ -393,7 +414,7 @@ async function cmdSample(args: string[], io: CliIO): Promise<number> {
   const seed = num(flags, 'seed', 0, 'nonneg-int');
   const file = outPath(flags, 'out');
   await backend(flags, io);
-  const { model } = await loadCheckpoint(dir);
+  const { model } = await loadCheckpoint(dir, io.table);
   writeSamples(model, n, seed, { file, stdout: io.stdout, stderr: io.stderr });
   if (file) io.stderr.write(`wrote ${n} samples to ${file}\n`);
   return 0;
@@ -411,7 +432,7 @@ async function cmdEval(args: string[], io: CliIO): Promise<number> {
   if (flags.help) return help(io, 'eval');
   const dir = required(flags, 'checkpoint');
   await backend(flags, io);
-  const { model, state } = await loadCheckpoint(dir);
+  const { model, state } = await loadCheckpoint(dir, io.table);
   const file = str(flags, 'file');
   const image = imageInfo(model);
   let label: string;
@@ -468,7 +489,7 @@ async function cmdReport(args: string[], io: CliIO): Promise<number> {
   const dir = required(flags, 'checkpoint');
   const outFile = outPath(flags, 'out');
   await backend(flags, io);
-  const { model, state } = await loadCheckpoint(dir);
+  const { model, state } = await loadCheckpoint(dir, io.table);
   const source = await checkpointData(dir, state.meta.data, str(flags, 'data'), '--data');
   const seed = typeof state.meta.seed === 'number' && Number.isInteger(state.meta.seed) ? state.meta.seed : 0;
   const out = writeReport(dir, model, state.history, source, seed, outFile, state.meta);
@@ -514,7 +535,7 @@ export async function main(
   try {
     return await run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof FlagError) {
       io.stderr.write(`error: ${err.message} (see '${command} --help')\n`);
       return 2;
     }

@@ -5,6 +5,16 @@
 export * from '../solvers/index.js';
 export { type BackendName, BackendUnavailableError, initBackend, ready } from './backend.js';
 export * from './cnf/index.js';
+export { Chain, chain, Invert, invert } from './core/chain.js';
+export { ConfigReader } from './core/config-reader.js';
+export {
+  type Dequantizer,
+  FlowModel,
+  type FlowModelOptions,
+  type SampleWithLogProb,
+} from './core/flow-model.js';
+export { standardNormalLogProb } from './core/normal.js';
+export type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from './core/transform.js';
 export * from './data/index.js';
 export * from './flowmatch/index.js';
 export * from './flows/index.js';

@@ -11,23 +11,24 @@ export interface ModelConfig {
 export type LossInfo = Record<string, number>;
 
 /**
- * What training, evaluation, checkpoints, the CLI and reports need of a density model. The CNF
- * and every discrete flow implement it.
+ * What training, evaluation, checkpoints, the CLI and reports need of a density model. The one
+ * implementation is `FlowModel` (src/core/flow-model.ts): discrete flows, CNFs, mixed chains and
+ * flow matching's result are all one; tests may bring their own.
  */
 export interface DensityModel {
   /** Dimension of a data point (flattened). */
   readonly dim: number;
   /** Trainable variables, in a stable order (checkpoints rely on it). */
   readonly params: readonly tf.Variable[];
-  /** log p(x) for a batch `[B, dim]` → `[B]`. */
-  logProb(x: Tensor): Tensor;
-  /** n samples `[n, dim]`; a seed makes them reproducible. */
-  sample(n: number, seed?: number): Tensor;
+  /** log p(x | context) for a batch `[B, dim]` (context `[B, C]` for conditional models) → `[B]`. */
+  logProb(x: Tensor, context?: Tensor): Tensor;
+  /** n samples `[n, dim]` given a context; a number in second place is the seed (a seed makes them reproducible). */
+  sample(n: number, context?: Tensor | number, seed?: number): Tensor;
   /**
    * The training objective on a batch (mean negative log-likelihood plus any regularizer), a
    * scalar, with numbers to report. Models without extras may return `{ loss: -mean(logProb) }`.
    */
-  trainLoss(x: Tensor): { loss: Tensor; info: LossInfo };
-  /** Configuration to rebuild the model (see `src/registry.ts`). */
+  trainLoss(x: Tensor, context?: Tensor): { loss: Tensor; info: LossInfo };
+  /** Configuration to rebuild the model (see the model table, src/train/models.ts). */
   config(): ModelConfig;
 }

@@ -4,6 +4,7 @@
  * serves Node programs: `import { CNF, saveCheckpoint } from 'odeflow/node'`.
  */
 
+export { isTempName, removeStaleTemps, writeFileAtomic } from './atomic.js';
 export { CsvRows, MAX_ABS_VALUE, parseCsv, readCsv, readCsvValues, streamCsv } from './data/csv.js';
 export { type Digits, digitsData, loadDigits } from './data/digits.js';
 export { FileError } from './files.js';
@@ -25,7 +26,6 @@ export {
   show,
   showAll,
 } from './plot/notebook.js';
-export { isTempName, removeStaleTemps, writeFileAtomic } from './train/atomic.js';
 export {
   type Interrupt,
   type InterruptOptions,

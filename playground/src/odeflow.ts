@@ -6,6 +6,7 @@
 import {
   ADAPTIVE_METHODS,
   AdamW,
+  availableKinds,
   Chain,
   CNF,
   csvValues,
@@ -24,7 +25,6 @@ import {
   OBJECTIVES,
   type OdeintOptions,
   Rng,
-  registeredKinds,
   type Sampler,
   solveIvp,
   tf,
@@ -64,7 +64,7 @@ export const METHODS = {
 
 /** Discrete flow kinds the playground offers (those registered in this build of the library). */
 export function discreteKinds(): string[] {
-  return ['realnvp', 'glow', 'maf', 'nsf'].filter((k) => registeredKinds().includes(k));
+  return ['realnvp', 'glow', 'maf', 'nsf'].filter((k) => availableKinds().includes(k));
 }
 
 /** A fresh model of `kind` from the library's model table defaults, then `options`. */

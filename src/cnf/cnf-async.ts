@@ -95,7 +95,7 @@ async function endTimes(cnf: CNF): Promise<number[]> {
  * the end times and each step's error norm. Never calls dataSync.
  */
 export async function cnfLogProbAsync(cnf: CNF, x: Tensor): Promise<Tensor> {
-  const cfg = cnf.config() as unknown as CnfConfig;
+  const cfg = cnf.config();
   checkSupported(cnf, cfg, 'eval');
   const layout = stateLayout(cnf.dim, NO_REGS);
   const Ts = await endTimes(cnf);
@@ -115,7 +115,7 @@ export async function cnfLogProbAsync(cnf: CNF, x: Tensor): Promise<Tensor> {
  * first phase of a read-free training step; {@link cnfTrainLossReplay} is the second.
  */
 export async function cnfTrainPlanAsync(cnf: CNF, x: Tensor): Promise<CnfPlan> {
-  const cfg = cnf.config() as unknown as CnfConfig;
+  const cfg = cnf.config();
   checkSupported(cnf, cfg, 'train');
   const layout = stateLayout(cnf.dim, NO_REGS);
   const Ts = await endTimes(cnf);
@@ -160,7 +160,7 @@ function withEndTimeGradientNoRead(F: OdeFunc, yT: Tensor, s: tf.Variable, T: nu
  * `tf.variableGrads` on WebGPU. Its gradient equals that of `cnf.trainLoss` for the same steps.
  */
 export function cnfTrainLossReplay(cnf: CNF, x: Tensor, plan: CnfPlan): Tensor {
-  const cfg = cnf.config() as unknown as CnfConfig;
+  const cfg = cnf.config();
   checkSupported(cnf, cfg, 'train');
   const layout = stateLayout(cnf.dim, NO_REGS);
   return tf.tidy(() => {

@@ -42,7 +42,8 @@ function placer(layout: StateLayout, col: number): Tensor {
 /**
  * The augmented dynamics of a CNF on one packed tensor y = [x, a, r…] of shape [B, S]:
  * dx/dt = f(t, x), da/dt = −div f (exact: trace of J over all D unit tangents; Hutchinson:
- * εᵀJε with the fixed probe `eps` [B, D]), and the regularizer rates ‖f‖², ‖J‖²_F. No slice or
+ * εᵀJε with the fixed probe `eps` [B, D]), and the regularizer rates (a `context` [B, C] reaches
+ * the field as f(t, x, c)), ‖f‖², ‖J‖²_F. No slice or
  * concat: the field ignores the extra input columns (zero weight rows), and the output columns
  * are placed by small matMuls with constant [D, S] matrices. Every derivative is forward-mode
  * (tangent propagation), so first-order autodiff of a solve through these dynamics is exact.
@@ -55,6 +56,7 @@ export function augmentedDynamics(
   field: VectorField,
   layout: StateLayout,
   eps: Tensor | null,
+  context?: Tensor,
 ): { F: OdeFunc; constants: Tensor[] } {
   const d = layout.dim;
   const pad = layout.width - d;
@@ -74,7 +76,7 @@ export function augmentedDynamics(
   ];
   if (tangents !== 'identity') constants.push(tangents);
   const F = (t: number, y: Tensor): Tensor => {
-    const { f, jv } = field.jvp(t, y, tangents, { inputPad: pad });
+    const { f, jv } = field.jvp(t, y, tangents, { inputPad: pad, context });
     let out = tf.add(tf.matMul(f, toX), tf.matMul(tf.sum(tf.mul(jv, negProbe), 0), toLogdet));
     if (toKinetic) out = tf.add(out, tf.matMul(tf.square(f), toKinetic));
     if (toJacobian) out = tf.add(out, tf.matMul(tf.sum(tf.square(jv), 0), toJacobian));

@@ -3,7 +3,8 @@ import type { OdeFunc } from '../../solvers/types.js';
 import { activation } from '../nn/activations.js';
 import { isMlpField, type VectorField } from '../nn/mlp.js';
 import type { StateLayout } from './dynamics.js';
-import { type ActivationCore, activationCore, buildFusedOp } from './fused-op.js';
+import { buildFusedOp } from './fused-op.js';
+import { type ActivationCore, activationCore } from './fused-spec.js';
 
 /**
  * The per-solve tensors of a fused CNF dynamics: derived once per solve from the field's
@@ -35,10 +36,7 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared
   layers.forEach((layer, l) => {
     const last = l === layers.length - 1;
     const scale = last ? 1 : act.c;
-    const [W, ...rest] = layer.params;
-    // concatsquash params: W, b, g, c, d; concat: W, w_t, b
-    const b = layer.kind === 'concatsquash' ? rest[0] : rest[1];
-    const time = layer.kind === 'concatsquash' ? rest[3] : rest[0];
+    const { W, b, time, gate } = layer.weights;
     let a = tf.mul(W, alpha * scale);
     if (l === 0 && pad > 0) {
       a = tf.pad(a, [
@@ -50,9 +48,9 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared
     const shifted = beta === 0 ? b : tf.add(b, tf.mul(tf.sum(W, 0), beta));
     e.push(scale === 1 ? shifted : tf.mul(shifted, scale));
     p.push(scale === 1 ? time : tf.mul(time, scale));
-    if (layer.kind === 'concatsquash') {
-      g.push(rest[1]);
-      c.push(rest[2]);
+    if (gate !== null) {
+      g.push(gate.g);
+      c.push(gate.c);
     }
     alpha = act.alpha;
     beta = act.beta;

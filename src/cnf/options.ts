@@ -1,23 +1,18 @@
-import { resolveOptions } from '../../solvers/options.js';
-import type { MethodName, OdeintOptions } from '../../solvers/types.js';
+import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
+import type { MethodName } from '../../solvers/types.js';
 import { checkModelConfig } from '../config-bounds.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { NOISE_KINDS, type NoiseKind } from '../nn/divergence.js';
 import { LAYER_KINDS, type LayerKind } from '../nn/layers.js';
 import type { VectorField } from '../nn/mlp.js';
 import { ConfigError, checkOptionsObject } from '../validate.js';
+import { FFJORD_SOLVER } from './solver-defaults.js';
 
-/** Solver settings of one phase (training or evaluation). */
-export interface SolverSettings {
-  /** Integration method. */
-  method?: MethodName;
-  /** Relative tolerance (adaptive methods). */
-  rtol?: number;
-  /** Absolute tolerance (adaptive methods). */
-  atol?: number;
-  /** Step size (fixed-step methods). */
-  stepSize?: number;
-}
+/**
+ * Solver settings of one phase: the solvers' own {@link SolverOptions}, handed unchanged to the
+ * solve. Kept as an alias: `SolverSettings` was the CNF's own (re-declared) type before.
+ */
+export type SolverSettings = SolverOptions;
 
 /** Options of {@link CNF}. Only `dim` is required. */
 export interface CnfOptions {
@@ -45,15 +40,29 @@ export interface CnfOptions {
   gradient?: 'backprop' | 'adjoint';
   /** Alias of `gradient: 'adjoint'` (true) / `'backprop'` (false); `gradient` wins if both are given. */
   adjoint?: boolean;
-  /** Solver settings of both phases (overridden by `train` / `eval`). Default dopri5, rtol = atol = 1e-5. */
+  /**
+   * Solver settings of both phases, handed unchanged to the solve (fields not given take the
+   * solvers' defaults, solvers/options.ts). Default {@link FFJORD_SOLVER}: dopri5, rtol = atol = 1e-5.
+   */
+  solver?: SolverOptions;
+  /** Solver settings of training passes (trainLoss). Default `solver`. */
+  train?: SolverOptions;
+  /** Solver settings of logProb, forward, inverse and sample. Default `solver`. */
+  eval?: SolverOptions;
+  /** Width C of a context [B, C] the fields read, f(t, x, c) (a conditional CNF). Default 0. */
+  contextDim?: number;
+  /**
+   * @deprecated Shorthand kept for earlier code and the notebooks: `method`, `rtol`, `atol`,
+   * `stepSize` at the top level stand for `solver: { ...FFJORD_SOLVER, method, rtol, atol, stepSize }`
+   * (only the keys given). Ignored when `solver` is given.
+   */
   method?: MethodName;
+  /** @deprecated See `method`. */
   rtol?: number;
+  /** @deprecated See `method`. */
   atol?: number;
+  /** @deprecated See `method`. */
   stepSize?: number;
-  /** Solver settings of trainLoss. */
-  train?: SolverSettings;
-  /** Solver settings of logProb, forward, inverse and sample. */
-  eval?: SolverSettings;
   /** Weight of the kinetic-energy regularizer ∫‖f‖² dt (Finlay et al. 2020). Default 0 (off). */
   kinetic?: number;
   /** Weight of the Jacobian Frobenius regularizer ∫‖∂f/∂x‖²_F dt. Default 0 (off). */
@@ -74,7 +83,7 @@ export interface CnfOptions {
 }
 
 /** {@link CnfOptions} resolved: every default filled, the solver settings per phase. */
-export interface CnfConfig {
+export type CnfConfig = {
   kind: 'cnf';
   dim: number;
   hidden: number[];
@@ -87,40 +96,70 @@ export interface CnfConfig {
   evalDivergence: 'exact' | 'hutchinson';
   noise: NoiseKind;
   gradient: 'backprop' | 'adjoint';
-  train: SolverSettings;
-  eval: SolverSettings;
+  train: SolverOptions;
+  eval: SolverOptions;
+  contextDim: number;
   kinetic: number;
   jacobian: number;
   seed: number;
   fused: boolean;
-}
+};
 
 function check(ok: boolean, name: string, value: unknown, expected: string): void {
   if (!ok) throw new ConfigError('CNF options', name, value, expected);
 }
 
 /** Validates one phase's solver settings as odeint would, at construction rather than at the first solve. */
-function checkSettings(phase: string, s: SolverSettings): void {
-  const o: OdeintOptions = { method: s.method, rtol: s.rtol, atol: s.atol };
-  if (s.stepSize !== undefined) o.stepSize = s.stepSize;
+function checkSettings(phase: string, s: SolverOptions): void {
   try {
-    resolveOptions(o);
+    resolveOptions(s);
   } catch (err) {
-    const m = /option (\w+) = (.*) is invalid: expected (.*)$/s.exec((err as Error).message);
-    if (m) throw new ConfigError('CNF options', `${phase}.${m[1]}`, o[m[1] as keyof OdeintOptions], m[3]);
+    const m =
+      err instanceof Error ? /option (\w+) = (.*) is invalid: expected (.*)$/s.exec(err.message) : null;
+    if (m) throw new ConfigError('CNF options', `${phase}.${m[1]}`, m[2], m[3]);
     throw err;
   }
 }
 
-function settings(o: CnfOptions, phase: SolverSettings | undefined): SolverSettings {
-  const s: SolverSettings = {
-    method: phase?.method ?? o.method ?? 'dopri5',
-    rtol: phase?.rtol ?? o.rtol ?? 1e-5,
-    atol: phase?.atol ?? o.atol ?? 1e-5,
-  };
-  // a phase that names its own method does not inherit the shared stepSize
-  const step = phase?.stepSize ?? (phase?.method === undefined ? o.stepSize : undefined);
-  if (step !== undefined) s.stepSize = step;
+const KNOWN_KEYS = new Set([
+  'kind',
+  'dim',
+  'hidden',
+  'layer',
+  'activation',
+  'blocks',
+  'T',
+  'trainT',
+  'divergence',
+  'evalDivergence',
+  'noise',
+  'gradient',
+  'adjoint',
+  'solver',
+  'train',
+  'eval',
+  'contextDim',
+  'method',
+  'rtol',
+  'atol',
+  'stepSize',
+  'kinetic',
+  'jacobian',
+  'seed',
+  'fused',
+  'fields',
+]);
+
+/** The solver settings the deprecated top-level keys stand for (one object, built once), or undefined. */
+function shorthand(o: CnfOptions): SolverOptions | undefined {
+  if (o.method === undefined && o.rtol === undefined && o.atol === undefined && o.stepSize === undefined) {
+    return undefined;
+  }
+  const s: SolverOptions = { ...FFJORD_SOLVER };
+  if (o.method !== undefined) s.method = o.method;
+  if (o.rtol !== undefined) s.rtol = o.rtol;
+  if (o.atol !== undefined) s.atol = o.atol;
+  if (o.stepSize !== undefined) s.stepSize = o.stepSize;
   return s;
 }
 
@@ -128,6 +167,17 @@ function settings(o: CnfOptions, phase: SolverSettings | undefined): SolverSetti
 export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   checkOptionsObject('CNF', o);
   check(o !== undefined, 'options', o, 'an options object with dim');
+  const unknown = Object.keys(o).filter((k) => !KNOWN_KEYS.has(k));
+  if (unknown.length > 0) {
+    const key = unknown[0];
+    throw new ConfigError(
+      'CNF options',
+      key,
+      Reflect.get(o, key),
+      `no such option; known: ${[...KNOWN_KEYS].join(', ')}`,
+    );
+  }
+  const short = shorthand(o);
   const c: CnfConfig = {
     kind: 'cnf',
     dim: o.dim,
@@ -141,8 +191,9 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
     evalDivergence: o.evalDivergence ?? 'exact',
     noise: o.noise ?? 'gaussian',
     gradient: o.gradient ?? (o.adjoint === true ? 'adjoint' : 'backprop'),
-    train: settings(o, o.train),
-    eval: settings(o, o.eval),
+    train: o.train ?? o.solver ?? short ?? FFJORD_SOLVER,
+    eval: o.eval ?? o.solver ?? short ?? FFJORD_SOLVER,
+    contextDim: o.contextDim ?? 0,
     kinetic: o.kinetic ?? 0,
     jacobian: o.jacobian ?? 0,
     seed: o.seed ?? 0,
@@ -167,6 +218,12 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   check(Number.isFinite(c.kinetic) && c.kinetic >= 0, 'kinetic', c.kinetic, 'a finite number ≥ 0');
   check(Number.isFinite(c.jacobian) && c.jacobian >= 0, 'jacobian', c.jacobian, 'a finite number ≥ 0');
   check(Number.isFinite(c.seed), 'seed', c.seed, 'a finite number');
+  check(
+    Number.isInteger(c.contextDim) && c.contextDim >= 0,
+    'contextDim',
+    c.contextDim,
+    'a whole number ≥ 0',
+  );
   checkSettings('train', c.train);
   checkSettings('eval', c.eval);
   checkModelConfig({ ...c, kind: 'cnf' }, 'CNF options', '');

@@ -1,4 +1,5 @@
 import type { CnfOptions } from './options.js';
+import { FFJORD_SOLVER } from './solver-defaults.js';
 
 /**
  * FFJORD's toy-density setting (DESIGN.md §4; Grathwohl et al. 2019): concatsquash 64-64-64,
@@ -11,7 +12,5 @@ export const FFJORD_TOY: Readonly<Omit<CnfOptions, 'dim'>> = {
   T: 0.5,
   trainT: true,
   divergence: 'exact',
-  method: 'dopri5',
-  rtol: 1e-5,
-  atol: 1e-5,
+  solver: FFJORD_SOLVER,
 };

@@ -111,7 +111,9 @@ export function parseError(err: unknown, source: string): Error {
 function parseText(text: string, rows: CsvRows): void {
   let records: ParsedRecord[];
   try {
-    records = parseSync(text, OPTIONS) as unknown as ParsedRecord[];
+    const parsed: unknown = parseSync(text, OPTIONS);
+    if (!Array.isArray(parsed)) throw new Error('the CSV parser returned no records');
+    records = parsed;
   } catch (err) {
     throw parseError(err, rows.source);
   }

@@ -1,6 +1,3 @@
-import { registerModel } from '../registry.js';
-import { flowMatchingFromConfig } from './model.js';
-
 export { linearAssignment } from './assignment.js';
 export {
   type CouplingKind,
@@ -24,5 +21,3 @@ export { gaussianPath, type PathSample } from './paths.js';
 export { dataToNoise } from './reverse.js';
 export { type SinkhornOptions, type SinkhornResult, sinkhorn } from './sinkhorn.js';
 export { type FlowMatchingTrainOptions, flowMatching } from './train.js';
-
-registerModel('flow-matching', flowMatchingFromConfig);

@@ -1,11 +1,16 @@
 import { solveIvp } from '../../solvers/odeint.js';
+import type { SolverOptions } from '../../solvers/options.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
-import { CNF } from '../cnf/cnf.js';
-import type { SolverSettings } from '../cnf/options.js';
+import { CnfBlock } from '../cnf/block.js';
+import { FFJORD_SOLVER } from '../cnf/solver-defaults.js';
 import { checkModelConfig } from '../config-bounds.js';
+import { type ConfigReader, readerOf } from '../core/config-reader.js';
+import { FlowModel } from '../core/flow-model.js';
 import type { Sampler } from '../data/toy.js';
 import { toySampler } from '../data/toy.js';
-import type { DensityModel, LossInfo, ModelConfig } from '../model.js';
+import type { LossInfo, ModelConfig } from '../model.js';
+import { ACTIVATIONS } from '../nn/activations.js';
+import { LAYER_KINDS } from '../nn/layers.js';
 import { type MlpField, type MlpFieldOptions, mlpField } from '../nn/mlp.js';
 import { ConfigError, checkNumber, checkOneOf, checkOptionsObject } from '../validate.js';
 import {
@@ -34,8 +39,8 @@ export interface FlowMatchingOptions {
    * passed again to sample). Default 'normal'.
    */
   source?: 'normal' | string | Sampler;
-  /** Solver of `logProb` and `sample` (the CNF's evaluation settings). Default dopri5, rtol = atol = 1e-5. */
-  eval?: SolverSettings;
+  /** Solver of `logProb` and `sample`, handed unchanged to the solve. Default {@link FFJORD_SOLVER} (dopri5, rtol = atol = 1e-5). */
+  eval?: SolverOptions;
   /** Divergence of `logProb`. Default 'exact'. */
   divergence?: 'exact' | 'hutchinson';
   /** Seed of the draws of t, noise and source samples. Default 0. */
@@ -43,7 +48,7 @@ export interface FlowMatchingOptions {
 }
 
 /** Config of a flow-matching model: the field's options and the objective's. */
-export interface FlowMatchingConfig extends ModelConfig {
+export type FlowMatchingConfig = {
   kind: 'flow-matching';
   field: MlpFieldOptions;
   objective: FlowMatchingObjective;
@@ -51,24 +56,41 @@ export interface FlowMatchingConfig extends ModelConfig {
   coupling: 'exact' | 'sinkhorn';
   reg: number;
   source: string;
-  eval: SolverSettings;
+  eval: SolverOptions;
   divergence: 'exact' | 'hutchinson';
   seed: number;
+};
+
+/** The CNF block over a flow-matching field (data at 0, noise at 1) with the model's evaluation settings. */
+function blockOf(field: MlpField, evalSolver: SolverOptions, divergence: 'exact' | 'hutchinson'): CnfBlock {
+  return new CnfBlock(dataToNoise(field), {
+    T: 1,
+    trainT: false,
+    train: evalSolver,
+    eval: evalSolver,
+    divergence,
+    evalDivergence: divergence,
+    noise: 'gaussian',
+    gradient: 'backprop',
+    kinetic: 0,
+    jacobian: 0,
+    fused: true,
+    noiseSeed: 1,
+  });
 }
 
 /**
- * A vector field trained by flow matching (simulation-free), seen as a density model: the
- * training loss is the regression of {@link flowMatchingLoss}; `logProb` and `sample` go through
- * a {@link CNF} built on the same field (time convention converted by {@link dataToNoise}), so
- * any solver and exact or Hutchinson divergence apply. Noise at t = 0, data at t = 1.
+ * A vector field trained by flow matching (simulation-free), as the one density model: a
+ * {@link FlowModel} whose transform is a {@link CnfBlock} on the same field (time convention
+ * converted by {@link dataToNoise}), so `logProb`, `sample`, checkpoints and plots treat it like
+ * any CNF; only the training loss differs — the regression of {@link flowMatchingLoss}. Noise at
+ * t = 0, data at t = 1.
  */
-export class FlowMatchingModel implements DensityModel {
-  readonly dim: number;
+export class FlowMatchingModel extends FlowModel {
   readonly field: MlpField;
-  readonly params: readonly tf.Variable[];
-  /** The CNF over the same field (data at 0, noise at 1), for log-densities and sampling. */
-  readonly cnf: CNF;
-  private readonly cfg: FlowMatchingConfig;
+  /** The CNF block over the same field (data at 0, noise at 1), for log-densities and sampling. */
+  readonly block: CnfBlock;
+  private readonly fm: FlowMatchingConfig;
   private readonly source?: Sampler;
   private step = 0;
   private pairs?: { x0: Tensor; x1: Tensor };
@@ -90,10 +112,7 @@ export class FlowMatchingModel implements DensityModel {
     checkNumber(where, 'reg', options.reg ?? 0.05, { above: 0 });
     const { source: _source, ...rest } = options;
     checkModelConfig({ ...rest, kind: 'flow-matching' }, where, '');
-    this.field = field;
-    this.dim = field.dim;
-    this.params = field.params;
-    this.cfg = {
+    const cfg: FlowMatchingConfig = {
       kind: 'flow-matching',
       field: { ...field.config },
       objective,
@@ -101,37 +120,42 @@ export class FlowMatchingModel implements DensityModel {
       coupling: options.coupling ?? 'exact',
       reg: options.reg ?? 0.05,
       source: typeof options.source === 'function' ? 'custom' : (options.source ?? 'normal'),
-      eval: { method: 'dopri5', rtol: 1e-5, atol: 1e-5, ...(options.eval ?? {}) },
+      eval: options.eval ?? FFJORD_SOLVER,
       divergence: options.divergence ?? 'exact',
       seed: options.seed ?? 0,
     };
+    const block = blockOf(field, cfg.eval, cfg.divergence);
+    super({ bijector: block, dim: field.dim, config: cfg });
+    this.field = field;
+    this.block = block;
+    this.fm = cfg;
     if (typeof options.source === 'function') this.source = options.source;
-    else if (this.cfg.source !== 'normal' && this.cfg.source !== 'custom') {
-      this.source = toySampler(this.cfg.source, this.cfg.seed + 17);
+    else if (this.fm.source !== 'normal' && this.fm.source !== 'custom') {
+      this.source = toySampler(this.fm.source, this.fm.seed + 17);
     }
-    this.cnf = new CNF({
-      dim: this.dim,
-      fields: [dataToNoise(field)],
-      T: 1,
-      trainT: false,
-      evalDivergence: this.cfg.divergence,
-      eval: this.cfg.eval,
-    });
   }
 
   private settings(): ObjectiveSettings {
     return {
-      objective: this.cfg.objective,
-      sigma: this.cfg.sigma,
-      coupling: this.cfg.coupling,
-      reg: this.cfg.reg,
+      objective: this.fm.objective,
+      sigma: this.fm.sigma,
+      coupling: this.fm.coupling,
+      reg: this.fm.reg,
     };
+  }
+
+  /** Sets the index of the next training draw (times, noise, coupling): the same index replays the same draws. */
+  seek(step: number): void {
+    if (!(Number.isInteger(step) && step >= 0)) {
+      throw new Error(`FlowMatchingModel.seek: step = ${step} is invalid: expected a whole number ≥ 0`);
+    }
+    this.step = step;
   }
 
   /** n source points (t = 0). */
   sourceSample(n: number, seed: number): Tensor {
     if (this.source) return this.source(n, seed);
-    if (this.cfg.source === 'custom') {
+    if (this.fm.source === 'custom') {
       throw new Error(
         "this model's source was a custom sampler: rebuild it with options.source set to that sampler",
       );
@@ -140,21 +164,28 @@ export class FlowMatchingModel implements DensityModel {
   }
 
   private requireNormal(what: string): void {
-    if (this.cfg.source !== 'normal') {
-      throw new Error(`${what} needs a standard normal source; this model's source is '${this.cfg.source}'`);
+    if (this.fm.source !== 'normal') {
+      throw new Error(`${what} needs a standard normal source; this model's source is '${this.fm.source}'`);
     }
   }
 
-  /** log p(x) through the CNF on the trained field (exact divergence by default). */
-  logProb(x: Tensor): Tensor {
+  /** log p(x) through the CNF block on the trained field (exact divergence by default). */
+  override logProb(x: Tensor, context?: Tensor): Tensor {
     this.requireNormal('logProb');
-    return this.cnf.logProb(x);
+    return super.logProb(x, context);
   }
 
-  /** n samples: source points carried from t = 0 to t = 1 by the field. */
-  sample(n: number, seed?: number): Tensor {
-    if (this.cfg.source === 'normal') return this.cnf.sample(n, seed);
-    return this.transport(this.sourceSample(n, seed ?? 0), true);
+  /** n samples: source points carried from t = 0 to t = 1 by the field (a number in second place is the seed). */
+  override sample(n: number, context?: Tensor | number, seed?: number): Tensor {
+    if (this.fm.source === 'normal') return super.sample(n, context, seed);
+    const s = typeof context === 'number' ? context : seed;
+    return this.transport(this.sourceSample(n, s ?? 0), true);
+  }
+
+  /** {@link sample} and log p from one pass (standard normal source only). */
+  override sampleAndLogProb(n: number, context?: Tensor | number, seed?: number) {
+    this.requireNormal('sampleAndLogProb');
+    return super.sampleAndLogProb(n, context, seed);
   }
 
   /**
@@ -162,7 +193,7 @@ export class FlowMatchingModel implements DensityModel {
    * through `onStats`, the solver's counts. Disposes x0 when `consume` is true.
    */
   transport(x0: Tensor, consume = false, onStats?: (nfe: number) => void): Tensor {
-    const r = solveIvp(this.field, x0, [0, 1], this.cfg.eval);
+    const r = solveIvp(this.field, x0, [0, 1], this.fm.eval);
     onStats?.(r.stats.nfe);
     const x1 = tf.tidy(() => tf.reshape(tf.slice(r.ys, [1, 0, 0], [1, -1, -1]), x0.shape));
     r.ys.dispose();
@@ -187,8 +218,8 @@ export class FlowMatchingModel implements DensityModel {
   }
 
   /** The regression loss on a data batch x1 (or, after {@link reflow}, on a batch of the pairs). */
-  trainLoss(x: Tensor): { loss: Tensor; info: LossInfo } {
-    const seed = this.cfg.seed * 100_003 + this.step++;
+  override trainLoss(x: Tensor): { loss: Tensor; info: LossInfo } {
+    const seed = this.fm.seed * 100_003 + this.step++;
     const n = x.shape[0];
     if (x.rank !== 2 || x.shape[1] !== this.dim) {
       throw new Error(`flow-matching input has shape [${x.shape.join(', ')}]; expected [B, ${this.dim}]`);
@@ -211,28 +242,46 @@ export class FlowMatchingModel implements DensityModel {
     return { loss, info: { nfe: 1 } };
   }
 
-  config(): ModelConfig {
-    return { ...this.cfg, field: { ...this.cfg.field }, eval: { ...this.cfg.eval } };
+  override config(): FlowMatchingConfig {
+    return { ...this.fm, field: { ...this.fm.field }, eval: { ...this.fm.eval } };
   }
 
   /** Disposes the field's variables and any reflow pairs. */
-  dispose(): void {
+  override dispose(): void {
     this.clearPairs();
-    for (const p of this.params) p.dispose();
-    this.cnf.dispose();
+    this.block.dispose();
   }
 }
 
-/** Rebuilds a flow-matching model (fresh variables) from its config. */
-export function flowMatchingFromConfig(config: ModelConfig): FlowMatchingModel {
-  const c = config as Partial<FlowMatchingConfig> & MlpFieldOptions & FlowMatchingOptions;
-  // a saved model carries `field`; the CLI and createModel give the field's keys flat
-  const field: MlpFieldOptions = c.field ?? {
-    dim: c.dim,
-    hidden: c.hidden,
-    layer: c.layer,
-    activation: c.activation,
-    seed: c.seed,
+function readField(r: ConfigReader): MlpFieldOptions {
+  const dim = r.int('dim');
+  if (dim === undefined) throw new Error("a 'flow-matching' field needs dim");
+  return {
+    dim,
+    hidden: r.ints('hidden'),
+    layer: r.oneOf('layer', LAYER_KINDS),
+    activation: r.oneOf('activation', ACTIVATIONS),
+    seed: r.num('seed'),
+    contextDim: r.int('contextDim', 0),
   };
-  return new FlowMatchingModel(mlpField(field), c);
+}
+
+/** Rebuilds a flow-matching model (fresh variables) from its config (checked; unknown keys refused). */
+export function flowMatchingFromConfig(config: ModelConfig): FlowMatchingModel {
+  const r = readerOf(config);
+  // a saved model carries `field`; the CLI and createModel give the field's keys flat
+  const nested = r.object('field', readField);
+  const options: FlowMatchingOptions = {
+    objective: r.oneOf('objective', OBJECTIVES),
+    sigma: r.num('sigma', (v) => v >= 0, 'a finite number ≥ 0'),
+    coupling: r.oneOf('coupling', ['exact', 'sinkhorn'] as const),
+    reg: r.num('reg', (v) => v > 0, 'a finite number > 0'),
+    source: r.str('source'),
+    eval: r.solver('eval'),
+    divergence: r.oneOf('divergence', ['exact', 'hutchinson'] as const),
+    seed: r.num('seed'),
+  };
+  const field = nested ?? readField(r);
+  r.done();
+  return new FlowMatchingModel(mlpField(field), options);
 }

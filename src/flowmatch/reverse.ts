@@ -7,7 +7,8 @@ import type { JvpOptions, JvpResult, Tangents, VectorField } from '../nn/mlp.js'
  * from 0 to T = 1 for log-densities and back for samples; the user never flips time.
  */
 export function dataToNoise(v: VectorField): VectorField {
-  const value = (s: number, x: Tensor): Tensor => tf.tidy(() => tf.neg(v(1 - s, x)));
+  const value = (s: number, x: Tensor, context?: Tensor): Tensor =>
+    tf.tidy(() => tf.neg(v(1 - s, x, context)));
   const jvp = (s: number, x: Tensor, tangents: Tangents, o?: JvpOptions): JvpResult =>
     tf.tidy(() => {
       const r = v.jvp(1 - s, x, tangents, o);

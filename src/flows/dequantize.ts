@@ -1,15 +1,10 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
+import type { Dequantizer } from '../core/flow-model.js';
+import { standardNormalLogProb } from '../core/normal.js';
 import { SeedStream } from './init.js';
 import { Mlp } from './mlp.js';
 
-const LOG_2PI = Math.log(2 * Math.PI);
-
-/** A dequantizer turns integer pixels into continuous values in (0, 1) and reports log q(u|x). */
-export interface Dequantizer {
-  readonly params: readonly tf.Variable[];
-  /** Integer data `[B, D]` in {0..levels−1} → y = (x + u)/levels in (0, 1) and log q(u | x) `[B]`. */
-  dequantize(x: Tensor, seed?: number): { y: Tensor; logQ: Tensor };
-}
+export type { Dequantizer } from '../core/flow-model.js';
 
 /** Uniform dequantization: u ~ U[0, 1)^D, log q = 0 (Theis et al. 2016). */
 export class UniformDequantizer implements Dequantizer {
@@ -48,8 +43,7 @@ export class VariationalDequantizer implements Dequantizer {
       const v = tf.add(mu, tf.mul(tf.exp(s), eps));
       const u = tf.sigmoid(v);
       const logSigDeriv = tf.neg(tf.add(tf.softplus(tf.neg(v)), tf.softplus(v)));
-      const perElem = tf.sub(tf.sub(tf.mul(tf.square(eps), -0.5), s), logSigDeriv);
-      const logQ = tf.sub(tf.sum(perElem, 1), 0.5 * LOG_2PI * this.dim);
+      const logQ = tf.sub(standardNormalLogProb(eps), tf.sum(tf.add(s, logSigDeriv), 1));
       return { y: tf.div(tf.add(x, u), this.levels), logQ };
     });
   }

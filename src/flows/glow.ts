@@ -1,13 +1,13 @@
 import { checkModelConfig } from '../config-bounds.js';
+import { chain } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import type { ModelConfig } from '../model.js';
 import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { ActNorm } from './bijectors/actnorm.js';
-import { chain } from './bijectors/chain.js';
 import { Coupling, type ScaleBound } from './bijectors/coupling.js';
 import { LuLinear } from './bijectors/lu-linear.js';
 import { Squeeze } from './bijectors/squeeze.js';
-import { FlowModel } from './flow-model.js';
 import { checkImageShape, type ImageOptions, multiScaleImageModel } from './image.js';
 import { SeedStream } from './init.js';
 import { channelMask, halfMask } from './masks.js';

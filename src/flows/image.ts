@@ -1,10 +1,10 @@
+import { chain } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import type { ModelConfig } from '../model.js';
 import type { Bijector } from './bijector.js';
-import { chain } from './bijectors/chain.js';
 import { multiScale } from './bijectors/multiscale.js';
 import { Logit } from './bijectors/sigmoid.js';
 import { type Dequantizer, UniformDequantizer, VariationalDequantizer } from './dequantize.js';
-import { FlowModel } from './flow-model.js';
 
 /** Options shared by the image (multi-scale) variants of `realNVP` and `glow`. */
 export interface ImageOptions {

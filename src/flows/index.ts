@@ -1,4 +1,7 @@
 /** Discrete normalizing flows: one bijector interface, the layers, and the flow models. */
+
+export { Chain, chain, Invert, invert } from '../core/chain.js';
+export { FlowModel, type FlowModelOptions, type SampleWithLogProb } from '../core/flow-model.js';
 export {
   type Bijector,
   eventSize,
@@ -7,7 +10,6 @@ export {
   sumExceptBatch,
 } from './bijector.js';
 export { ActNorm, actNorm } from './bijectors/actnorm.js';
-export { Chain, chain, Invert, invert } from './bijectors/chain.js';
 export { Coupling, type CouplingOptions, coupling, type ScaleBound } from './bijectors/coupling.js';
 export { LuLinear, luLinear } from './bijectors/lu-linear.js';
 export { Made } from './bijectors/made.js';
@@ -32,7 +34,16 @@ export {
   UniformDequantizer,
   VariationalDequantizer,
 } from './dequantize.js';
-export { FlowModel, type FlowModelOptions } from './flow-model.js';
+export { type FfjordMultiscaleOptions, ffjordMultiscale } from './ffjord-multiscale.js';
+export {
+  ffjordMultiscaleFromConfig,
+  glowFromConfig,
+  mafFromConfig,
+  niceFromConfig,
+  planarFromConfig,
+  radialFromConfig,
+  realNVPFromConfig,
+} from './from-config.js';
 export { type GlowOptions, glow, glowStep } from './glow.js';
 export type { ImageOptions } from './image.js';
 export { type MafOptions, maf } from './maf.js';
@@ -40,6 +51,5 @@ export { channelMask, checkerboardMask, halfMask } from './masks.js';
 export { type NiceOptions, nice } from './nice.js';
 export { type NsfOptions, nsf } from './nsf.js';
 export { type RealNVPOptions, realNVP } from './realnvp.js';
-export { registerFlows } from './register.js';
 export { planar, type RmFlowOptions, radial } from './rm-flows.js';
 export { solveMonotone } from './scalar-solve.js';

@@ -1,10 +1,10 @@
 import { checkModelConfig } from '../config-bounds.js';
+import { chain } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
-import { chain } from './bijectors/chain.js';
 import { MafLayer } from './bijectors/maf.js';
 import { permutation } from './bijectors/permutation.js';
-import { FlowModel } from './flow-model.js';
 import { SeedStream } from './init.js';
 
 /** Options of {@link maf}. Every field has a default. */
@@ -19,6 +19,8 @@ export interface MafOptions {
   readonly maxLogScale?: number;
   /** Seed of the initial weights. Default 0. */
   readonly seed?: number;
+  /** Width C of a context `[B, C]` every MADE reads. Default 0. */
+  readonly contextDim?: number;
 }
 
 /** MAF (Papamakarios et al. 2017): stacked MADE-conditioned affine layers; one-pass density, sequential sampling. */
@@ -32,14 +34,24 @@ export function maf(opts: MafOptions = {}): FlowModel {
   const maxLogScale = opts.maxLogScale ?? 3;
   const seed = opts.seed ?? 0;
   const seeds = new SeedStream(seed);
+  const contextDim = opts.contextDim ?? 0;
   const bs: Bijector[] = [];
   for (let i = 0; i < layers; i++) {
     if (i > 0) bs.push(permutation(dim, 'reverse'));
-    bs.push(new MafLayer(dim, { hidden, maxLogScale, seed: seeds.next() }));
+    bs.push(new MafLayer(dim, { hidden, maxLogScale, seed: seeds.next(), contextDim }));
   }
   return new FlowModel({
     bijector: chain(bs),
     dim,
-    config: { kind: 'maf', dim, layers, hidden: [...hidden], maxLogScale, seed },
+    contextDim,
+    config: {
+      kind: 'maf',
+      dim,
+      layers,
+      hidden: [...hidden],
+      maxLogScale,
+      seed,
+      ...(contextDim > 0 ? { contextDim } : {}),
+    },
   });
 }

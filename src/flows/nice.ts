@@ -1,10 +1,10 @@
 import { checkModelConfig } from '../config-bounds.js';
+import { chain } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
-import { chain } from './bijectors/chain.js';
 import { Coupling } from './bijectors/coupling.js';
 import { DiagonalScaling } from './bijectors/scaling.js';
-import { FlowModel } from './flow-model.js';
 import { SeedStream } from './init.js';
 import { halfMask } from './masks.js';
 

@@ -1,11 +1,11 @@
+import { chain } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import type { ModelConfig } from '../model.js';
 import type { Bijector } from './bijector.js';
-import { chain } from './bijectors/chain.js';
 import { permutation } from './bijectors/permutation.js';
 import { SplineAutoregressive } from './bijectors/spline-autoregressive.js';
 import { SplineCoupling } from './bijectors/spline-coupling.js';
 import { Squeeze } from './bijectors/squeeze.js';
-import { FlowModel } from './flow-model.js';
 import { checkImageShape, type ImageOptions, multiScaleImageModel } from './image.js';
 import { SeedStream } from './init.js';
 import { channelMask, checkerboardMask, halfMask } from './masks.js';

@@ -1,11 +1,11 @@
 import { checkModelConfig } from '../config-bounds.js';
+import { chain } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import type { ModelConfig } from '../model.js';
 import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
-import { chain } from './bijectors/chain.js';
 import { Coupling, type ScaleBound } from './bijectors/coupling.js';
 import { Squeeze } from './bijectors/squeeze.js';
-import { FlowModel } from './flow-model.js';
 import { checkImageShape, type ImageOptions, multiScaleImageModel } from './image.js';
 import { SeedStream } from './init.js';
 import { channelMask, checkerboardMask, halfMask } from './masks.js';
@@ -22,6 +22,8 @@ export interface RealNVPOptions extends ImageOptions {
   readonly scale?: ScaleBound;
   /** Seed of the initial weights. Default 0. */
   readonly seed?: number;
+  /** Width C of a context `[B, C]` every coupling's conditioner reads (vector data). Default 0. */
+  readonly contextDim?: number;
 }
 
 /**
@@ -46,13 +48,32 @@ export function realNVP(opts: RealNVPOptions = {}): FlowModel {
   if (!opts.imageShape) {
     const dim = opts.dim ?? 2;
     const layers = opts.layers ?? 8;
+    const contextDim = opts.contextDim ?? 0;
     const bs: Bijector[] = [];
     for (let i = 0; i < layers; i++) {
-      bs.push(new Coupling({ mask: halfMask(dim, (i % 2) as 0 | 1), hidden, scale, seed: seeds.next() }));
+      bs.push(
+        new Coupling({
+          mask: halfMask(dim, (i % 2) as 0 | 1),
+          hidden,
+          scale,
+          seed: seeds.next(),
+          contextDim,
+        }),
+      );
     }
-    const config: ModelConfig = { kind: 'realnvp', dim, layers, hidden: [...hidden], scale, seed };
-    return new FlowModel({ bijector: chain(bs), dim, config });
+    const config: ModelConfig = {
+      kind: 'realnvp',
+      dim,
+      layers,
+      hidden: [...hidden],
+      scale,
+      seed,
+      ...(contextDim > 0 ? { contextDim } : {}),
+    };
+    return new FlowModel({ bijector: chain(bs), dim, contextDim, config });
   }
+  if (opts.contextDim)
+    throw new Error('realNVP: contextDim is for vector data; image models are unconditional');
   const shape0 = opts.imageShape;
   const levels = opts.levels ?? 2;
   const layers = opts.layers ?? 3;

@@ -1,9 +1,9 @@
 import { checkModelConfig } from '../config-bounds.js';
+import { chain, invert } from '../core/chain.js';
+import { FlowModel } from '../core/flow-model.js';
 import { checkOptionsObject } from '../validate.js';
-import { chain, invert } from './bijectors/chain.js';
 import { Planar } from './bijectors/planar.js';
 import { Radial } from './bijectors/radial.js';
-import { FlowModel } from './flow-model.js';
 import { SeedStream } from './init.js';
 
 /** Options of {@link planar} and {@link radial}. Every field has a default. */

@@ -79,6 +79,3 @@ export function activation(name: ActivationName): Activation {
   if (!a) throw new Error(`unknown activation '${String(name)}': expected one of ${ACTIVATIONS.join(', ')}`);
   return a;
 }
-
-/** The identity map (α = 1, β = 0): the fold of a network's raw input. */
-export const IDENTITY_FOLD = { alpha: 1, beta: 0 } as const;

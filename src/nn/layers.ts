@@ -28,6 +28,8 @@ export interface TimeLayer {
   readonly din: number;
   readonly dout: number;
   readonly params: readonly tf.Variable[];
+  /** The same variables by name (the fused CNF op reads them so, never by position). */
+  readonly weights: LayerWeights;
   /** Effective `w` [din, dout] and `b` [dout] at time t (a scalar tensor). */
   effective(t: Tensor, fold: Fold): { w: Tensor; b: Tensor };
   /**
@@ -36,6 +38,21 @@ export interface TimeLayer {
    * Tangents: dz̃ = (v·w) ⊙ gate.
    */
   perExample(t: Tensor, fold: Fold): PerExample;
+}
+
+/**
+ * A layer's variables by name: z = (a·W + b) ⊙ gate(t) + t·time, with gate(t) = σ(t·g + c) for
+ * concatsquash (`gate` null for concat, whose time term is W's t-row w_t).
+ */
+export interface LayerWeights {
+  /** W [din, dout]. */
+  readonly W: tf.Variable;
+  /** b [dout]. */
+  readonly b: tf.Variable;
+  /** The time coefficients [dout]: w_t (concat) or d (concatsquash). */
+  readonly time: tf.Variable;
+  /** The gate's g and c [dout] (concatsquash), or null. */
+  readonly gate: { readonly g: tf.Variable; readonly c: tf.Variable } | null;
 }
 
 /** A layer at per-example times (see {@link TimeLayer.perExample}). */
@@ -78,6 +95,7 @@ export function concatLayer(din: number, dout: number, rng: Uniform): TimeLayer 
     din,
     dout,
     params: [W, wt, b],
+    weights: { W, b, time: wt, gate: null },
     effective: (t, fold) => foldInput(W, tf.add(b, tf.mul(wt, t)), fold),
     perExample: (t, fold) => {
       const { w, b: bias } = foldInput(W, b, fold);
@@ -103,6 +121,7 @@ export function concatSquashLayer(din: number, dout: number, rng: Uniform): Time
     din,
     dout,
     params: [W, b, g, c, d],
+    weights: { W, b, time: d, gate: { g, c } },
     effective: (t, fold) => {
       const gate = tf.sigmoid(tf.add(tf.mul(g, t), c));
       const w = tf.mul(W, gate);

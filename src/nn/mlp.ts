@@ -1,7 +1,7 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeModule } from '../../solvers/types.js';
 import { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
-import { uniformRng } from './init.js';
+import { uniformRng, uniformVariable } from './init.js';
 import { type Fold, LAYER_KINDS, type LayerKind, type TimeLayer, timeLayer } from './layers.js';
 
 /** Options of {@link mlpField}. */
@@ -16,6 +16,12 @@ export interface MlpFieldOptions {
   activation?: ActivationName;
   /** Seed of the initialisation; the same seed gives the same weights. Default 0. */
   seed?: number;
+  /**
+   * Width C of a context c `[B, C]` the field reads: f(t, x, c). It enters the first layer's
+   * pre-activation as c·W_c (W_c [C, H₁], drawn after the layers' weights), constant in x, so the
+   * tangents are unchanged. Default 0 (f(t, x)).
+   */
+  contextDim?: number;
 }
 
 /** {@link MlpFieldOptions} with every default filled in. */
@@ -43,6 +49,8 @@ export interface JvpOptions {
    * Default 0.
    */
   inputPad?: number;
+  /** The context c `[B, C]` of a field with `contextDim` C > 0. */
+  context?: Tensor;
 }
 
 /**
@@ -50,6 +58,8 @@ export interface JvpOptions {
  * `.params`), with forward-mode Jacobian-vector products by tangent propagation.
  */
 export interface VectorField extends OdeModule {
+  /** f(t, x), or f(t, x, c) for a field with a context. */
+  (t: number, x: Tensor, context?: Tensor): Tensor;
   readonly dim: number;
   readonly layers: readonly TimeLayer[];
   /** The options it was built from (defaults filled), to rebuild it. */
@@ -74,6 +84,7 @@ export function resolveMlpOptions(o: MlpFieldOptions): MlpFieldConfig {
     layer: o.layer ?? 'concatsquash',
     activation: o.activation ?? 'tanh',
     seed: o.seed ?? 0,
+    contextDim: o.contextDim ?? 0,
   };
   check(Number.isInteger(c.dim) && c.dim > 0, `dim = ${c.dim} is invalid: expected a whole number > 0`);
   check(
@@ -89,6 +100,10 @@ export function resolveMlpOptions(o: MlpFieldOptions): MlpFieldConfig {
     `activation = '${c.activation}' is invalid: expected one of ${ACTIVATIONS.join(', ')}`,
   );
   check(Number.isFinite(c.seed), `seed = ${c.seed} is invalid: expected a finite number`);
+  check(
+    Number.isInteger(c.contextDim) && c.contextDim >= 0,
+    `contextDim = ${c.contextDim} is invalid: expected a whole number ≥ 0`,
+  );
   return c;
 }
 
@@ -160,6 +175,7 @@ function propagate(
   x: Tensor,
   tangents: Tangents | false,
   inputPad: number,
+  contextTerm: Tensor | null,
 ): JvpResult {
   const tS = typeof t === 'number' ? tf.scalar(t) : t;
   const run = typeof t === 'number' ? layerAtScalar : layerAtTensor;
@@ -170,7 +186,13 @@ function propagate(
   for (let i = 0; i < layers.length; i++) {
     const last = i === layers.length - 1;
     const layer = layers[i];
-    const { z, dz } = run(layer, tS, { ...fold, c: last ? 1 : act.c }, u, v, i === 0 ? inputPad : 0);
+    const out = run(layer, tS, { ...fold, c: last ? 1 : act.c }, u, v, i === 0 ? inputPad : 0);
+    const dz = out.dz;
+    // the context's share of the first pre-activation (scaled like the layer: by this activation's c)
+    const z =
+      i === 0 && contextTerm !== null
+        ? tf.add(out.z, last ? contextTerm : tf.mul(contextTerm, act.c))
+        : out.z;
     if (last) {
       // no tangents: no J·V (a broadcast here would build a [B, B, D] block from the value)
       if (v === false) return { f: z, jv: z };
@@ -201,7 +223,7 @@ export function isMlpField(f: VectorField): f is MlpField {
  * t takes the fast path (time-dependent weights computed once for the batch).
  */
 export interface MlpField extends VectorField {
-  (t: Time, x: Tensor): Tensor;
+  (t: Time, x: Tensor, context?: Tensor): Tensor;
   /** {@link VectorField.jvp} with t a number or a tensor [B, 1]. */
   jvp(t: Time, x: Tensor, tangents: Tangents, options?: JvpOptions): JvpResult;
 }
@@ -222,7 +244,23 @@ export function mlpField(options: MlpFieldOptions): MlpField {
   const widths = [config.dim, ...config.hidden, config.dim];
   const layers = widths.slice(1).map((w, i) => timeLayer(config.layer, widths[i], w, rng));
   const act = activation(config.activation);
-  const params = layers.flatMap((l) => l.params);
+  const contextWeights =
+    config.contextDim > 0
+      ? uniformVariable(rng, [config.contextDim, widths[1]], 1 / Math.sqrt(config.dim + config.contextDim))
+      : null;
+  const params = [...layers.flatMap((l) => l.params), ...(contextWeights ? [contextWeights] : [])];
+  const contextTerm = (x: Tensor, c: Tensor | undefined): Tensor | null => {
+    if (contextWeights === null) {
+      if (c !== undefined) throw new Error('field: a context was given, but the field has contextDim 0');
+      return null;
+    }
+    if (c === undefined || c.rank !== 2 || c.shape[0] !== x.shape[0] || c.shape[1] !== config.contextDim) {
+      throw new Error(
+        `field context has shape [${c?.shape.join(', ') ?? ''}]; expected [${x.shape[0]}, ${config.contextDim}]`,
+      );
+    }
+    return tf.matMul(c, contextWeights);
+  };
   const checkInput = (t: Time, x: Tensor, pad: number): void => {
     if (x.rank !== 2 || x.shape[1] !== config.dim + pad) {
       throw new Error(
@@ -239,13 +277,13 @@ export function mlpField(options: MlpFieldOptions): MlpField {
     const pad = o.inputPad ?? 0;
     checkInput(t, x, pad);
     return tf.tidy(() => {
-      const { f, jv } = propagate(layers, act, t, x, tangents, pad);
+      const { f, jv } = propagate(layers, act, t, x, tangents, pad, contextTerm(x, o.context));
       return { f, jv };
     });
   };
-  const value = (t: Time, x: Tensor): Tensor => {
+  const value = (t: Time, x: Tensor, context?: Tensor): Tensor => {
     checkInput(t, x, 0);
-    return tf.tidy(() => propagate(layers, act, t, x, false, 0).f);
+    return tf.tidy(() => propagate(layers, act, t, x, false, 0, contextTerm(x, context)).f);
   };
   const field: MlpField = Object.assign(value, { params, dim: config.dim, layers, config, jvp });
   PLAIN.add(field);

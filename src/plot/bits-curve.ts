@@ -1,4 +1,4 @@
-import type { IterationRecord } from '../train/history.js';
+import type { IterationRecord } from '../metrics/history.js';
 import type { Figure } from './figure.js';
 import { figureMargin, figureTitle } from './layout.js';
 

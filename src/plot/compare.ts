@@ -1,5 +1,5 @@
 import type { PlotData, UpdateMenu } from 'plotly.js';
-import type { IterationRecord } from '../train/history.js';
+import type { IterationRecord } from '../metrics/history.js';
 import { CURVE_AXIS_TITLES, type CurveAxis, curveX } from './curves.js';
 import type { Figure } from './figure.js';
 import { figureMargin, figureTitle } from './layout.js';

@@ -1,6 +1,6 @@
 import type { PlotData, UpdateMenu } from 'plotly.js';
-import type { IterationRecord } from '../train/history.js';
-import { nfeBackward, nfeForward } from '../train/history.js';
+import type { IterationRecord } from '../metrics/history.js';
+import { nfeBackward, nfeForward } from '../metrics/history.js';
 import type { Figure } from './figure.js';
 import { figureMargin, figureTitle } from './layout.js';
 import { smoothEma } from './smooth.js';

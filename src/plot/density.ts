@@ -1,5 +1,5 @@
+import { gridLogProb } from '../metrics/grid.js';
 import type { DensityModel } from '../model.js';
-import { gridLogProb } from '../train/grid.js';
 import type { Figure } from './figure.js';
 import { figureMargin, figureTitle, X1, X2 } from './layout.js';
 

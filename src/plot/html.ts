@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { writeFileAtomic } from '../train/atomic.js';
+import { writeFileAtomic } from '../atomic.js';
 import { plotCall } from './embed.js';
 import type { Figure } from './figure.js';
 

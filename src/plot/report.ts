@@ -1,7 +1,7 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
+import type { IterationRecord } from '../metrics/history.js';
+import { imageInfo } from '../metrics/image-info.js';
 import type { DensityModel } from '../model.js';
-import { imageInfo } from '../train/evaluate.js';
-import type { IterationRecord } from '../train/history.js';
 import { bitsPerDimCurve } from './bits-curve.js';
 import { type CurveAxis, trainingCurves } from './curves.js';
 import { densityHeatmap } from './density.js';

@@ -1,14 +1,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../solvers/tf.js';
+import { removeStaleTemps, writeFileAtomic } from '../atomic.js';
 import { checkModelConfig } from '../config-bounds.js';
 import { FileError, readBytes, readText } from '../files.js';
+import type { IterationRecord } from '../metrics/history.js';
 import type { DensityModel, ModelConfig } from '../model.js';
-import { modelFromConfig, registeredKinds } from '../registry.js';
 import type { AdamW, NamedTensor } from './adamw.js';
-import { removeStaleTemps, writeFileAtomic } from './atomic.js';
-import type { IterationRecord } from './history.js';
-import { loadModelKinds } from './models.js';
+import { MODEL_TABLE, type ModelTable, modelFromConfig } from './models.js';
 
 /** Name of the file that describes a checkpoint (written last, atomically). */
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -275,8 +274,8 @@ function discard(model: DensityModel): void {
 /**
  * Loads a checkpoint written by {@link saveCheckpoint}: validates the file (format, bounds on
  * every config value, manifest paths confined to `dir`, finite weights of the sizes the manifest
- * states), rebuilds the model from its config via the registry (loading odeflow's own model
- * kinds first if needed), assigns the saved weights (checking count and shapes), and returns it
+ * states), rebuilds the model from its config through the model table (`table`, default odeflow's
+ * {@link MODEL_TABLE}), assigns the saved weights (checking count and shapes), and returns it
  * with the training state and optimizer state. Failures throw {@link CheckpointError} (or
  * {@link FileError}) naming the file, and leave no tensors behind.
  *
@@ -284,7 +283,7 @@ function discard(model: DensityModel): void {
  * @example
  * const { model, state } = await loadCheckpoint('runs/8gaussians-cnf');
  */
-export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
+export async function loadCheckpoint(dir: string, table: ModelTable = MODEL_TABLE): Promise<Checkpoint> {
   const path = join(dir, CHECKPOINT_FILE);
   if (!existsSync(path)) {
     throw new FileError(
@@ -301,10 +300,9 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     throw new CheckpointError(path, `is not valid JSON (${(err as Error).message})`);
   }
   const file = checkFile(path, raw);
-  if (!registeredKinds().includes(file.model.kind)) await loadModelKinds();
   let model: DensityModel;
   try {
-    model = modelFromConfig(file.model);
+    model = modelFromConfig(file.model, table);
   } catch (err) {
     throw new CheckpointError(path, `model config refused: ${(err as Error).message}`);
   }

@@ -1,4 +1,5 @@
-export { type ModelFactory, modelFromConfig, registeredKinds, registerModel } from '../registry.js';
+export { type GridDensity, type GridOptions, gridLogProb } from '../metrics/grid.js';
+export { type IterationRecord, nfeBackward, nfeForward } from '../metrics/history.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
 export {
   type Evaluation,
@@ -8,15 +9,14 @@ export {
   meanNll,
   nllToBitsPerDim,
 } from './evaluate.js';
-export { type GridDensity, type GridOptions, gridLogProb } from './grid.js';
-export { type IterationRecord, nfeBackward, nfeForward } from './history.js';
 export {
   availableKinds,
   type CreateOptions,
   createModel,
-  loadModelKinds,
   MODEL_TABLE,
   type ModelKindEntry,
+  type ModelTable,
+  modelFromConfig,
 } from './models.js';
 export {
   duration,

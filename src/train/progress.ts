@@ -1,5 +1,5 @@
-import type { IterationRecord } from './history.js';
-import { nfeBackward, nfeForward } from './history.js';
+import type { IterationRecord } from '../metrics/history.js';
+import { nfeBackward, nfeForward } from '../metrics/history.js';
 import { type Colors, type RedrawnBar, terminalKit } from './terminal-kit.js';
 
 /**

@@ -3,12 +3,12 @@ import { releaseTape } from '../../solvers/tape.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { ready } from '../backend.js';
 import type { Sampler } from '../data/toy.js';
+import type { IterationRecord } from '../metrics/history.js';
 import type { DensityModel, LossInfo } from '../model.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
 import type { Checkpoint } from './checkpoint.js';
 import { checkpointWriter } from './checkpoint-writer.js';
 import { evaluate } from './evaluate.js';
-import type { IterationRecord } from './history.js';
 import { checkTrainOptions } from './options-check.js';
 import { Progress, type ProgressSink } from './progress.js';
 

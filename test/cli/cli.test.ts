@@ -5,15 +5,15 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { plotlyBundle } from '../../src/node.js';
+import { TEST_TABLE } from '../train/gaussian-model.js'; // odeflow's table plus the 'test-gaussian' kind
 import { capture, tempDir } from './helpers.js';
-import '../train/gaussian-model.js'; // registers the 'test-gaussian' kind
 
 const tmp = () => tempDir('cli');
 
 describe('cli --help', () => {
   for (const cmd of ['train', 'sample', 'eval', 'report']) {
     it(`${cmd} --help exits 0 and shows its usage and options`, async () => {
-      const io = capture();
+      const io = capture(TEST_TABLE);
       expect(await main([cmd, '--help'], io)).toBe(0);
       expect(io.out()).toContain(`usage: odeflow ${cmd}`);
       expect(io.out()).toMatch(/--backend NAME/);
@@ -21,7 +21,7 @@ describe('cli --help', () => {
   }
 
   it('no command prints the overview; an unknown command or option is a usage error (2)', async () => {
-    const io = capture();
+    const io = capture(TEST_TABLE);
     expect(await main([], io)).toBe(0);
     expect(io.out()).toMatch(/commands:\s+train/);
     expect(await main(['fly'], io)).toBe(2);
@@ -35,7 +35,7 @@ describe('cli --help', () => {
   });
 
   it('--version prints the package version', async () => {
-    const io = capture();
+    const io = capture(TEST_TABLE);
     expect(await main(['--version'], io)).toBe(0);
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     expect(io.out().trim()).toBe(version);
@@ -52,7 +52,7 @@ describe('cli train / sample / eval / report', () => {
   const common = ['--backend', 'cpu'];
 
   it('train writes a checkpoint and an offline report.html', async () => {
-    const io = capture();
+    const io = capture(TEST_TABLE);
     const code = await main(
       [
         'train',
@@ -86,7 +86,7 @@ describe('cli train / sample / eval / report', () => {
   });
 
   it('train --resume continues from the saved iteration', async () => {
-    const io = capture();
+    const io = capture(TEST_TABLE);
     const code = await main(
       [
         'train',
@@ -117,7 +117,7 @@ describe('cli train / sample / eval / report', () => {
   });
 
   it('sample prints n rows of CSV', async () => {
-    const io = capture();
+    const io = capture(TEST_TABLE);
     expect(await main(['sample', '--checkpoint', dir, '--n', '7', ...common], io)).toBe(0);
     const lines = io.out().trim().split('\n');
     expect(lines[0]).toBe('x0,x1');
@@ -126,7 +126,7 @@ describe('cli train / sample / eval / report', () => {
   });
 
   it('eval gives the NLL on fresh data and on a CSV file; bad rows are refused with line and column', async () => {
-    const io = capture();
+    const io = capture(TEST_TABLE);
     expect(await main(['eval', '--checkpoint', dir, '--n', '500', ...common], io)).toBe(0);
     expect(io.out()).toMatch(/NLL \d+\.\d{4} nats per point \(500 fresh moons points\)/);
     const good = join(dir, 'good.csv');
@@ -143,7 +143,7 @@ describe('cli train / sample / eval / report', () => {
   });
 
   it('report --checkpoint rebuilds the report; a missing checkpoint is explained', async () => {
-    const io = capture();
+    const io = capture(TEST_TABLE);
     const out = join(dir, 'again.html');
     expect(await main(['report', '--checkpoint', dir, '--out', out, ...common], io)).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('test-gaussian on moons');

@@ -8,8 +8,7 @@ export function smallCnf(extra: Partial<CnfOptions> = {}): CNF {
     hidden: [16, 16],
     activation: 'tanh',
     T: 0.55,
-    method: 'rk4',
-    stepSize: 0.1,
+    solver: { method: 'rk4', stepSize: 0.1 },
     seed: 4,
     ...extra,
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CNF } from '../../src/cnf/index.js';
 import { tf } from '../../src/index.js';
-import { modelFromConfig } from '../../src/registry.js';
+import { modelFromConfig } from '../../src/train/models.js';
 import { eightGaussians, smallCnf } from './helpers.js';
 
 describe('CNF training memory and config', () => {
@@ -13,7 +13,7 @@ describe('CNF training memory and config', () => {
         kinetic: 0.1,
         jacobian: 0.1,
         gradient,
-        stepSize: 0.25,
+        solver: { method: 'rk4', stepSize: 0.25 },
       });
       const opt = tf.train.adam(1e-3);
       const data = eightGaussians(16, 2);
@@ -36,7 +36,7 @@ describe('CNF training memory and config', () => {
     });
   }
 
-  it("config() round-trips through registerModel('cnf') to an identical model", () => {
+  it("config() round-trips through the model table's 'cnf' entry to an identical model", () => {
     const a = smallCnf({ blocks: 2, kinetic: 0.3, divergence: 'hutchinson', noise: 'rademacher' });
     const b = modelFromConfig(JSON.parse(JSON.stringify(a.config())));
     expect(b).toBeInstanceOf(CNF);

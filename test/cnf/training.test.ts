@@ -11,7 +11,12 @@ const FFJORD: CnfOptions = { dim: 2, ...FFJORD_TOY };
 
 describe('CNF training on 8gaussians', () => {
   it('a short run (40 iterations, small field, loose tolerances) clearly lowers the held-out NLL', async () => {
-    const cnf = new CNF({ ...FFJORD, hidden: [32, 32], rtol: 1e-3, atol: 1e-3, seed: 1 });
+    const cnf = new CNF({
+      ...FFJORD,
+      hidden: [32, 32],
+      solver: { method: 'dopri5', rtol: 1e-3, atol: 1e-3 },
+      seed: 1,
+    });
     const test = toyData('8gaussians', 500, 99);
     const before = meanNll(cnf, test);
     const result = await train(cnf, toySampler('8gaussians', 1), {

@@ -5,7 +5,7 @@ import { disposeModel, smallCnf } from './helpers.js';
 describe('CNF.trajectories', () => {
   for (const blocks of [1, 2]) {
     it(`${blocks} block(s): [steps, n, D], first row the base draw, last row the sample`, () => {
-      const cnf = smallCnf({ blocks, method: 'dopri5', stepSize: undefined, rtol: 1e-6, atol: 1e-6 });
+      const cnf = smallCnf({ blocks, solver: { method: 'dopri5', rtol: 1e-6, atol: 1e-6 } });
       const paths = cnf.trajectories(7, { steps: 9, seed: 3 });
       expect(paths.shape).toEqual([9, 7, 2]);
       const z = tf.randomNormal([7, 2], 0, 1, 'float32', 3);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flowMatching } from '../../src/flowmatch/index.js';
 import { meanNll, mlpField, toyData, toySampler } from '../../src/index.js';
-import { gridLogProb } from '../../src/train/grid.js';
+import { gridLogProb } from '../../src/metrics/grid.js';
 
 /**
  * Trains the FFJORD-size field (concatsquash 64-64-64, tanh) by OT-CFM on 8gaussians and checks

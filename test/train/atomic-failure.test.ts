@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { isTempName, loadCheckpoint, saveCheckpoint } from '../../src/node.js';
-import { gaussian, paramValues } from './gaussian-model.js';
+import { gaussian, paramValues, TEST_TABLE } from './gaussian-model.js';
 
 /** Renames whose target ends with this string fail, as a crash between write and rename would. */
 const failing = vi.hoisted(() => ({ suffix: '' }));
@@ -33,7 +33,7 @@ describe('checkpoint atomicity under a failed write', () => {
 
     expect(fs.readFileSync(join(dir, 'checkpoint.json'), 'utf8')).toBe(before);
     expect(fs.readdirSync(dir).filter(isTempName)).toEqual([]);
-    const ck = await loadCheckpoint(dir);
+    const ck = await loadCheckpoint(dir, TEST_TABLE);
     expect(ck.state.iteration).toBe(3);
     expect(paramValues(ck.model)).toEqual(paramValues(old));
   });

@@ -11,7 +11,7 @@ import {
   saveCheckpoint,
   writeFileAtomic,
 } from '../../src/node.js';
-import { gaussian, paramValues } from './gaussian-model.js';
+import { gaussian, paramValues, TEST_TABLE } from './gaussian-model.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'odeflow-ckpt-'));
 
@@ -27,7 +27,7 @@ describe('checkpoints', () => {
     const dir = tmp();
     const model = perturbed(1);
     await saveCheckpoint(dir, model, { iteration: 42, meta: { data: 'moons' } });
-    const ck = await loadCheckpoint(dir);
+    const ck = await loadCheckpoint(dir, TEST_TABLE);
     expect(ck.model).not.toBe(model);
     expect(ck.model.config()).toEqual(model.config());
     expect(ck.state.iteration).toBe(42);
@@ -69,7 +69,7 @@ describe('checkpoints', () => {
       expect(names).toContain(CHECKPOINT_FILE);
     }
     expect(second).not.toEqual(first);
-    expect(paramValues((await loadCheckpoint(dir)).model)).toEqual(paramValues(perturbed(1)));
+    expect(paramValues((await loadCheckpoint(dir, TEST_TABLE)).model)).toEqual(paramValues(perturbed(1)));
   });
 
   it('writeFileAtomic replaces whole files and, when the rename fails, leaves the old file and no temp', () => {
@@ -95,23 +95,29 @@ describe('checkpoints', () => {
     await expect(saveCheckpoint(dir, bad, { iteration: 6 })).rejects.toThrow(
       /refusing to checkpoint: parameter 1 .* non-finite value \(NaN\) at flat index 0; the previous checkpoint is kept/,
     );
-    const ck = await loadCheckpoint(dir);
+    const ck = await loadCheckpoint(dir, TEST_TABLE);
     expect(ck.state.iteration).toBe(5);
     expect(paramValues(ck.model)).toEqual(paramValues(perturbed(0)));
   });
 
   it('explains a missing checkpoint and a shape mismatch', async () => {
     const dir = tmp();
-    await expect(loadCheckpoint(dir)).rejects.toThrow(/no checkpoint in .*checkpoint.json not found/);
+    await expect(loadCheckpoint(dir, TEST_TABLE)).rejects.toThrow(
+      /no checkpoint in .*checkpoint.json not found/,
+    );
     await saveCheckpoint(dir, perturbed(0), { iteration: 1 });
     const path = join(dir, CHECKPOINT_FILE);
     const file = JSON.parse(readFileSync(path, 'utf8'));
     file.model.dim = 3;
     writeFileSync(path, JSON.stringify(file));
-    await expect(loadCheckpoint(dir)).rejects.toThrow(/weight 0 has shape \[2\], the model expects \[3\]/);
+    await expect(loadCheckpoint(dir, TEST_TABLE)).rejects.toThrow(
+      /weight 0 has shape \[2\], the model expects \[3\]/,
+    );
     file.model.kind = 'no-such-kind';
     writeFileSync(path, JSON.stringify(file));
-    await expect(loadCheckpoint(dir)).rejects.toThrow(/unknown model kind 'no-such-kind'.*test-gaussian/);
+    await expect(loadCheckpoint(dir, TEST_TABLE)).rejects.toThrow(
+      /unknown model kind 'no-such-kind'.*test-gaussian/,
+    );
     expect(existsSync(path)).toBe(true);
   });
 });

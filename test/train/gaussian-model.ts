@@ -1,16 +1,17 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
+import { ConfigReader } from '../../src/core/config-reader.js';
 import type { DensityModel, LossInfo, ModelConfig } from '../../src/model.js';
-import { registerModel } from '../../src/registry.js';
+import { MODEL_TABLE, type ModelTable } from '../../src/train/models.js';
 
 /** Config of the test model: a diagonal Gaussian, optionally made to fail on purpose. */
-export interface GaussianConfig extends ModelConfig {
+export type GaussianConfig = {
   kind: 'test-gaussian';
   dim: number;
   /** Initial mean (every coordinate). Default 0. */
   mean?: number;
   /** trainLoss returns NaN from this call on (1-based). Default never. */
   nanFrom?: number;
-}
+};
 
 /** A tiny density model for the training machinery's tests: N(mu, diag(exp(2·logSigma))). */
 export class DiagGaussian implements DensityModel {
@@ -54,9 +55,32 @@ export class DiagGaussian implements DensityModel {
   }
 }
 
-registerModel('test-gaussian', (c) => new DiagGaussian(c as GaussianConfig));
+function gaussianFromConfig(c: ModelConfig): DiagGaussian {
+  const r = new ConfigReader(c, 'test-gaussian');
+  const cfg: GaussianConfig = {
+    kind: 'test-gaussian',
+    dim: r.int('dim') ?? 2,
+    mean: r.num('mean'),
+    nanFrom: r.int('nanFrom'),
+  };
+  r.ignore('seed');
+  r.done();
+  return new DiagGaussian(cfg);
+}
 
-/** A registered test Gaussian. */
+/** odeflow's model table plus the test Gaussian (handed to checkpoints and the CLI explicitly). */
+export const TEST_TABLE: ModelTable = {
+  ...MODEL_TABLE,
+  'test-gaussian': {
+    description: 'a diagonal Gaussian (tests only)',
+    defaults: {},
+    conditional: false,
+    images: false,
+    create: gaussianFromConfig,
+  },
+};
+
+/** A test Gaussian. */
 export function gaussian(dim = 2, extra: Partial<GaussianConfig> = {}): DiagGaussian {
   return new DiagGaussian({ kind: 'test-gaussian', dim, ...extra });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IterationRecord } from '../../src/train/history.js';
+import type { IterationRecord } from '../../src/metrics/history.js';
 import { Progress, type ProgressSink, useColor, visibleLength } from '../../src/train/progress.js';
 import { nodeTerminalKit } from '../../src/train/terminal.js';
 import { provideTerminalKit } from '../../src/train/terminal-kit.js';

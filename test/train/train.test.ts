@@ -12,7 +12,7 @@ import {
   TrainingDivergedError,
   train,
 } from '../../src/node.js';
-import { gaussian, paramValues } from './gaussian-model.js';
+import { gaussian, paramValues, TEST_TABLE } from './gaussian-model.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'odeflow-train-'));
 
@@ -135,7 +135,7 @@ describe('train', () => {
     expect(err.iteration).toBe(26);
     expect(err.history).toHaveLength(25);
     expect(err.checkpointIteration).toBe(20);
-    const ck = await loadCheckpoint(dir);
+    const ck = await loadCheckpoint(dir, TEST_TABLE);
     expect(ck.state.iteration).toBe(20);
     expect(paramValues(ck.model)).toEqual(at20);
     for (const v of paramValues(ck.model).flat()) expect(Number.isFinite(v)).toBe(true);
@@ -153,7 +153,7 @@ describe('train', () => {
       iterations: 10,
       checkpointDir: dir,
     });
-    const ck = await loadCheckpoint(dir);
+    const ck = await loadCheckpoint(dir, TEST_TABLE);
     expect(ck.state.iteration).toBe(10);
     expect(ck.optimizer).toBeDefined();
     const resumed = await train(ck.model, toySampler('pinwheel', 4), {
@@ -168,6 +168,6 @@ describe('train', () => {
     const a = paramValues(ck.model).flat();
     const b = paramValues(full).flat();
     for (const [i, v] of a.entries()) expect(v).toBeCloseTo(b[i], 6);
-    expect((await loadCheckpoint(dir)).state.iteration).toBe(20);
+    expect((await loadCheckpoint(dir, TEST_TABLE)).state.iteration).toBe(20);
   });
 });

@@ -21,6 +21,8 @@ export interface CouplingOptions {
   readonly scale?: ScaleBound;
   /** Seed for the conditioner's weights. Default 0. */
   readonly seed?: number;
+  /** Width C of a context `[B, C]` the conditioner also reads (conditional flows). Default 0. */
+  readonly contextDim?: number;
 }
 
 /** tanh via the (on wasm ~10× cheaper) sigmoid: tanh(z) = 2σ(2z) − 1. */
@@ -42,16 +44,18 @@ export class Coupling implements Bijector {
   private readonly scaleC: tf.Variable | null;
   private readonly d: number;
   readonly bound: ScaleBound;
+  readonly contextDim: number;
 
   constructor(opts: CouplingOptions) {
     this.d = opts.mask.length;
     this.bound = opts.scale ?? 'tanh';
+    this.contextDim = opts.contextDim ?? 0;
     this.name = this.bound === 'none' ? 'additiveCoupling' : 'affineCoupling';
     this.mask = tf.keep(tf.tensor1d(opts.mask as number[], 'float32'));
     this.inv = tf.keep(tf.sub(1, this.mask));
     const out = this.bound === 'none' ? this.d : 2 * this.d;
     this.net = new Mlp({
-      inDim: this.d,
+      inDim: this.d + this.contextDim,
       hidden: opts.hidden ?? [64, 64],
       outDim: out,
       seeds: new SeedStream(opts.seed ?? 0),
@@ -60,9 +64,14 @@ export class Coupling implements Bijector {
     this.params = this.scaleC ? [...this.net.params, this.scaleC] : [...this.net.params];
   }
 
-  /** s and t (both already zero on conditioning elements), each `[B, d]`. */
-  private st(xm: Tensor): { s: Tensor | null; t: Tensor } {
-    const h = this.net.apply(xm);
+  /** s and t (both already zero on conditioning elements), each `[B, d]`; the conditioner reads [m⊙x, c]. */
+  private st(xm: Tensor, context?: Tensor): { s: Tensor | null; t: Tensor } {
+    if ((context === undefined) !== (this.contextDim === 0)) {
+      throw new Error(
+        `${this.name}: contextDim is ${this.contextDim} but ${context === undefined ? 'no context was' : 'a context was'} given`,
+      );
+    }
+    const h = this.net.apply(context === undefined ? xm : tf.concat([xm, context], 1));
     if (this.bound === 'none') return { s: null, t: tf.mul(h, this.inv) };
     const raw = tf.slice(h, [0, 0], [-1, this.d]);
     const t = tf.mul(tf.slice(h, [0, this.d], [-1, this.d]), this.inv);
@@ -73,22 +82,22 @@ export class Coupling implements Bijector {
     return { s, t };
   }
 
-  forward(x: Tensor): ForwardResult {
+  forward(x: Tensor, context?: Tensor): ForwardResult {
     return tf.tidy(() => {
       const b = x.shape[0];
       const xf = tf.reshape(x, [b, this.d]);
-      const { s, t } = this.st(tf.mul(xf, this.mask));
+      const { s, t } = this.st(tf.mul(xf, this.mask), context);
       const y = s === null ? tf.add(xf, t) : tf.add(tf.mul(xf, tf.exp(s)), t);
       const logDet = s === null ? tf.zeros([b]) : tf.sum(s, 1);
       return { y: tf.reshape(y, x.shape), logDet };
     });
   }
 
-  inverse(y: Tensor): InverseResult {
+  inverse(y: Tensor, context?: Tensor): InverseResult {
     return tf.tidy(() => {
       const b = y.shape[0];
       const yf = tf.reshape(y, [b, this.d]);
-      const { s, t } = this.st(tf.mul(yf, this.mask));
+      const { s, t } = this.st(tf.mul(yf, this.mask), context);
       const x = s === null ? tf.sub(yf, t) : tf.mul(tf.sub(yf, t), tf.exp(tf.neg(s)));
       const logDet = s === null ? tf.zeros([b]) : tf.neg(tf.sum(s, 1));
       return { x: tf.reshape(x, y.shape), logDet };

@@ -16,6 +16,8 @@ export class Made {
     hidden: readonly number[],
     readonly outputsPerDim: number,
     seeds: SeedStream,
+    /** Width C of a context `[B, C]` every hidden unit reads (degree 0: no autoregressive constraint). */
+    readonly contextDim = 0,
   ) {
     const inDeg = Array.from({ length: dim }, (_, i) => i + 1);
     const maxH = Math.max(1, dim - 1);
@@ -26,12 +28,12 @@ export class Made {
     for (let l = 0; l < hidden.length; l++) {
       const a = degs[l];
       const b = degs[l + 1];
-      masks.push(mask(a, b, (i, o) => o >= i));
+      masks.push(mask(l === 0 ? [...a, ...Array(contextDim).fill(0)] : a, b, (i, o) => o >= i));
     }
     masks.push(mask(degs[degs.length - 1], outDeg, (i, o) => o > i));
     this.masks = masks.map((m) => tf.keep(m));
     this.net = new Mlp({
-      inDim: dim,
+      inDim: dim + contextDim,
       hidden,
       outDim: dim * outputsPerDim,
       seeds,
@@ -41,10 +43,15 @@ export class Made {
     this.params = this.net.params;
   }
 
-  /** `[B, D] → outputsPerDim × [B, D]`. */
-  apply(x: Tensor): Tensor[] {
+  /** `[B, D]` (and the context `[B, C]` when `contextDim` > 0) `→ outputsPerDim × [B, D]`. */
+  apply(x: Tensor, context?: Tensor): Tensor[] {
+    if ((context === undefined) !== (this.contextDim === 0)) {
+      throw new Error(
+        `made: contextDim is ${this.contextDim} but ${context === undefined ? 'no' : 'a'} context was given`,
+      );
+    }
     return tf.tidy(() => {
-      const h = this.net.apply(x);
+      const h = this.net.apply(context === undefined ? x : tf.concat([x, context], 1));
       return tf.split(h, this.outputsPerDim, 1);
     });
   }

@@ -11,6 +11,8 @@ export interface MafLayerOptions {
   readonly maxLogScale?: number;
   /** Seed for the MADE's weights. Default 0. */
   readonly seed?: number;
+  /** Width C of a context `[B, C]` the MADE also reads. Default 0. */
+  readonly contextDim?: number;
 }
 
 /**
@@ -28,30 +30,36 @@ export class MafLayer implements Bijector {
     readonly dim: number,
     opts: MafLayerOptions = {},
   ) {
-    this.made = new Made(dim, opts.hidden ?? [64, 64], 2, new SeedStream(opts.seed ?? 0));
+    this.made = new Made(
+      dim,
+      opts.hidden ?? [64, 64],
+      2,
+      new SeedStream(opts.seed ?? 0),
+      opts.contextDim ?? 0,
+    );
     this.maxLogScale = opts.maxLogScale ?? 3;
     this.params = this.made.params;
   }
 
-  private muAlpha(x: Tensor): [Tensor, Tensor] {
-    const [mu, raw] = this.made.apply(x);
+  private muAlpha(x: Tensor, context?: Tensor): [Tensor, Tensor] {
+    const [mu, raw] = this.made.apply(x, context);
     const c = this.maxLogScale;
     return [mu, tf.mul(tf.tanh(tf.div(raw, c)), c)];
   }
 
-  forward(x: Tensor): ForwardResult {
+  forward(x: Tensor, context?: Tensor): ForwardResult {
     return tf.tidy(() => {
-      const [mu, alpha] = this.muAlpha(x);
+      const [mu, alpha] = this.muAlpha(x, context);
       return { y: tf.mul(tf.sub(x, mu), tf.exp(tf.neg(alpha))), logDet: tf.neg(tf.sum(alpha, 1)) };
     });
   }
 
-  inverse(y: Tensor): InverseResult {
+  inverse(y: Tensor, context?: Tensor): InverseResult {
     return tf.tidy(() => {
       let x: Tensor = tf.zerosLike(y);
       let alpha: Tensor = tf.zerosLike(y);
       for (let d = 0; d < this.dim; d++) {
-        const [mu, a] = this.muAlpha(x);
+        const [mu, a] = this.muAlpha(x, context);
         x = tf.add(tf.mul(y, tf.exp(a)), mu);
         alpha = a;
       }

@@ -1,5 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
-import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
+import { sumExtras } from '../../core/extras.js';
+import type { Extras } from '../../core/transform.js';
+import type { Bijector, ForwardResult, InverseResult, PassMode } from '../bijector.js';
 
 /**
  * Multi-scale architecture (RealNVP §3.6): `levels[i]` acts on the current tensor
@@ -22,15 +24,17 @@ export class MultiScale implements Bijector {
     this.params = levels.flatMap((l) => l.params);
   }
 
-  forward(x: Tensor): ForwardResult {
+  forward(x: Tensor, context?: Tensor, mode?: PassMode): ForwardResult {
     return tf.tidy(() => {
       const b = x.shape[0];
       const parts: Tensor[] = [];
       let h = x;
       let logDet: Tensor = tf.zeros([b]);
+      let extras: Extras | undefined;
       this.levels.forEach((level, i) => {
-        const r = level.forward(h);
+        const r = level.forward(h, context, mode);
         logDet = tf.add(logDet, r.logDet);
+        extras = sumExtras(extras, r.extras);
         if (i + 1 < this.levels.length) {
           const c = r.y.shape[3] as number;
           const [out, keep] = tf.split(r.y, [c / 2, c / 2], 3);
@@ -40,17 +44,18 @@ export class MultiScale implements Bijector {
           parts.push(tf.reshape(r.y, [b, -1]));
         }
       });
-      return { y: tf.concat(parts, 1), logDet };
+      return { y: tf.concat(parts, 1), logDet, extras };
     });
   }
 
-  inverse(y: Tensor): InverseResult {
+  inverse(y: Tensor, context?: Tensor, mode?: PassMode): InverseResult {
     return tf.tidy(() => {
       const b = y.shape[0];
       const n = this.levels.length;
       const sizes = this.shapes.map(([hh, ww, cc], i) => (hh * ww * cc) / (i + 1 < n ? 2 : 1));
       const parts = tf.split(y, sizes, 1);
       let logDet: Tensor = tf.zeros([b]);
+      let extras: Extras | undefined;
       let h: Tensor = tf.reshape(parts[n - 1], [b, ...this.shapes[n - 1]]);
       for (let i = n - 1; i >= 0; i--) {
         if (i + 1 < n) {
@@ -58,11 +63,12 @@ export class MultiScale implements Bijector {
           const out = tf.reshape(parts[i], [b, hh, ww, cc / 2]);
           h = tf.concat([out, h], 3);
         }
-        const r = this.levels[i].inverse(h);
+        const r = this.levels[i].inverse(h, context, mode);
         logDet = tf.add(logDet, r.logDet);
+        extras = sumExtras(extras, r.extras);
         h = r.x;
       }
-      return { x: h, logDet };
+      return { x: h, logDet, extras };
     });
   }
 }

@@ -9,7 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileError } from '../files.js';
+import { fileError } from './files.js';
 
 /**
  * Writes `data` to `path` so that no reader ever sees a partial file: the bytes go to a temp file

@@ -9,6 +9,8 @@ export interface GridOptions {
   n?: number;
   /** Points per `logProb` call. Default 2000. */
   batch?: number;
+  /** The context row of a conditional model, the same for every grid point (default: none). */
+  context?: readonly number[];
 }
 
 /** A 2-D model's log-density on a grid of cell centres, and the grid's total mass. */
@@ -42,7 +44,13 @@ export function gridLogProb(model: DensityModel, options: GridOptions = {}): Gri
   const logp = new Float32Array(n * n);
   for (let s = 0; s < n * n; s += batch) {
     const size = Math.min(batch, n * n - s);
-    const out = tf.tidy(() => model.logProb(tf.tensor2d(pts.subarray(2 * s, 2 * (s + size)), [size, 2])));
+    const ctx = options.context;
+    const out = tf.tidy(() =>
+      model.logProb(
+        tf.tensor2d(pts.subarray(2 * s, 2 * (s + size)), [size, 2]),
+        ctx ? tf.tile(tf.tensor2d([...ctx], [1, ctx.length]), [size, 1]) : undefined,
+      ),
+    );
     logp.set(out.dataSync(), s);
     out.dispose();
   }

@@ -1,0 +1,331 @@
+import { odeintAdjoint } from '../../solvers/adjoint.js';
+import { solveIvp } from '../../solvers/odeint.js';
+import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
+import { solveIvpAsync } from '../../solvers/solve-ivp-async.js';
+import { type Tensor, tf } from '../../solvers/tf.js';
+import type { OdeFunc, SolveResult, SolveStats } from '../../solvers/types.js';
+import type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from '../core/transform.js';
+import { type NoiseKind, probeNoise } from '../nn/divergence.js';
+import { uniformRng } from '../nn/init.js';
+import type { VectorField } from '../nn/mlp.js';
+import { augmentedDynamics, type StateLayout, stateLayout } from './dynamics.js';
+import { withEndTimeGradient } from './end-time.js';
+import { fusedDynamics } from './fused.js';
+
+/** Divergence of the log-density's rate: exact (D tangents) or Hutchinson's estimate. */
+export type DivergenceKind = 'exact' | 'hutchinson';
+
+/** Settings of one {@link CnfBlock} (the CNF fills them from its options; see src/cnf/options.ts). */
+export interface CnfBlockSettings {
+  /** Initial end time T (> 0). */
+  readonly T: number;
+  /** Train T as s² (FFJORD's sqrt_end_time). */
+  readonly trainT: boolean;
+  /** Solver of training passes, handed unchanged to the solve. */
+  readonly train: SolverOptions;
+  /** Solver of evaluation passes (logProb, sample), handed unchanged to the solve. */
+  readonly eval: SolverOptions;
+  /** Divergence in training passes. */
+  readonly divergence: DivergenceKind;
+  /** Divergence in evaluation passes. */
+  readonly evalDivergence: DivergenceKind;
+  /** Hutchinson probe distribution (one probe per solve). */
+  readonly noise: NoiseKind;
+  /** Gradients of training passes: through the solver, or by the adjoint method. */
+  readonly gradient: 'backprop' | 'adjoint';
+  /** Weight of the kinetic-energy regularizer ∫‖f‖² dt (0: off). */
+  readonly kinetic: number;
+  /** Weight of the Jacobian Frobenius regularizer ∫‖∂f/∂x‖²_F dt (0: off). */
+  readonly jacobian: number;
+  /** Use the fused hand-differentiated dynamics when the field allows it. */
+  readonly fused: boolean;
+  /** Seed of the Hutchinson probe sequence. */
+  readonly noiseSeed: number;
+}
+
+/** One solve's packed result and counts. */
+interface Solved {
+  /** Packed state at the far end, [B, S]. */
+  y: Tensor;
+  nfe: number;
+  layout: StateLayout;
+}
+
+/** What a pass needs from the solve: the dynamics, the packed start, the times and settings. */
+interface SolveCall {
+  F: OdeFunc;
+  y0: Tensor;
+  ts: [number, number];
+  options: SolverOptions;
+}
+
+/**
+ * A CNF block (FFJORD, Grathwohl et al. 2019) as a {@link Bijector}: x at t = 0 flows by
+ * dx/dt = f_θ(t, x[, c]) to z at t = T = s², and log|det ∂z/∂x| = ∫₀ᵀ div f dt rides along in one
+ * packed state [x, a, regularizers]. `forward` integrates 0 → T, `inverse` T → 0. The end time
+ * s is a trainable parameter; the regularizers (training passes) come back as `extras.penalty`
+ * (weighted) and `extras.terms` (`kinetic`, `jacobian`), the solver's counts as `extras.stats`
+ * (`nfe`, and `nfeBackward` of the last adjoint gradient), so a chain of blocks and discrete
+ * layers carries them like any log-det. Derivatives inside the dynamics are forward-mode.
+ *
+ * Input of any shape `[B, ...]` with D = field.dim elements per example (image blocks of a
+ * multiscale model see `[B, H, W, C]`); the output has the input's shape.
+ *
+ * Async: `forwardAsync` / `inverseAsync` call `solveIvpAsync` (adaptive steps chosen with async
+ * reads). The solve is one call (`SolveCall`): a trainer that picks an adaptive step sequence
+ * asynchronously and replays it under the gradient tape hooks in at that one place.
+ */
+export class CnfBlock implements Bijector {
+  readonly name = 'cnf';
+  readonly dim: number;
+  /** s, T = s². */
+  readonly sqrtEndTime: tf.Variable;
+  readonly params: readonly tf.Variable[];
+  /** Backward-pass NFE of the most recent adjoint gradient (0 before one ran). */
+  lastBackwardNfe = 0;
+  private readonly noiseRng: () => number;
+  /** Tensors the adjoint's backward pass of the last training pass may still need (kept, disposed later). */
+  private held: Tensor[] = [];
+  /** A fixed Hutchinson probe [B, D] for the passes (tests, variance studies); null: fresh per solve. */
+  probe: Tensor | null = null;
+
+  constructor(
+    readonly field: VectorField,
+    readonly settings: CnfBlockSettings,
+  ) {
+    if (!(Number.isFinite(settings.T) && settings.T > 0)) {
+      throw new Error(`CnfBlock: T = ${settings.T} is invalid: expected a finite number > 0`);
+    }
+    // validated here (errors name the option and range); handed on unchanged
+    resolveOptions(settings.train);
+    resolveOptions(settings.eval);
+    this.dim = field.dim;
+    const init = tf.scalar(Math.sqrt(settings.T));
+    this.sqrtEndTime = tf.variable(init, settings.trainT);
+    init.dispose();
+    this.params = [...field.params, ...(settings.trainT ? [this.sqrtEndTime] : [])];
+    this.noiseRng = uniformRng(settings.noiseSeed);
+  }
+
+  /** The end time T = s² (one read). */
+  endTime(): number {
+    return this.sqrtEndTime.dataSync()[0] ** 2;
+  }
+
+  forward(x: Tensor, context?: Tensor, mode?: PassMode): ForwardResult {
+    const training = mode?.training === true;
+    if (training) this.releaseHeld();
+    const keep: Tensor[] = [];
+    try {
+      const r = tf.tidy(() => {
+        const call = this.prepare(x, 1, training, context, keep);
+        const solved = this.finish(call, this.solve(call, training), training);
+        const { h, logDet, extras } = this.unpack(x, solved, training);
+        return { y: h, logDet, extras };
+      });
+      this.held.push(...keep);
+      return r;
+    } catch (err) {
+      tf.dispose(keep); // kept for a backward pass that will not come
+      throw err;
+    }
+  }
+
+  /** The generative direction (T → 0), always with the evaluation settings (sampling has no training pass). */
+  inverse(y: Tensor, context?: Tensor): InverseResult {
+    return tf.tidy(() => {
+      const call = this.prepare(y, -1, false, context, []);
+      const { h, logDet, extras } = this.unpack(y, this.finish(call, this.solve(call, false), false), false);
+      return { x: h, logDet, extras };
+    });
+  }
+
+  async forwardAsync(x: Tensor, context?: Tensor, mode?: PassMode): Promise<ForwardResult> {
+    const { h, logDet, extras } = await this.passAsync(x, 1, context, mode);
+    return { y: h, logDet, extras };
+  }
+
+  async inverseAsync(y: Tensor, context?: Tensor, mode?: PassMode): Promise<InverseResult> {
+    const { h, logDet, extras } = await this.passAsync(y, -1, context, mode);
+    return { x: h, logDet, extras };
+  }
+
+  /** Disposes the end-time variable, the field's variables and anything kept for a pending adjoint gradient. */
+  dispose(): void {
+    this.releaseHeld();
+    for (const p of new Set([...this.field.params, this.sqrtEndTime])) p.dispose();
+  }
+
+  private async passAsync(input: Tensor, direction: 1 | -1, context?: Tensor, mode?: PassMode) {
+    if (mode?.training) {
+      throw new Error(
+        'CnfBlock: training passes are synchronous (the end-time gradient and the adjoint read back); use forward(x, c, { training: true })',
+      );
+    }
+    const T = (await this.sqrtEndTime.data())[0] ** 2;
+    // an await cannot sit in a tidy scope: build the call in one, keeping what the dynamics use
+    let prepared: ReturnType<CnfBlock['prepare']> | undefined;
+    const owned = tf.tidy(() => {
+      const c = this.prepare(input, direction, false, context, [], T);
+      prepared = c;
+      return [c.y0, ...c.constants, ...c.params.filter((q) => !(q instanceof tf.Variable))];
+    });
+    if (!prepared) throw new Error('CnfBlock: the solve was not prepared');
+    const call = prepared;
+    try {
+      const r: SolveResult = await solveIvpAsync(call.F, call.y0, call.ts, call.options);
+      const out = tf.tidy(() =>
+        this.unpack(input, this.finish(call, lastRow(r, call.y0, r.stats.nfe), false), false),
+      );
+      r.ys.dispose();
+      return out;
+    } finally {
+      tf.dispose(owned);
+    }
+  }
+
+  /** The packed start state, the dynamics and the solver call of one pass. */
+  private prepare(
+    x: Tensor,
+    direction: 1 | -1,
+    training: boolean,
+    context: Tensor | undefined,
+    keep: Tensor[],
+    endTime?: number,
+  ): SolveCall & { layout: StateLayout; constants: Tensor[]; params: readonly Tensor[]; T: number } {
+    const s = this.settings;
+    const batch = x.shape[0];
+    if (x.size !== batch * this.dim) {
+      throw new Error(
+        `CNF input has shape [${x.shape.join(', ')}]; expected [B, ${this.dim}] (or [B, ...] with ${this.dim} elements)`,
+      );
+    }
+    const regs = { kinetic: training && s.kinetic > 0, jacobian: training && s.jacobian > 0 };
+    const layout = stateLayout(this.dim, regs);
+    const hutch = (training ? s.divergence : s.evalDivergence) === 'hutchinson';
+    const toState = tf.tensor2d(
+      Float32Array.from({ length: this.dim * layout.width }, (_, i) =>
+        i % layout.width === Math.floor(i / layout.width) ? 1 : 0,
+      ),
+      [this.dim, layout.width],
+    );
+    const y0 = tf.matMul(tf.reshape(x, [batch, this.dim]), toState);
+    const T = endTime ?? this.endTime();
+    let eps: Tensor | null = null;
+    let ownNoise = false;
+    if (hutch) {
+      eps = this.probe;
+      if (eps === null) {
+        eps = probeNoise(s.noise, [batch, this.dim], Math.floor(this.noiseRng() * 2 ** 31));
+        ownNoise = true;
+      }
+    }
+    const adjoint = training && s.gradient === 'adjoint';
+    // the adjoint's backward pass evaluates F after the caller's scope: it gets its own copy of the context
+    const ctx = adjoint && context ? tf.keep(tf.clone(context)) : context;
+    if (adjoint && ctx) keep.push(ctx);
+    const fused =
+      s.fused && context === undefined && this.field.config.contextDim === 0
+        ? fusedDynamics(this.field, layout, eps)
+        : null;
+    const dyn: { F: OdeFunc; constants: Tensor[]; params: readonly Tensor[] } = fused ?? {
+      ...augmentedDynamics(this.field, layout, eps, ctx),
+      params: this.field.params,
+    };
+    if (adjoint) {
+      // the backward pass runs after the caller's scope has ended and evaluates F again
+      // (derived per-solve tensors too; the variables themselves are never held)
+      for (const k of [...dyn.constants, ...dyn.params.filter((q) => !(q instanceof tf.Variable))]) {
+        keep.push(tf.keep(k));
+      }
+      if (ownNoise && eps) keep.push(tf.keep(eps));
+    }
+    return {
+      F: dyn.F,
+      y0,
+      ts: direction > 0 ? [0, T] : [T, 0],
+      options: training ? s.train : s.eval,
+      layout,
+      constants: [...dyn.constants, ...(ownNoise && eps ? [eps] : [])],
+      params: dyn.params,
+      T,
+    };
+  }
+
+  /** Runs the solve of `call` (adjoint or backprop in training), returns the final packed state. */
+  private solve(
+    call: SolveCall & { params: readonly Tensor[] },
+    training: boolean,
+  ): { y: Tensor; nfe: number } {
+    if (training && this.settings.gradient === 'adjoint') {
+      let nfe = 0;
+      const ys = odeintAdjoint(call.F, call.y0, call.ts, {
+        ...call.options,
+        params: call.params,
+        onForwardStats: (st: SolveStats) => {
+          nfe += st.nfe;
+        },
+        onBackwardStats: (st: SolveStats) => {
+          this.lastBackwardNfe = st.nfe;
+        },
+      });
+      return lastRow({ ys, stats: { nfe, steps: 0, rejected: 0 } }, call.y0, nfe);
+    }
+    const r = solveIvp(call.F, call.y0, call.ts, call.options);
+    return lastRow(r, call.y0, r.stats.nfe);
+  }
+
+  /** Attaches the end-time gradient in training passes (one extra evaluation). */
+  private finish(
+    call: SolveCall & { layout: StateLayout; T: number },
+    end: { y: Tensor; nfe: number },
+    training: boolean,
+  ): Solved {
+    let { y, nfe } = end;
+    if (training && this.settings.trainT && call.ts[1] > call.ts[0]) {
+      y = withEndTimeGradient(call.F, y, this.sqrtEndTime, call.T);
+      nfe += 1;
+    }
+    return { y, nfe, layout: call.layout };
+  }
+
+  /** The image (input's shape), log|det| and extras from the packed end state. */
+  private unpack(
+    input: Tensor,
+    solved: Solved,
+    training: boolean,
+  ): { h: Tensor; logDet: Tensor; extras: Extras } {
+    const { y, layout, nfe } = solved;
+    const h = tf.reshape(tf.slice(y, [0, 0], [-1, this.dim]), input.shape);
+    const logDet = tf.neg(column(y, layout.logdet));
+    const stats: Record<string, number> = { nfe };
+    if (training && this.settings.gradient === 'adjoint') stats.nfeBackward = this.lastBackwardNfe;
+    if (!training || (layout.kinetic < 0 && layout.jacobian < 0)) return { h, logDet, extras: { stats } };
+    const terms: Record<string, Tensor> = {};
+    let penalty: Tensor | null = null;
+    if (layout.kinetic >= 0) {
+      terms.kinetic = column(y, layout.kinetic);
+      penalty = tf.mul(terms.kinetic, this.settings.kinetic);
+    }
+    if (layout.jacobian >= 0) {
+      terms.jacobian = column(y, layout.jacobian);
+      const j = tf.mul(terms.jacobian, this.settings.jacobian);
+      penalty = penalty === null ? j : tf.add(penalty, j);
+    }
+    return { h, logDet, extras: { penalty: penalty ?? undefined, terms, stats } };
+  }
+
+  private releaseHeld(): void {
+    tf.dispose(this.held);
+    this.held = [];
+  }
+}
+
+/** The last output time's state of a two-time solve, [B, S]. */
+function lastRow(r: SolveResult, y0: Tensor, nfe: number): { y: Tensor; nfe: number } {
+  return { y: tf.reshape(tf.slice(r.ys, [1, 0, 0], [1, -1, -1]), y0.shape), nfe };
+}
+
+function column(y: Tensor, col: number): Tensor {
+  return tf.reshape(tf.slice(y, [0, col], [-1, 1]), [-1]);
+}

@@ -1,0 +1,283 @@
+import { type Tensor, tf } from '../../solvers/tf.js';
+import type { DensityModel, LossInfo, ModelConfig } from '../model.js';
+import { disposeReachable } from './dispose.js';
+import { extrasTensors } from './extras.js';
+import { standardNormalLogProb } from './normal.js';
+import type { Bijector, Extras } from './transform.js';
+
+/** For integer image data: how pixels become continuous values in (0, 1) (see src/flows/dequantize.ts). */
+export interface Dequantizer {
+  readonly params: readonly tf.Variable[];
+  /** Integer data `[B, D]` in {0..levels−1} → y = (x + u)/levels in (0, 1) and log q(u | x) `[B]`. */
+  dequantize(x: Tensor, seed?: number): { y: Tensor; logQ: Tensor };
+}
+
+/** Options of {@link FlowModel}. */
+export interface FlowModelOptions {
+  /** The normalizing map (data → latent); its inverse generates. Any {@link Bijector}: discrete layers, CNF blocks, or a chain of both. */
+  readonly bijector: Bijector;
+  /** Flattened data dimension. */
+  readonly dim: number;
+  /** Shape of one example as the bijector sees it (default `[dim]`), e.g. `[8, 8, 1]`. */
+  readonly eventShape?: readonly number[];
+  /** Shape of one latent (default `eventShape`); `[dim]` for multi-scale bijectors. */
+  readonly latentShape?: readonly number[];
+  /** Width C of the context `[B, C]` a conditional model takes (default 0: unconditional). */
+  readonly contextDim?: number;
+  /** For integer image data: how pixels become continuous (then logProb is a dequantization bound). */
+  readonly dequantizer?: Dequantizer;
+  /** Number of pixel levels L (data in {0..L−1}); needed with `dequantizer`. */
+  readonly pixelLevels?: number;
+  /** Extra trainable variables outside the bijector (kept after the bijector's, in this order). */
+  readonly extraParams?: readonly tf.Variable[];
+  /** The configuration `config()` returns (must include `kind`). */
+  readonly config: ModelConfig;
+}
+
+/** A draw and its log-density, from one pass. */
+export type SampleWithLogProb = {
+  /** Samples `[n, dim]`. */
+  x: Tensor;
+  /** log p(x) `[n]`. */
+  logProb: Tensor;
+};
+
+/**
+ * The one density model: a standard-normal base distribution and a {@link Bijector} (discrete
+ * flows, CNFs, mixed chains and the model flow matching returns are all this). Implements
+ * {@link DensityModel}: `logProb(x, c) = log N(f(x; c); 0, I) + log|det ∂f/∂x|`; `sample` pushes
+ * base samples through `f⁻¹`; `trainLoss` is the mean negative log-likelihood plus the batch mean
+ * of the layers' `penalty` (regularizers), with their counts (NFE) and terms in `info`.
+ *
+ * With a dequantizer (image models), `x` holds integer pixels in {0..L−1}: `logProb` is the
+ * one-sample dequantization lower bound log p((x+u)/L) − D·log L − log q(u|x) on the discrete
+ * data, and `sample` returns continuous pixel values (x + u) in [0, L).
+ */
+export class FlowModel implements DensityModel {
+  readonly dim: number;
+  readonly params: readonly tf.Variable[];
+  readonly bijector: Bijector;
+  readonly eventShape: readonly number[];
+  readonly latentShape: readonly number[];
+  readonly contextDim: number;
+  readonly dequantizer: Dequantizer | undefined;
+  readonly pixelLevels: number;
+  private readonly cfg: ModelConfig;
+
+  constructor(opts: FlowModelOptions) {
+    this.dim = opts.dim;
+    this.bijector = opts.bijector;
+    this.eventShape = opts.eventShape ?? [opts.dim];
+    this.latentShape = opts.latentShape ?? this.eventShape;
+    this.contextDim = opts.contextDim ?? 0;
+    this.dequantizer = opts.dequantizer;
+    this.pixelLevels = opts.pixelLevels ?? 0;
+    if (this.dequantizer && !(this.pixelLevels > 1))
+      throw new Error('FlowModel: a dequantizer needs pixelLevels > 1');
+    this.params = [
+      ...new Set([...opts.bijector.params, ...(opts.dequantizer?.params ?? []), ...(opts.extraParams ?? [])]),
+    ];
+    this.cfg = opts.config;
+  }
+
+  /** log density of the base N(0, I) at `z` (any shape `[B, ...]`) → `[B]`. */
+  baseLogProb(z: Tensor): Tensor {
+    return standardNormalLogProb(z);
+  }
+
+  /** log p of continuous inputs `[B, dim]` (after dequantization, for image models). */
+  logProbContinuous(x: Tensor, context?: Tensor): Tensor {
+    return tf.tidy(() => {
+      const { y, logDet } = this.bijector.forward(this.toEvent(x), this.checkContext(context, x.shape[0]));
+      return tf.add(this.baseLogProb(y), logDet);
+    });
+  }
+
+  /** log p(x | context) for a batch `[B, dim]` → `[B]`. */
+  logProb(x: Tensor, context?: Tensor): Tensor {
+    this.checkInput(x);
+    const c = this.checkContext(context, x.shape[0]);
+    if (!this.dequantizer) return this.logProbContinuous(x, c);
+    const dq = this.dequantizer;
+    return tf.tidy(() => {
+      const { y, logQ } = dq.dequantize(x);
+      const lp = this.logProbContinuous(y, c);
+      return tf.sub(tf.sub(lp, this.dim * Math.log(this.pixelLevels)), logQ);
+    });
+  }
+
+  /** {@link logProb} for backends without synchronous reads (the CNF's adaptive steps read asynchronously). */
+  async logProbAsync(x: Tensor, context?: Tensor): Promise<Tensor> {
+    this.checkInput(x);
+    const c = this.checkContext(context, x.shape[0]);
+    const dq = this.dequantizer ? this.dequantizer.dequantize(x) : null;
+    const input = dq ? dq.y : x;
+    const r = this.bijector.forwardAsync
+      ? await this.bijector.forwardAsync(this.toEvent(input), c)
+      : this.bijector.forward(this.toEvent(input), c);
+    const out = tf.tidy(() => {
+      const lp = tf.add(this.baseLogProb(r.y), r.logDet);
+      return dq ? tf.sub(tf.sub(lp, this.dim * Math.log(this.pixelLevels)), dq.logQ) : lp;
+    });
+    tf.dispose([r.y, r.logDet, ...extrasTensors(r.extras), ...(dq ? [dq.y, dq.logQ] : [])]);
+    return out;
+  }
+
+  /**
+   * n samples `[n, dim]` given the context (`[n, C]`, or `[1, C]` / `[C]` for one context shared by
+   * all n). A number in second place is the seed (the signature before contexts existed, kept);
+   * a seed makes the draw reproducible.
+   */
+  sample(n: number, context?: Tensor | number, seed?: number): Tensor {
+    const { x, logProb } = this.sampleAndLogProb(n, context, seed);
+    logProb.dispose();
+    return x;
+  }
+
+  /** {@link sample} for backends without synchronous reads. */
+  async sampleAsync(n: number, context?: Tensor | number, seed?: number): Promise<Tensor> {
+    const { x, logProb } = await this.sampleAndLogProbAsync(n, context, seed);
+    logProb.dispose();
+    return x;
+  }
+
+  /**
+   * n samples and their log-density from one pass: z ~ N(0, I), x = f⁻¹(z; c),
+   * log p(x) = log N(z) − log|det ∂x/∂z| (for image models: of the continuous sample).
+   */
+  sampleAndLogProb(n: number, context?: Tensor | number, seed?: number): SampleWithLogProb {
+    return tf.tidy(() => {
+      const { c, s } = this.sampleArgs(n, context, seed);
+      const z = tf.randomNormal([n, ...this.latentShape], 0, 1, 'float32', s);
+      const r = this.bijector.inverse(z, c);
+      return this.finishSample(n, z, r.x, r.logDet);
+    });
+  }
+
+  /** {@link sampleAndLogProb} for backends without synchronous reads. */
+  async sampleAndLogProbAsync(
+    n: number,
+    context?: Tensor | number,
+    seed?: number,
+  ): Promise<SampleWithLogProb> {
+    const { c, s } = this.sampleArgs(n, context, seed);
+    const z = tf.randomNormal([n, ...this.latentShape], 0, 1, 'float32', s);
+    const r = this.bijector.inverseAsync
+      ? await this.bijector.inverseAsync(z, c)
+      : this.bijector.inverse(z, c);
+    const out = tf.tidy(() => this.finishSample(n, z, r.x, r.logDet));
+    tf.dispose([z, r.x, r.logDet, ...extrasTensors(r.extras)]);
+    if (c !== undefined && c !== context) c.dispose();
+    return out;
+  }
+
+  private finishSample(n: number, z: Tensor, xEvent: Tensor, logDet: Tensor): SampleWithLogProb {
+    const x = tf.reshape(xEvent, [n, this.dim]);
+    const logProb = tf.sub(this.baseLogProb(z), logDet);
+    if (!this.dequantizer) return { x, logProb };
+    // continuous pixel values in [0, L): density of y = x·L is p(x)/L^D
+    return {
+      x: tf.mul(tf.clipByValue(x, 0, 1), this.pixelLevels),
+      logProb: tf.sub(logProb, this.dim * Math.log(this.pixelLevels)),
+    };
+  }
+
+  /**
+   * The training objective on a batch: −mean log p(x | c) plus the batch mean of the layers'
+   * `penalty` (weighted regularizers). `info`: the layers' counts summed (`nfe`, …), and, when
+   * there are regularizers, `nll` and each term's batch mean.
+   */
+  trainLoss(x: Tensor, context?: Tensor): { loss: Tensor; info: LossInfo } {
+    this.checkInput(x);
+    const c = this.checkContext(context, x.shape[0]);
+    const info: LossInfo = {};
+    const loss = tf.tidy(() => {
+      let input = x;
+      let logQ: Tensor | null = null;
+      if (this.dequantizer) {
+        const d = this.dequantizer.dequantize(x);
+        input = d.y;
+        logQ = d.logQ;
+      }
+      const r = this.bijector.forward(this.toEvent(input), c, { training: true });
+      let logp = tf.add(this.baseLogProb(r.y), r.logDet);
+      if (logQ) logp = tf.sub(tf.sub(logp, this.dim * Math.log(this.pixelLevels)), logQ);
+      const nll = tf.neg(tf.mean(logp));
+      readExtras(r.extras, info);
+      if (!r.extras?.penalty) return nll;
+      info.nll = nll.dataSync()[0];
+      for (const [k, v] of Object.entries(r.extras.terms ?? {})) info[k] = tf.mean(v).dataSync()[0];
+      return tf.add(nll, tf.mean(r.extras.penalty));
+    });
+    return { loss, info };
+  }
+
+  /** Mean bits per dimension of a batch: −mean log p / (dim · ln 2). */
+  bitsPerDim(x: Tensor, context?: Tensor): number {
+    const nll = tf.tidy(() => tf.neg(tf.mean(this.logProb(x, context))));
+    const v = nll.dataSync()[0];
+    nll.dispose();
+    return v / (this.dim * Math.LN2);
+  }
+
+  config(): ModelConfig {
+    return this.cfg;
+  }
+
+  /** Disposes the variables and every constant tensor (masks, permutations) of the flow. */
+  dispose(): void {
+    for (const p of this.params) p.dispose();
+    disposeReachable([this.bijector, this.dequantizer]);
+  }
+
+  private toEvent(x: Tensor): Tensor {
+    const b = x.shape[0];
+    return this.eventShape.length === 1 ? x : tf.reshape(x, [b, ...this.eventShape]);
+  }
+
+  private sampleArgs(n: number, context: Tensor | number | undefined, seed: number | undefined) {
+    if (!(Number.isInteger(n) && n > 0)) {
+      throw new Error(`${this.cfg.kind}.sample: n = ${n} is invalid: expected a whole number > 0`);
+    }
+    if (typeof context === 'number') return { c: undefined, s: context };
+    if (context === undefined) return { c: this.checkContext(undefined, n), s: seed };
+    const c2 = context.rank === 1 ? tf.reshape(context, [1, -1]) : context;
+    const c = c2.shape[0] === 1 && n > 1 ? tf.tile(c2, [n, 1]) : c2;
+    if (c2 !== context && c !== c2) c2.dispose();
+    return { c: this.checkContext(c, n), s: seed };
+  }
+
+  private checkContext(context: Tensor | undefined, batch: number): Tensor | undefined {
+    if (this.contextDim === 0) {
+      if (context !== undefined) {
+        throw new Error(
+          `${this.cfg.kind}: this model is unconditional (contextDim 0) but a context was given`,
+        );
+      }
+      return undefined;
+    }
+    if (context === undefined) {
+      throw new Error(
+        `${this.cfg.kind}: this model is conditional and needs a context [B, ${this.contextDim}]`,
+      );
+    }
+    if (context.rank !== 2 || context.shape[0] !== batch || context.shape[1] !== this.contextDim) {
+      throw new Error(
+        `${this.cfg.kind}: context has shape [${context.shape.join(', ')}]; expected [${batch}, ${this.contextDim}]`,
+      );
+    }
+    return context;
+  }
+
+  private checkInput(x: Tensor): void {
+    if (x.rank !== 2 || x.shape[1] !== this.dim) {
+      throw new Error(
+        `${this.cfg.kind}.logProb: expected x of shape [B, ${this.dim}]; got [${x.shape.join(', ')}]`,
+      );
+    }
+  }
+}
+
+function readExtras(e: Extras | undefined, info: LossInfo): void {
+  for (const [k, v] of Object.entries(e?.stats ?? {})) info[k] = v;
+}

@@ -1,0 +1,66 @@
+import type { Tensor, tf } from '../../solvers/tf.js';
+
+/**
+ * The one transform contract. Every layer — discrete bijectors, a chain of them, and the CNF
+ * block — implements {@link Bijector}; a chain of bijectors is a bijector, so continuous and
+ * discrete layers compose freely (ActNorm → CNF block → coupling; squeeze / CNF / split).
+ *
+ * Conventions:
+ * - axis 0 is the batch; `context` (optional) is `[B, C]`, one row per example, or absent;
+ * - `forward` is the normalizing direction (data → latent), `inverse` the generative one;
+ * - `logDet` is log|det| of the Jacobian of the map that was applied, `[B]`, so
+ *   `inverse(forward(x).y).logDet = −forward(x).logDet`;
+ * - a layer may report {@link Extras} (regularizer terms, solver counts); a chain sums them by
+ *   name, and the density model adds `penalty` to its training loss;
+ * - `mode.training` selects a layer's training behaviour (the CNF's training solver, divergence
+ *   estimator and regularizers); layers without one ignore it.
+ *
+ * A new layer implements `name`, `params`, `forward` and `inverse`; the async methods are optional
+ * (the chain falls back to the synchronous ones, which read nothing back).
+ */
+export interface Bijector {
+  /** Short name for messages and summaries. */
+  readonly name: string;
+  /** Trainable variables, in a stable order (checkpoints rely on it). */
+  readonly params: readonly tf.Variable[];
+  /** The normalizing direction (data → latent): y = f(x; c) and log|det ∂y/∂x|. */
+  forward(x: Tensor, context?: Tensor, mode?: PassMode): ForwardResult;
+  /** The generative direction (latent → data): x = f⁻¹(y; c) and log|det ∂x/∂y|. */
+  inverse(y: Tensor, context?: Tensor, mode?: PassMode): InverseResult;
+  /** `forward` for backends without synchronous reads (WebGPU). Default: `forward`. */
+  forwardAsync?(x: Tensor, context?: Tensor, mode?: PassMode): Promise<ForwardResult>;
+  /** `inverse` for backends without synchronous reads. Default: `inverse`. */
+  inverseAsync?(y: Tensor, context?: Tensor, mode?: PassMode): Promise<InverseResult>;
+}
+
+/** How a pass runs (see {@link Bijector}). */
+export interface PassMode {
+  /** Training pass: layers use their training settings and report regularizers. Default false. */
+  readonly training?: boolean;
+}
+
+/**
+ * What a layer reports besides the image and log-det. A chain sums every field by name.
+ */
+export type Extras = {
+  /** Weighted regularizers per example `[B]`, added (batch mean) to the training loss. */
+  readonly penalty?: Tensor;
+  /** Unweighted regularizer values per example `[B]` by name (e.g. `kinetic`), for reports. */
+  readonly terms?: Readonly<Record<string, Tensor>>;
+  /** Counts by name (e.g. `nfe`, `nfeBackward`). */
+  readonly stats?: Readonly<Record<string, number>>;
+};
+
+/** Result of a forward pass: the image and log|det ∂y/∂x| per example (`[B]`). */
+export type ForwardResult = {
+  readonly y: Tensor;
+  readonly logDet: Tensor;
+  readonly extras?: Extras;
+};
+
+/** Result of an inverse pass: the preimage and log|det ∂x/∂y| per example (`[B]`). */
+export type InverseResult = {
+  readonly x: Tensor;
+  readonly logDet: Tensor;
+  readonly extras?: Extras;
+};
