@@ -3,8 +3,9 @@
  * into the build as data: URLs (vite.config.ts), so the page works from file:// where a fetch of
  * a neighbouring file is refused.
  */
-// the main entry registers cpu; webgl and wasm are registered here (bundled into the worker)
+// the main entry registers cpu; webgl, webgpu and wasm are registered here (bundled into the worker)
 import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';

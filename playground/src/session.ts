@@ -7,6 +7,7 @@ import type { LoadedCheckpoint } from './checkpoint.js';
 import {
   AdamW,
   createModel,
+  csvValues,
   type DensityModel,
   disposeModel,
   flowPaths,
@@ -16,7 +17,6 @@ import {
   METHODS,
   meanNll,
   modelFromConfig,
-  parseCsv,
   Rng,
   type Sampler,
   type Tensor,
@@ -114,10 +114,7 @@ export function loadData(spec: DataSpec, seed: number): Data {
     };
   }
   if (spec.kind === 'points') return pointsData(spec.points, spec.label, seed, [-4, 4]);
-  const t = parseCsv(spec.text, 2, spec.label);
-  const v = t.dataSync() as Float32Array;
-  t.dispose();
-  return pointsData(v, spec.label, seed);
+  return pointsData(csvValues(spec.text, 2, spec.label), spec.label, seed);
 }
 
 /** The model config the settings describe. */

@@ -16,7 +16,10 @@ export const MAX_ABS_VALUE = 1e15;
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** csv-parse options shared by the sync and the streaming reader. */
+/**
+ * csv-parse options shared by the sync and the streaming reader.
+ * @internal not in the declarations: csv-parse's own types need Node's (a consumer may not have them)
+ */
 export const OPTIONS: Options = {
   delimiter: [',', ';', '\t'],
   record_delimiter: ['\r\n', '\n', '\r'],
@@ -108,7 +111,9 @@ export function parseError(err: unknown, source: string): Error {
 function parseText(text: string, rows: CsvRows): void {
   let records: ParsedRecord[];
   try {
-    records = parseSync(text, OPTIONS) as unknown as ParsedRecord[];
+    const parsed: unknown = parseSync(text, OPTIONS);
+    if (!Array.isArray(parsed)) throw new Error('the CSV parser returned no records');
+    records = parsed;
   } catch (err) {
     throw parseError(err, rows.source);
   }
@@ -121,9 +126,15 @@ function parseText(text: string, rows: CsvRows): void {
  * NaN/Inf, values beyond {@link MAX_ABS_VALUE}, and lines of the wrong width.
  */
 export function parseCsv(text: string, dim: number, source = 'csv'): tf.Tensor2D {
+  const values = csvValues(text, dim, source);
+  return tf.tensor2d(values, [values.length / dim, dim], 'float32');
+}
+
+/** {@link parseCsv} without the tensor: the rows, row-major, as a float32 array. */
+export function csvValues(text: string, dim: number, source = 'csv'): Float32Array {
   const rows = new CsvRows(source, dim);
   parseText(text, rows);
-  return tf.tensor2d(rows.values(), [rows.count, dim], 'float32');
+  return rows.values();
 }
 
 /**

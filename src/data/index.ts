@@ -1,5 +1,5 @@
 export { type CheckDataOptions, checkData, DataError, type DataLike } from './check.js';
-export { csvWidth, parseCsv } from './csv-parse.js';
+export { csvValues, csvWidth, parseCsv } from './csv-parse.js';
 export {
   type IrregularSpirals,
   type IrregularSpiralsOptions,
