@@ -6,13 +6,22 @@ import cliProgress from 'cli-progress';
 import pc from 'picocolors';
 import { provideTerminalKit, type TerminalKit } from './terminal-kit.js';
 
+/**
+ * cli-progress types its stream as a Node writable stream but uses only `write`, `isTTY` and
+ * `columns` of it (the cursor moves are escape codes written through `write`): any sink with
+ * `write` will do.
+ */
+function isBarStream(s: { write(s: string): unknown }): s is NodeJS.WritableStream {
+  return typeof s.write === 'function';
+}
+
 /** cli-progress + picocolors behind {@link TerminalKit}. */
 export const nodeTerminalKit: TerminalKit = {
   colors: (enabled) => pc.createColors(enabled),
   bar(stream, format) {
+    if (!isBarStream(stream)) throw new TypeError('the progress bar needs a stream with write()');
     return new cliProgress.SingleBar({
-      // the library writes to any object with write(); the cast is for its stream type
-      stream: stream as unknown as NodeJS.WritableStream,
+      stream,
       format: (_o, params) => format(params.maxWidth),
       fps: 10,
       hideCursor: false,
