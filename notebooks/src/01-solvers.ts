@@ -66,7 +66,7 @@ const exactPath = tsLong.map((t) => exactSpiral(t, [2, 0]));
 odeflow.show({
   data: [
     { type: 'scatter', mode: 'lines', name: 'exact', x: exactPath.map((p) => p[0]), y: exactPath.map((p) => p[1]), line: { color: 'black', width: 3 } },
-    ...runs.map((r) => ({
+    ...runs.map((r): odeflow.Figure['data'][number] => ({
       type: 'scatter', mode: 'lines', name: `${r.method} (NFE ${r.stats.nfe})`,
       x: r.ys.map((p) => p[0]), y: r.ys.map((p) => p[1]), line: { dash: r.method === 'dopri5' ? 'dot' : 'solid' },
     })),

@@ -148,7 +148,7 @@ const whole = (field) => {
   return tf.reshape(p, [N, 2]).arraySync() as number[][];
 };
 const pb = whole(bp.field), pa = whole(adj.field);
-const line = (name: string, pts: number[][], dash = 'solid') => ({ type: 'scatter', mode: 'lines', name, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), line: { dash } });
+const line = (name: string, pts: number[][], dash: 'solid' | 'dash' | 'dot' = 'solid'): odeflow.Figure['data'][number] => ({ type: 'scatter', mode: 'lines', name, x: pts.map((p) => p[0]), y: pts.map((p) => p[1]), line: { dash } });
 odeflow.show({
   data: [line('true', truth), line('learned (backprop)', pb, 'dash'), line('learned (adjoint)', pa, 'dot')],
   layout: { title: { text: 'phase portrait: true vs learned' }, xaxis: { title: { text: 'y₁' } }, yaxis: { title: { text: 'y₂' }, scaleanchor: 'x' }, width: 640, height: 560 },

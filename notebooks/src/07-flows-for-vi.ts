@@ -50,7 +50,7 @@ odeflow.show(odeflow.densityPanels(panels, { rowLabels: ['exp(−U)/Z'], colLabe
 const e1 = odeflow.ENERGIES.u1;
 const logZ1 = odeflow.logPartition(e1);
 const fitted = [];
-for (const kind of ['planar', 'radial', 'cnf']) {
+for (const kind of ['planar', 'radial', 'cnf'] as const) {
   const model = odeflow.energyFitModel(kind, { steps: 8, seed: 0 });
   const fit = odeflow.fitReverseKl(model, e1.U, { iterations: 300, batch: 128, seed: 1 });
   const kl = odeflow.klEstimate(model, e1.U, logZ1, { n: 5000 });
@@ -77,8 +77,8 @@ odeflow.show(
 // %%
 const { train, test } = odeflow.binaryDigits();
 const few = tf.slice(test, [0, 0], [60, -1]);
-const vaes: Record<string, any> = {};
-for (const posterior of ['gaussian', 'planar']) {
+const vaes: Record<string, odeflow.Vae> = {};
+for (const posterior of ['gaussian', 'planar'] as const) {
   const vae = new odeflow.Vae({ dataDim: 64, latent: 2, posterior, flowSteps: 8 });
   const fit = odeflow.trainVae(vae, train, { iterations: 400 });
   const elbo = tf.tidy(() => tf.mean(vae.elbo(few, 1))).dataSync()[0];
