@@ -6,6 +6,13 @@ export class OdeError extends Error {
 /** An option is missing, of the wrong type or out of its valid range. */
 export class OdeOptionError extends OdeError {
   override name = 'OdeOptionError';
+  /** For an invalid option value: the option, the value given and the valid range. */
+  readonly invalid?: { readonly option: string; readonly value: unknown; readonly expected: string };
+
+  constructor(message: string, invalid?: { option: string; value: unknown; expected: string }) {
+    super(message);
+    if (invalid) this.invalid = invalid;
+  }
 }
 
 /** `f` returned a tensor whose shape or dtype differs from the state's. */

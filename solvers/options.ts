@@ -47,7 +47,13 @@ export const METHOD_NAMES: readonly MethodName[] = [
 ];
 
 function check(ok: boolean, name: string, value: unknown, range: string): void {
-  if (!ok) throw new OdeOptionError(`option ${name} = ${String(value)} is invalid: expected ${range}`);
+  if (!ok) {
+    throw new OdeOptionError(`option ${name} = ${String(value)} is invalid: expected ${range}`, {
+      option: name,
+      value,
+      expected: range,
+    });
+  }
 }
 
 const KNOWN = new Set([

@@ -1,3 +1,4 @@
+import { OdeOptionError } from '../../solvers/errors.js';
 import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
 import type { MethodName } from '../../solvers/types.js';
 import { checkModelConfig } from '../config-bounds.js';
@@ -114,9 +115,8 @@ function checkSettings(phase: string, s: SolverOptions): void {
   try {
     resolveOptions(s);
   } catch (err) {
-    const m =
-      err instanceof Error ? /option (\w+) = (.*) is invalid: expected (.*)$/s.exec(err.message) : null;
-    if (m) throw new ConfigError('CNF options', `${phase}.${m[1]}`, m[2], m[3]);
+    const bad = err instanceof OdeOptionError ? err.invalid : undefined;
+    if (bad) throw new ConfigError('CNF options', `${phase}.${bad.option}`, bad.value, bad.expected);
     throw err;
   }
 }

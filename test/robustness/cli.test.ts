@@ -223,8 +223,9 @@ const CASES: CliCase[] = [
   {
     name: 'train --model nonesuch names the known kinds',
     args: (dir) => ['train', '--model', 'nonesuch', '--out', join(dir, 'run'), '--quiet'],
-    code: 1,
-    err: ["unknown model kind 'nonesuch'", 'realnvp'],
+    // a bad flag value: a usage error (README: exit 2), pointing at --help
+    code: 2,
+    err: ["unknown model kind 'nonesuch'", 'realnvp', "see 'train --help'"],
   },
   {
     name: 'train --bogus is a usage error',
