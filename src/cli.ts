@@ -4,11 +4,10 @@
  */
 import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { tf } from '../solvers/tf.js';
-import { type BackendName, initBackend } from './backend.js';
 import { cmdFit } from './cli/fit.js';
-import { FlagError, MODEL_FLAG_NAMES, MODEL_FLAGS_HELP, modelFlags } from './cli/model-flags.js';
+import { backend, num, parse, str } from './cli/flags.js';
+import { FlagError, type Flags, MODEL_FLAG_NAMES, MODEL_FLAGS_HELP, modelFlags } from './cli/model-flags.js';
 import { evalCsvFile, MAX_SAMPLES, rowProgress, writeSamples } from './cli/streaming.js';
 import { cmdTrainVae, wantsVae } from './cli/train-vae.js';
 import { checkPixels, type DataSource, dataNames, dataSource, isDataName } from './cli-data.js';
@@ -141,58 +140,10 @@ usage: odeflow report --compare DIR1 DIR2 … [--out FILE]
   overlays several runs' curves and settings ('report --compare --help')`,
 } as const;
 
-type Flags = Record<string, string | boolean | undefined>;
-
-function parse(args: string[], options: Record<string, 'string' | 'boolean'>): Flags {
-  const spec: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
-    help: { type: 'boolean', short: 'h' },
-  };
-  for (const [k, type] of Object.entries(options)) spec[k] = { type };
-  try {
-    return parseArgs({ args, options: spec, strict: true, allowPositionals: false }).values as Flags;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-function num(
-  flags: Flags,
-  name: string,
-  fallback: number,
-  kind: 'int' | 'positive' | 'nonneg-int' = 'positive',
-): number {
-  const raw = flags[name];
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  const ok =
-    Number.isFinite(v) &&
-    (kind === 'positive'
-      ? v > 0
-      : kind === 'int'
-        ? Number.isInteger(v) && v > 0
-        : Number.isInteger(v) && v >= 0);
-  if (!ok) {
-    const want =
-      kind === 'positive' ? 'a positive number' : kind === 'int' ? 'a positive integer' : 'an integer ≥ 0';
-    throw new UsageError(`--${name} must be ${want}, got '${String(raw)}'`);
-  }
-  return v;
-}
-
-function str(flags: Flags, name: string): string | undefined {
-  const v = flags[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
 function required(flags: Flags, name: string): string {
   const v = str(flags, name);
   if (v === undefined) throw new UsageError(`--${name} is required`);
   return v;
-}
-
-async function backend(flags: Flags, io: CliIO): Promise<void> {
-  const name = await initBackend(str(flags, 'backend') as BackendName | undefined);
-  io.stderr.write(`backend: ${name}\n`);
 }
 
 async function dataName(name: string, io?: CliIO): Promise<DataSource> {

@@ -16,7 +16,7 @@ import {
   logPartition,
   ReverseKlDivergedError,
 } from '../vi/index.js';
-import { backend, choice, num, parse, str, type ViIO } from './vi-args.js';
+import { backend, choice, num, parse, str, type ViIO } from './flags.js';
 
 /** Help text of `fit`. */
 export const FIT_HELP = `usage: tsx src/cli.ts fit [options]

@@ -7,8 +7,8 @@ import { writeHtml } from '../plot/html.js';
 import { imageGrid } from '../plot/image-grid.js';
 import { latentScatter, lossCurve, type PosteriorGrid, posteriorContours } from '../plot/latent.js';
 import { binarise, POSTERIOR_KINDS, trainVae, Vae, VaeDivergedError } from '../vae/index.js';
+import { backend, choice, num, parse, str, type ViIO } from './flags.js';
 import { FlagError } from './model-flags.js';
-import { backend, choice, num, parse, str, type ViIO } from './vi-args.js';
 
 /** Help text of `train --model vae`. */
 export const TRAIN_VAE_HELP = `usage: tsx src/cli.ts train --data digits --model vae [options]

@@ -1,10 +1,10 @@
-/** Flag readers of `fit` and `train --model vae`: bad values are {@link FlagError}s (exit status 2) naming the flag. */
+/** Flag readers of every CLI command (`train`, `sample`, `eval`, `report`, `fit`, `train --model vae`): bad values are {@link FlagError}s (exit status 2) naming the flag. */
 import { parseArgs } from 'node:util';
 import { type BackendName, initBackend } from '../backend.js';
 import type { ProgressSink } from '../train/progress.js';
 import { FlagError, type Flags } from './model-flags.js';
 
-/** Where these subcommands write (the CLI's `CliIO` fits it). */
+/** Where the commands write (the CLI's `CliIO` fits it). */
 export interface ViIO {
   stdout: ProgressSink;
   stderr: ProgressSink;
