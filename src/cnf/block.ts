@@ -1,7 +1,8 @@
 import { odeintAdjoint } from '../../solvers/adjoint.js';
 import { solveIvp } from '../../solvers/odeint.js';
 import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
-import { solveIvpAsync } from '../../solvers/solve-ivp-async.js';
+import type { SolvePlan } from '../../solvers/plan.js';
+import { replayIvp, solveIvpAsync } from '../../solvers/solve-ivp-async.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeFunc, SolveResult, SolveStats } from '../../solvers/types.js';
 import type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from '../core/transform.js';
@@ -9,7 +10,7 @@ import { type NoiseKind, probeNoise } from '../nn/divergence.js';
 import { uniformRng } from '../nn/init.js';
 import type { VectorField } from '../nn/mlp.js';
 import { augmentedDynamics, type StateLayout, stateLayout } from './dynamics.js';
-import { withEndTimeGradient } from './end-time.js';
+import { withEndTimeGradient, withEndTimeGradientNoRead } from './end-time.js';
 import { fusedDynamics } from './fused.js';
 
 /** Divergence of the log-density's rate: exact (D tangents) or Hutchinson's estimate. */
@@ -51,6 +52,14 @@ interface Solved {
   layout: StateLayout;
 }
 
+/** The steps of one block's training solve, chosen asynchronously ({@link CnfBlock.planAsync}). */
+export interface CnfBlockPlan {
+  /** End time T, read when the plan was made. */
+  readonly T: number;
+  /** The accepted steps of the solve 0 → T. */
+  readonly solve: SolvePlan;
+}
+
 /** What a pass needs from the solve: the dynamics, the packed start, the times and settings. */
 interface SolveCall {
   F: OdeFunc;
@@ -72,8 +81,9 @@ interface SolveCall {
  * multiscale model see `[B, H, W, C]`); the output has the input's shape.
  *
  * Async: `forwardAsync` / `inverseAsync` call `solveIvpAsync` (adaptive steps chosen with async
- * reads). The solve is one call (`SolveCall`): a trainer that picks an adaptive step sequence
- * asynchronously and replays it under the gradient tape hooks in at that one place.
+ * reads). The solve is one call (`SolveCall`): a read-free training step hooks in there —
+ * `planAsync` picks the training solve's steps asynchronously, `replayForward` replays them under
+ * the gradient tape (src/cnf/cnf-async.ts chains both over a CNF's blocks).
  */
 export class CnfBlock implements Bijector {
   readonly name = 'cnf';
@@ -141,13 +151,47 @@ export class CnfBlock implements Bijector {
   }
 
   async forwardAsync(x: Tensor, context?: Tensor, mode?: PassMode): Promise<ForwardResult> {
-    const { h, logDet, extras } = await this.passAsync(x, 1, context, mode);
+    if (mode?.training) throw trainingAsyncError();
+    const { h, logDet, extras } = await this.passAsync(x, 1, false, context);
     return { y: h, logDet, extras };
   }
 
   async inverseAsync(y: Tensor, context?: Tensor, mode?: PassMode): Promise<InverseResult> {
-    const { h, logDet, extras } = await this.passAsync(y, -1, context, mode);
+    if (mode?.training) throw trainingAsyncError();
+    const { h, logDet, extras } = await this.passAsync(y, -1, false, context);
     return { x: h, logDet, extras };
+  }
+
+  /**
+   * Phase one of a read-free training step: the training solve x → z (training solver settings),
+   * its steps chosen with async reads and no tape. Returns z (the input's shape) and the plan for
+   * {@link replayForward}. The steps are replayed as they are, so only exact divergence (no
+   * Hutchinson noise to redraw), no regularizers and backprop gradients qualify; the caller checks.
+   */
+  async planAsync(x: Tensor, context?: Tensor): Promise<{ y: Tensor; plan: CnfBlockPlan }> {
+    const { h, logDet, plan } = await this.passAsync(x, 1, true, context);
+    logDet.dispose();
+    return { y: h, plan };
+  }
+
+  /**
+   * Phase two: the training pass of {@link forward} replaying `plan`'s steps, synchronous and
+   * free of reads (the end-time gradient uses the planned T), so it can run under
+   * `tf.variableGrads` on WebGPU; its gradient is that of `forward(x, c, { training: true })`
+   * for the same steps.
+   */
+  replayForward(x: Tensor, plan: CnfBlockPlan, context?: Tensor): ForwardResult {
+    return tf.tidy(() => {
+      const call = this.prepare(x, 1, true, context, [], plan.T);
+      const r = replayIvp(call.F, call.y0, plan.solve);
+      let { y, nfe } = lastRow(r, call.y0, r.stats.nfe);
+      if (this.settings.trainT && call.ts[1] > call.ts[0]) {
+        y = withEndTimeGradientNoRead(call.F, y, this.sqrtEndTime, plan.T);
+        nfe += 1;
+      }
+      const { h, logDet, extras } = this.unpack(x, { y, nfe, layout: call.layout }, true);
+      return { y: h, logDet, extras };
+    });
   }
 
   /** Disposes the end-time variable, the field's variables and anything kept for a pending adjoint gradient. */
@@ -156,29 +200,25 @@ export class CnfBlock implements Bijector {
     for (const p of new Set([...this.field.params, this.sqrtEndTime])) p.dispose();
   }
 
-  private async passAsync(input: Tensor, direction: 1 | -1, context?: Tensor, mode?: PassMode) {
-    if (mode?.training) {
-      throw new Error(
-        'CnfBlock: training passes are synchronous (the end-time gradient and the adjoint read back); use forward(x, c, { training: true })',
-      );
-    }
+  /** One pass off the tape with async reads; `trainSettings`: the training solver and divergence (for a plan). */
+  private async passAsync(input: Tensor, direction: 1 | -1, trainSettings: boolean, context?: Tensor) {
     const T = (await this.sqrtEndTime.data())[0] ** 2;
     // an await cannot sit in a tidy scope: build the call in one, keeping what the dynamics use
     let prepared: ReturnType<CnfBlock['prepare']> | undefined;
     const owned = tf.tidy(() => {
-      const c = this.prepare(input, direction, false, context, [], T);
+      const c = this.prepare(input, direction, trainSettings, context, [], T);
       prepared = c;
       return [c.y0, ...c.constants, ...c.params.filter((q) => !(q instanceof tf.Variable))];
     });
     if (!prepared) throw new Error('CnfBlock: the solve was not prepared');
     const call = prepared;
     try {
-      const r: SolveResult = await solveIvpAsync(call.F, call.y0, call.ts, call.options);
+      const r = await solveIvpAsync(call.F, call.y0, call.ts, call.options);
       const out = tf.tidy(() =>
         this.unpack(input, this.finish(call, lastRow(r, call.y0, r.stats.nfe), false), false),
       );
       r.ys.dispose();
-      return out;
+      return { ...out, plan: { T, solve: r.plan } };
     } finally {
       tf.dispose(owned);
     }
@@ -319,6 +359,12 @@ export class CnfBlock implements Bijector {
     tf.dispose(this.held);
     this.held = [];
   }
+}
+
+function trainingAsyncError(): Error {
+  return new Error(
+    'CnfBlock: training passes are synchronous (the end-time gradient and the adjoint read back); use forward(x, c, { training: true })',
+  );
 }
 
 /** The last output time's state of a two-time solve, [B, S]. */

@@ -16,3 +16,24 @@ export function withEndTimeGradient(F: OdeFunc, yT: Tensor, s: tf.Variable, T: n
   });
   return tf.add(yT, tf.mul(tf.sub(s, sBar), tf.mul(rate, 2 * sBar)));
 }
+
+/**
+ * {@link withEndTimeGradient} without any read, for a replayed solve under the tape on backends
+ * without synchronous reads: `T` is the end time read when the steps were planned. Its value is
+ * y(T), its derivative in s is F(T, y(T))·2s.
+ */
+export function withEndTimeGradientNoRead(F: OdeFunc, yT: Tensor, s: tf.Variable, T: number): Tensor {
+  const op = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const [y, sv, save] = args as [Tensor, Tensor, tf.GradSaveFunc];
+    const rate = tf.tidy(() => F(T, y));
+    save([rate, sv]);
+    return {
+      value: tf.clone(y),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => [
+        dy,
+        tf.mul(tf.sum(tf.mul(dy, saved[0])), tf.mul(saved[1], 2)),
+      ],
+    };
+  });
+  return op(yT, s);
+}
