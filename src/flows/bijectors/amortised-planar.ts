@@ -28,6 +28,33 @@ export function checkAmortisedContext(name: string, contextDim: number, x: Tenso
 }
 
 /**
+ * What the constructors of the amortised bijectors share: checks `contextDim`, draws the base
+ * parameters from the seed stream (`base`, first), then the network c → `outDim` parameters
+ * (ReLU hidden layers, last layer scaled by `outInitStd`) from the same stream.
+ */
+export function amortisedParams<B extends tf.Variable[]>(
+  name: string,
+  contextDim: number,
+  outDim: number,
+  opts: AmortisedOptions,
+  base: (seeds: SeedStream) => B,
+): { base: B; net: Mlp } {
+  if (!(Number.isInteger(contextDim) && contextDim > 0)) {
+    throw new Error(`${name}: contextDim = ${contextDim} is invalid: expected a whole number > 0`);
+  }
+  const s = new SeedStream(opts.seed ?? 0);
+  const b = base(s);
+  const net = new Mlp({
+    inDim: contextDim,
+    hidden: opts.hidden ?? [],
+    outDim,
+    seeds: s,
+    outInitStd: opts.outInitStd ?? 0.01,
+  });
+  return { base: b, net };
+}
+
+/**
  * Amortised planar flow (Rezende & Mohamed 2015, §4 / the VAE's posterior flow): the planar map
  * f(z) = z + û·tanh(wᵀz + b) whose w, u, b are produced per example from the context c (an
  * encoder's output): (w, u, b) = (w₀, u₀, b₀) + g(c), g an MLP. û enforces wᵀû > −1 per example
@@ -48,20 +75,13 @@ export class AmortisedPlanar implements Bijector {
     readonly contextDim: number,
     opts: AmortisedOptions = {},
   ) {
-    if (!(Number.isInteger(contextDim) && contextDim > 0)) {
-      throw new Error(`AmortisedPlanar: contextDim = ${contextDim} is invalid: expected a whole number > 0`);
-    }
-    const s = new SeedStream(opts.seed ?? 0);
-    this.w0 = normalVariable([1, dim], 0.1, s.next(), 'apW');
-    this.u0 = normalVariable([1, dim], 0.1, s.next(), 'apU');
-    this.b0 = constVariable([1, 1], 0, 'apB');
-    this.net = new Mlp({
-      inDim: contextDim,
-      hidden: opts.hidden ?? [],
-      outDim: 2 * dim + 1,
-      seeds: s,
-      outInitStd: opts.outInitStd ?? 0.01,
-    });
+    const { base, net } = amortisedParams('AmortisedPlanar', contextDim, 2 * dim + 1, opts, (s) => [
+      normalVariable([1, dim], 0.1, s.next(), 'apW'),
+      normalVariable([1, dim], 0.1, s.next(), 'apU'),
+      constVariable([1, 1], 0, 'apB'),
+    ]);
+    [this.w0, this.u0, this.b0] = base;
+    this.net = net;
     this.params = [this.w0, this.u0, this.b0, ...this.net.params];
   }
 

@@ -1,9 +1,9 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { constVariable, normalVariable, SeedStream } from '../init.js';
-import { Mlp } from '../mlp.js';
+import { constVariable, normalVariable } from '../init.js';
+import type { Mlp } from '../mlp.js';
 import { solveMonotone } from '../scalar-solve.js';
-import { type AmortisedOptions, checkAmortisedContext } from './amortised-planar.js';
+import { type AmortisedOptions, amortisedParams, checkAmortisedContext } from './amortised-planar.js';
 
 /**
  * Amortised radial flow (Rezende & Mohamed 2015): f(z) = z + β·(z − z₀)/(α + ‖z − z₀‖) with z₀,
@@ -23,19 +23,12 @@ export class AmortisedRadial implements Bijector {
     readonly contextDim: number,
     opts: AmortisedOptions = {},
   ) {
-    if (!(Number.isInteger(contextDim) && contextDim > 0)) {
-      throw new Error(`AmortisedRadial: contextDim = ${contextDim} is invalid: expected a whole number > 0`);
-    }
-    const s = new SeedStream(opts.seed ?? 0);
-    this.z00 = normalVariable([1, dim], 0.5, s.next(), 'arZ0');
-    this.ab0 = constVariable([1, 2], 0, 'arAB');
-    this.net = new Mlp({
-      inDim: contextDim,
-      hidden: opts.hidden ?? [],
-      outDim: dim + 2,
-      seeds: s,
-      outInitStd: opts.outInitStd ?? 0.01,
-    });
+    const { base, net } = amortisedParams('AmortisedRadial', contextDim, dim + 2, opts, (s) => [
+      normalVariable([1, dim], 0.5, s.next(), 'arZ0'),
+      constVariable([1, 2], 0, 'arAB'),
+    ]);
+    [this.z00, this.ab0] = base;
+    this.net = net;
     this.params = [this.z00, this.ab0, ...this.net.params];
   }
 
