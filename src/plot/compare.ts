@@ -1,6 +1,6 @@
-import type { PlotData, UpdateMenu } from 'plotly.js';
+import type { PlotData } from 'plotly.js';
 import type { IterationRecord } from '../metrics/history.js';
-import { CURVE_AXIS_TITLES, type CurveAxis, curveX } from './curves.js';
+import { CURVE_AXIS_TITLES, type CurveAxis, curveAxisMenu, curveX } from './curves.js';
 import type { Figure } from './figure.js';
 import { figureMargin, figureTitle } from './layout.js';
 import { smoothEma } from './smooth.js';
@@ -95,23 +95,7 @@ export function compareCurves(runs: readonly ComparedRun[], options: CompareCurv
   }
   const xs = (mode: CurveAxis) => traces.map((t) => curveX(t.rows, mode));
   const xMode = options.x ?? 'iteration';
-  const button = (mode: CurveAxis) => ({
-    label: mode === 'iteration' ? 'x: iteration' : 'x: wall-clock',
-    method: 'update' as const,
-    args: [{ x: xs(mode) }, { 'xaxis.title.text': CURVE_AXIS_TITLES[mode], 'xaxis.autorange': true }],
-  });
-  const menu: Partial<UpdateMenu> = {
-    type: 'buttons',
-    direction: 'left',
-    showactive: true,
-    active: xMode === 'iteration' ? 0 : 1,
-    x: 1,
-    xanchor: 'right',
-    y: 1,
-    yanchor: 'bottom',
-    pad: { b: 10 },
-    buttons: [button('iteration'), button('time')],
-  };
+  const menu = curveAxisMenu(xs, xMode);
   const start = xs(xMode);
   return {
     data: traces.map((t, i) => ({ ...t.trace, x: start[i] })),

@@ -153,23 +153,7 @@ export function trainingCurves(
     );
   }
   const xs = (mode: CurveAxis) => series.map((s) => (mode === 'iteration' ? s.it : s.time));
-  const button = (mode: CurveAxis) => ({
-    label: mode === 'iteration' ? 'x: iteration' : 'x: wall-clock',
-    method: 'update' as const,
-    args: [{ x: xs(mode) }, { 'xaxis.title.text': CURVE_AXIS_TITLES[mode], 'xaxis.autorange': true }],
-  });
-  const menu: Partial<UpdateMenu> = {
-    type: 'buttons',
-    direction: 'left',
-    showactive: true,
-    active: xMode === 'iteration' ? 0 : 1,
-    x: 1,
-    xanchor: 'right',
-    y: 1,
-    yanchor: 'bottom',
-    pad: { b: 10 },
-    buttons: [button('iteration'), button('time')],
-  };
+  const menu = curveAxisMenu(xs, xMode);
   const startX = xs(xMode);
   return {
     data: series.map((s, i) => ({ ...s.trace, x: startX[i] })),
@@ -188,4 +172,28 @@ export function trainingCurves(
 /** The x values of `history` for one axis choice: iteration numbers or wall-clock seconds. */
 export function curveX(history: readonly IterationRecord[], mode: CurveAxis): number[] {
   return history.map((r) => (mode === 'iteration' ? r.iteration : r.elapsed));
+}
+
+/**
+ * The two buttons above a curve figure that switch its x axis between iteration and wall-clock
+ * time: `xs(mode)` gives each trace's x values, `xMode` the axis shown first.
+ */
+export function curveAxisMenu(xs: (mode: CurveAxis) => number[][], xMode: CurveAxis): Partial<UpdateMenu> {
+  const button = (mode: CurveAxis) => ({
+    label: mode === 'iteration' ? 'x: iteration' : 'x: wall-clock',
+    method: 'update' as const,
+    args: [{ x: xs(mode) }, { 'xaxis.title.text': CURVE_AXIS_TITLES[mode], 'xaxis.autorange': true }],
+  });
+  return {
+    type: 'buttons',
+    direction: 'left',
+    showactive: true,
+    active: xMode === 'iteration' ? 0 : 1,
+    x: 1,
+    xanchor: 'right',
+    y: 1,
+    yanchor: 'bottom',
+    pad: { b: 10 },
+    buttons: [button('iteration'), button('time')],
+  };
 }
