@@ -1,6 +1,12 @@
 import type { Tensor } from './tf.js';
 
-/** Right-hand side of dy/dt = f(t, y). `t` is a float64 JS number; `y` has the shape of `y0`. */
+/**
+ * Right-hand side of dy/dt = f(t, y). `t` is a float64 JS number; `y` has the shape of `y0`.
+ *
+ * @param t Current time.
+ * @param y Current state, shape of `y0`.
+ * @returns dy/dt, same shape and dtype as `y`.
+ */
 export type OdeFunc = (t: number, y: Tensor) => Tensor;
 
 /**
@@ -9,6 +15,7 @@ export type OdeFunc = (t: number, y: Tensor) => Tensor;
  * fields of `src/nn` implement it.
  */
 export interface OdeModule extends OdeFunc {
+  /** The trainable variables the right-hand side reads. */
   readonly params: readonly import('./tf.js').tf.Variable[];
 }
 
@@ -59,5 +66,6 @@ export interface SolveStats {
 export interface SolveResult {
   /** Solution at the output times: shape `[ts.length, ...y0.shape]`. */
   ys: Tensor;
+  /** Function evaluations and accepted/rejected step counts. */
   stats: SolveStats;
 }
