@@ -19,6 +19,8 @@ export class OdeOptionError extends OdeError {
   };
 
   /**
+   * Creates the error.
+   *
    * @param message Full human-readable message.
    * @param invalid For an out-of-range value: the option, the value and the valid range.
    */
@@ -39,6 +41,8 @@ export class StepSizeUnderflowError extends OdeError {
   /** Always `'StepSizeUnderflowError'`. */
   override name = 'StepSizeUnderflowError';
   /**
+   * Creates the error; the message is built from the arguments.
+   *
    * @param t Time at which the step size underflowed.
    * @param h The step size that was too small.
    * @param detail Why the step was rejected, appended to the message.
@@ -62,6 +66,8 @@ export class MaxStepsError extends OdeError {
   /** Always `'MaxStepsError'`. */
   override name = 'MaxStepsError';
   /**
+   * Creates the error; the message is built from the arguments.
+   *
    * @param t Time reached when the step budget ran out.
    * @param maxSteps The step budget (`maxSteps` option).
    * @param tEnd The time the solve was meant to reach.
@@ -86,6 +92,8 @@ export class NonFiniteError extends OdeError {
   /** Always `'NonFiniteError'`. */
   override name = 'NonFiniteError';
   /**
+   * Creates the error; the message is built from the arguments.
+   *
    * @param t Time at which a non-finite value appeared.
    * @param what What became non-finite (e.g. `'the state'`), the start of the message.
    */
