@@ -18,7 +18,7 @@ export class LuLinear implements Bijector {
   readonly lower: tf.Variable;
   /** Strictly upper part of U, `[channels, channels]`. */
   readonly upper: tf.Variable;
-  /** log|diag U| `[channels]` (signs kept fixed). */
+  /** log|s| `[channels]` of the diagonal s = sign ⊙ exp(logS) (the signs stay fixed). */
   readonly logS: tf.Variable;
   private readonly perm: Tensor;
   private readonly sign: Tensor;
