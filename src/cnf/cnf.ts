@@ -22,6 +22,9 @@ export interface TrainLossOptions {
 /**
  * The CNF blocks of resolved options (`c.blocks` fresh mlpFields, or the given fields), each
  * with its own end time and noise sequence: the pieces of a {@link CNF}, or of any chain.
+ *
+ * @param c Resolved CNF options (see {@link resolveCnfOptions}).
+ * @param fields Ready-made fields, one per block; when absent, `c.blocks` fresh mlpFields.
  */
 export function cnfBlocks(c: CnfConfig, fields?: readonly VectorField[]): CnfBlock[] {
   const fs =
