@@ -6,7 +6,12 @@ export interface ToySpec {
   readonly description: string;
   /** A square `[lo, hi]` on both axes that holds practically all the mass (FFJORD plots [-4, 4]). */
   readonly range: readonly [number, number];
-  /** Draws `n` points into a row-major `[n, 2]` array. */
+  /**
+   * Draws `n` points into a row-major `[n, 2]` array.
+   *
+   * @param rng The random stream to draw from.
+   * @param n Number of points.
+   */
   readonly draw: (rng: Rng, n: number) => Float32Array;
 }
 
