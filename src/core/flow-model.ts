@@ -7,6 +7,7 @@ import type { Bijector, Extras } from './transform.js';
 
 /** For integer image data: how pixels become continuous values in (0, 1) (see src/flows/dequantize.ts). */
 export interface Dequantizer {
+  /** Trainable variables of the dequantizer. */
   readonly params: readonly tf.Variable[];
   /**
    * Integer data `[B, D]` in {0..levels−1} → y = (x + u)/levels in (0, 1) and log q(u | x) `[B]`.
@@ -14,7 +15,15 @@ export interface Dequantizer {
    * @param x Integer data `[B, D]`.
    * @param seed Seed of the noise u; unseeded when omitted.
    */
-  dequantize(x: Tensor, seed?: number): { y: Tensor; logQ: Tensor };
+  dequantize(
+    x: Tensor,
+    seed?: number,
+  ): {
+    /** Continuous data (x + u)/levels in (0, 1), `[B, D]`. */
+    y: Tensor;
+    /** log q(u | x) per example, `[B]`. */
+    logQ: Tensor;
+  };
 }
 
 /** Options of {@link FlowModel}. */
@@ -59,13 +68,21 @@ export type SampleWithLogProb = {
  * data, and `sample` returns continuous pixel values (x + u) in [0, L).
  */
 export class FlowModel implements DensityModel {
+  /** Flattened data dimension. */
   readonly dim: number;
+  /** Trainable variables: the bijector's, the dequantizer's, then `extraParams` (each once). */
   readonly params: readonly tf.Variable[];
+  /** The normalizing map (data → latent). */
   readonly bijector: Bijector;
+  /** Shape of one example as the bijector sees it (option, default `[dim]`). */
   readonly eventShape: readonly number[];
+  /** Shape of one latent (option, default `eventShape`). */
   readonly latentShape: readonly number[];
+  /** Width C of the context (option, default 0: unconditional). */
   readonly contextDim: number;
+  /** The dequantizer of an image model, or undefined. */
   readonly dequantizer: Dequantizer | undefined;
+  /** Number of pixel levels of an image model (option, default 0). */
   readonly pixelLevels: number;
   private readonly cfg: ModelConfig;
 
