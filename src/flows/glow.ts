@@ -55,7 +55,7 @@ export function glowStep(
  * couplings, half the channels factored out (except after the last level); preceded by
  * dequantization and logit preprocessing. ActNorm initialises from the first batch it sees.
  *
- * @param opts Model options, each with a default; see {@link GlowOptions}.
+ * @param opts Model options, all optional; see {@link GlowOptions}.
  */
 export function glow(opts: GlowOptions = {}): FlowModel {
   checkOptionsObject('glow', opts);

@@ -26,7 +26,7 @@ export interface MafOptions {
 /**
  * MAF (Papamakarios et al. 2017): stacked MADE-conditioned affine layers; one-pass density, sequential sampling.
  *
- * @param opts Model options, each with a default; see {@link MafOptions}.
+ * @param opts Model options, all optional; see {@link MafOptions}.
  */
 export function maf(opts: MafOptions = {}): FlowModel {
   checkOptionsObject('maf', opts);

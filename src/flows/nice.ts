@@ -23,7 +23,7 @@ export interface NiceOptions {
 /**
  * NICE (Dinh et al. 2015): additive couplings with alternating half-split masks, then a diagonal scaling.
  *
- * @param opts Model options, each with a default; see {@link NiceOptions}.
+ * @param opts Model options, all optional; see {@link NiceOptions}.
  */
 export function nice(opts: NiceOptions = {}): FlowModel {
   checkOptionsObject('nice', opts);

@@ -35,7 +35,7 @@ export interface NsfOptions extends ImageOptions {
  * form): RealNVP's multi-scale layout with spline couplings (checkerboard, squeeze, channel) after
  * dequantization and logit preprocessing.
  *
- * @param opts Model options, each with a default; see {@link NsfOptions}.
+ * @param opts Model options, all optional; see {@link NsfOptions}.
  */
 export function nsf(opts: NsfOptions = {}): FlowModel {
   const seed = opts.seed ?? 0;

@@ -20,7 +20,7 @@ export interface RmFlowOptions {
  * Planar flow (Rezende & Mohamed 2015): x = f_K ∘ … ∘ f_1(z), z ~ N(0, I). Sampling uses the
  * closed form; `logProb` of data inverts each layer by safeguarded Newton/bisection.
  *
- * @param opts Model options, each with a default; see {@link RmFlowOptions}.
+ * @param opts Model options, all optional; see {@link RmFlowOptions}.
  */
 export function planar(opts: RmFlowOptions = {}): FlowModel {
   checkOptionsObject('planar', opts);
@@ -36,7 +36,7 @@ export function planar(opts: RmFlowOptions = {}): FlowModel {
 /**
  * Radial flow (Rezende & Mohamed 2015); like {@link planar}, the inverse solves for the radius.
  *
- * @param opts Model options, each with a default; see {@link RmFlowOptions}.
+ * @param opts Model options, all optional; see {@link RmFlowOptions}.
  */
 export function radial(opts: RmFlowOptions = {}): FlowModel {
   checkOptionsObject('radial', opts);
