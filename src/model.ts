@@ -42,7 +42,15 @@ export interface DensityModel {
    * @param x Training batch `[B, dim]`.
    * @param context Per-example context `[B, C]` of a conditional model, or absent.
    */
-  trainLoss(x: Tensor, context?: Tensor): { loss: Tensor; info: LossInfo };
+  trainLoss(
+    x: Tensor,
+    context?: Tensor,
+  ): {
+    /** Scalar loss to minimise. */
+    loss: Tensor;
+    /** Counts and loss terms, as numbers. */
+    info: LossInfo;
+  };
   /** Configuration to rebuild the model (see the model table, src/train/models.ts). */
   config(): ModelConfig;
 }

@@ -256,7 +256,15 @@ export class FlowModel implements DensityModel {
    * @param x Training batch `[B, dim]`.
    * @param context Per-example context `[B, C]` of a conditional model, or absent.
    */
-  trainLoss(x: Tensor, context?: Tensor): { loss: Tensor; info: LossInfo } {
+  trainLoss(
+    x: Tensor,
+    context?: Tensor,
+  ): {
+    /** Scalar loss to minimise. */
+    loss: Tensor;
+    /** Counts and loss terms, as numbers. */
+    info: LossInfo;
+  } {
     this.checkInput(x);
     const c = this.checkContext(context, x.shape[0]);
     const info: LossInfo = {};

@@ -272,7 +272,12 @@ export class FlowMatchingModel extends FlowModel {
    *
    * @param x Data batch x1 `[B, dim]` (after reflow, its size sets the batch of pairs).
    */
-  override trainLoss(x: Tensor): { loss: Tensor; info: LossInfo } {
+  override trainLoss(x: Tensor): {
+    /** Scalar loss to minimise. */
+    loss: Tensor;
+    /** Counts and loss terms, as numbers. */
+    info: LossInfo;
+  } {
     const seed = this.fm.seed * 100_003 + this.step++;
     const n = x.shape[0];
     if (x.rank !== 2 || x.shape[1] !== this.dim) {
