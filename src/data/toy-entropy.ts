@@ -118,7 +118,11 @@ const SPECS: Partial<Record<ToyName, ToyDensitySpec>> = {
 
 const TWO_PI = 2 * Math.PI;
 
-/** e^{−z}·I₀(z) for z ≥ 0, from I₀(z) = (1/π)∫₀^π e^{z cos θ} dθ (trapezoid rule, exact to ~1e-12). */
+/**
+ * e^{−z}·I₀(z) for z ≥ 0, from I₀(z) = (1/π)∫₀^π e^{z cos θ} dθ (trapezoid rule, exact to ~1e-12).
+ *
+ * @param z Argument, ≥ 0.
+ */
 export function besselI0Scaled(z: number): number {
   if (z > 60) {
     // asymptotic series (Abramowitz & Stegun 9.7.1); the next term is < 1e-9 here

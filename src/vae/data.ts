@@ -6,6 +6,8 @@ import { binarise } from './binarise.js';
 /**
  * The 8×8 digits binarised (fixed threshold, see {@link binarise}), split as in `digitsData`
  * (297 held out, seed 0 by default). Reads the data file: Node only.
+ *
+ * @param opts `test`: held-out images (default 297); `seed`: seed of the shuffle (default 0).
  */
 export function binaryDigits(opts: { test?: number; seed?: number } = {}): { train: Tensor; test: Tensor } {
   const { train, test } = digitsData(opts);
