@@ -15,13 +15,6 @@ export type OdeFunc = (t: number, y: Tensor) => Tensor;
  * fields of `src/nn` implement it.
  */
 export interface OdeModule extends OdeFunc {
-  /**
-   * dy/dt at (t, y), as an {@link OdeFunc}.
-   *
-   * @param t Current time.
-   * @param y Current state.
-   */
-  (t: number, y: Tensor): Tensor;
   /** The trainable variables the right-hand side reads. */
   readonly params: readonly import('./tf.js').tf.Variable[];
 }
