@@ -7,7 +7,14 @@ import type { Tensor } from './tf.js';
  * @param y Current state, shape of `y0`.
  * @returns dy/dt, same shape and dtype as `y`.
  */
-export type OdeFunc = (t: number, y: Tensor) => Tensor;
+export type OdeFunc =
+  /**
+   * dy/dt at (t, y).
+   *
+   * @param t Current time.
+   * @param y Current state, shape of `y0`.
+   */
+  (t: number, y: Tensor) => Tensor;
 
 /**
  * The module protocol: a right-hand side that carries its trainable parameters. Gradients by the

@@ -151,12 +151,20 @@ function curveNodes(c: CurveComponent): [number, number][] {
 }
 
 /**
+ * A density p(x, y) on the plane.
+ *
+ * @param x First coordinate.
+ * @param y Second coordinate.
+ */
+type PointDensity = (x: number, y: number) => number;
+
+/**
  * The density p(x, y) of toy data set `name` where it is known (see the module comment), or
  * undefined. Plain JavaScript numbers (float64).
  *
  * @param name A toy data set name.
  */
-export function toyDensity(name: string): ((x: number, y: number) => number) | undefined {
+export function toyDensity(name: string): PointDensity | undefined {
   const spec = SPECS[name as ToyName];
   if (!spec) return undefined;
   if (spec.kind === 'checkerboard') {
