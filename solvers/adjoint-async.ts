@@ -23,6 +23,12 @@ export interface AdjointGradients {
  * {@link odeintAdjoint} (the backward solve's `adjointRtol`, `adjointAtol`, `adjointMethod`,
  * `adjointStepSize`, `adjointNorm`, and `params`). The caller keeps `ys` and `dLdys`.
  *
+ * @param f Right-hand side dy/dt = f(t, y).
+ * @param ts The output times of the forward solve.
+ * @param ys Forward solution at `ts`, shape `[ts.length, ...y0.shape]`.
+ * @param dLdys ∂L/∂ys, same shape as `ys`.
+ * @param options Adjoint options (tolerances, method, `params`); see {@link AdjointOptions}.
+ *
  * @example
  * const ys = await odeintAsync(f, y0, ts);
  * const dLdys = tf.grad((v: tf.Tensor) => loss(v))(ys);

@@ -25,9 +25,17 @@ export interface AdjointOptions extends OdeintOptions {
    * Default `'rms'`.
    */
   adjointNorm?: 'rms' | 'seminorm';
-  /** Called after each forward solve with its counts. */
+  /**
+   * Called after each forward solve with its counts.
+   *
+   * @param stats Function evaluations and accepted/rejected steps of that pass.
+   */
   onForwardStats?: (stats: SolveStats) => void;
-  /** Called after each backward (adjoint) pass with its counts, summed over the output intervals. */
+  /**
+   * Called after each backward (adjoint) pass with its counts, summed over the output intervals.
+   *
+   * @param stats Function evaluations and accepted/rejected steps of that pass.
+   */
   onBackwardStats?: (stats: SolveStats) => void;
 }
 

@@ -13,6 +13,16 @@ export class PIController {
   /** Exponent 1/(q+1) − 0.75β of the error factor, q the order of the error estimate. */
   readonly expo: number;
 
+  /**
+   * A controller with the given parameters; {@link PIController.of} builds one from the options.
+   *
+   * @param safety Safety factor in (0, 1) applied to every proposed factor.
+   * @param minFactor Smallest factor a step may shrink by, in (0, 1).
+   * @param maxFactor Largest factor a step may grow by, > 1.
+   * @param maxStep Largest step magnitude.
+   * @param beta PI coefficient β; 0 gives the I controller.
+   * @param errorOrder Order q of the embedded error estimate.
+   */
   constructor(
     /** Safety factor in (0, 1) applied to every proposed factor. */
     readonly safety: number,
@@ -30,7 +40,12 @@ export class PIController {
     this.expo = 1 / (errorOrder + 1) - 0.75 * beta;
   }
 
-  /** The controller of an adaptive solve: parameters from the options, β and q from the tableau. */
+  /**
+   * The controller of an adaptive solve: parameters from the options, β and q from the tableau.
+   *
+   * @param o Resolved solver options (safety, minFactor, maxFactor, maxStep, beta).
+   * @param tab The method's tableau: its default β (used when `o.beta` is unset) and error order.
+   */
   static of(o: ResolvedOptions, tab: EmbeddedTableau): PIController {
     return new PIController(
       o.safety,
@@ -42,12 +57,22 @@ export class PIController {
     );
   }
 
-  /** True when a step with scaled error norm `err` is accepted (finite and ≤ 1). */
+  /**
+   * True when a step with scaled error norm `err` is accepted (finite and ≤ 1).
+   *
+   * @param err Scaled RMS error norm of the step.
+   */
   accepts(err: number): boolean {
     return Number.isFinite(err) && err <= 1;
   }
 
-  /** New step magnitude after an accepted step with error `err` ≤ 1. */
+  /**
+   * New step magnitude after an accepted step with error `err` ≤ 1.
+   *
+   * @param hAbs Magnitude of the step just accepted.
+   * @param err Its scaled error norm.
+   * @param lastRejected Whether the step before it was rejected; then the step may not grow.
+   */
   accept(hAbs: number, err: number, lastRejected: boolean): number {
     const fac11 = err ** this.expo;
     let fac = fac11 / this.facOld ** this.beta;
@@ -57,7 +82,12 @@ export class PIController {
     return lastRejected ? Math.min(hNew, hAbs) : hNew;
   }
 
-  /** New step magnitude after a rejected step with error `err` > 1 (or NaN). */
+  /**
+   * New step magnitude after a rejected step with error `err` > 1 (or NaN).
+   *
+   * @param hAbs Magnitude of the step just rejected.
+   * @param err Its scaled error norm; non-finite shrinks by `minFactor`.
+   */
   reject(hAbs: number, err: number): number {
     if (!Number.isFinite(err)) return hAbs * this.minFactor;
     const fac11 = err ** this.expo;

@@ -12,6 +12,10 @@ import type { AdaptiveMethodName, OdeFunc, OdeintOptions, SolveStats } from './t
  * An event function g(t, y) → `[B]`, one value per batch row; an event of row b is a sign change
  * of g_b. `t` is a float32 `[B]` tensor (during root finding the rows sit at different times) and
  * `y` the state `[B, ...]`; row b of the result must depend on row b of t and y only.
+ *
+ * @param t Per-row times, float32 `[B]`.
+ * @param y Per-row states `[B, ...]`.
+ * @returns g, shape `[B]`.
  */
 export type EventFunc = (t: Tensor, y: Tensor) => Tensor;
 
@@ -50,6 +54,7 @@ export interface EventResult {
 
 /** No event happened for some rows before the solve ended at tEnd. */
 export class OdeEventError extends OdeError {
+  /** Always `'OdeEventError'`. */
   override name = 'OdeEventError';
 }
 
@@ -209,6 +214,11 @@ function implicitEventOp(
  *
  * A sign change that starts and ends inside one step (two crossings) is not seen: limit `maxStep`
  * when events can come in quick pairs.
+ *
+ * @param f Right-hand side dy/dt = f(t, y); the state is batched `[B, ...]`.
+ * @param y0 Initial state `[B, ...]` at `t0`.
+ * @param t0 Start time.
+ * @param options The event function, its direction and tolerance, and every {@link OdeintOptions} field.
  *
  * @example
  * // a falling ball: y = [height, velocity]; the event is height = 0, falling

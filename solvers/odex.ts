@@ -18,7 +18,9 @@ export interface OdexOptions {
 
 /** What {@link odexSolve} returns: the solution at each time in `ts` and the counts. */
 export interface OdexResult {
+  /** `ys[i]` is the (flattened) float64 state at `ts[i]`. */
   ys: number[][];
+  /** Function evaluations and step counts. */
   stats: SolveStats;
 }
 

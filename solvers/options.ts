@@ -17,13 +17,21 @@ export type SolverOptions = OdeintOptions;
  * missing field from here, and nothing else fills solver defaults.
  */
 export const DEFAULT_OPTIONS = {
+  /** Integration method. */
   method: 'dopri5',
+  /** Relative tolerance. */
   rtol: 1e-5,
+  /** Absolute tolerance. */
   atol: 1e-6,
+  /** Largest step magnitude (no limit). */
   maxStep: Number.POSITIVE_INFINITY,
+  /** Step budget. */
   maxSteps: 10_000,
+  /** Step controller safety factor. */
   safety: 0.9,
+  /** Largest step growth factor. */
   maxFactor: 10,
+  /** Smallest step shrink factor. */
   minFactor: 0.2,
 } as const satisfies OdeintOptions;
 

@@ -14,7 +14,11 @@ import type { AdaptiveMethodName, OdeFunc } from './types.js';
  */
 export type PerSampleTimes = readonly (readonly number[])[] | tf.Tensor2D;
 
-/** True for `[B, T]` times (a 2-D array or a rank-2 tensor) rather than one shared list. */
+/**
+ * True for `[B, T]` times (a 2-D array or a rank-2 tensor) rather than one shared list.
+ *
+ * @param ts Output times as passed to a solver.
+ */
 export function isPerSampleTimes(ts: unknown): ts is PerSampleTimes {
   if (ts instanceof tf.Tensor) return ts.rank === 2;
   return Array.isArray(ts) && ts.length > 0 && Array.isArray(ts[0]);

@@ -23,6 +23,11 @@ export interface AsyncSolveResult extends SolveResult {
  * steps without reading anything, so it gives the gradient of backpropagation through the
  * synchronous solve.
  *
+ * @param f Right-hand side dy/dt = f(t, y).
+ * @param y0 Initial state at `ts[0]`, any shape.
+ * @param ts Output times, strictly monotone (increasing or decreasing), at least two.
+ * @param options Solver options; see {@link OdeintOptions} for each default.
+ *
  * @example
  * const { ys, stats, plan } = await solveIvpAsync((t, y) => tf.neg(y), y0, [0, 1]);
  */
@@ -41,6 +46,11 @@ export async function solveIvpAsync(
 /**
  * {@link odeint} without synchronous reads: y at every time in `ts`, stacked, shape
  * `[ts.length, ...y0.shape]`. See {@link solveIvpAsync}.
+ *
+ * @param f Right-hand side dy/dt = f(t, y).
+ * @param y0 Initial state at `ts[0]`, any shape.
+ * @param ts Output times, strictly monotone (increasing or decreasing), at least two.
+ * @param options Solver options; see {@link OdeintOptions} for each default.
  *
  * @example
  * const ys = await odeintAsync((t, y) => tf.neg(y), tf.tensor1d([1]), [0, 1, 2]);
@@ -61,6 +71,10 @@ export async function odeintAsync(
  * {@link solveIvp} (discretise-then-optimise) with the step sizes chosen asynchronously. `f` and
  * `y0` should be those the plan was made with (the values may differ — e.g. perturbed for a
  * finite difference — but the steps stay the plan's).
+ *
+ * @param f The same right-hand side as in the solve that made `plan` (its parameters may have changed).
+ * @param y0 Initial state, same shape as in that solve.
+ * @param plan `result.plan` of {@link solveIvpAsync}.
  *
  * @example
  * const { plan } = await solveIvpAsync(f, y0, ts);

@@ -23,12 +23,23 @@ export type DenseOutput =
    * are evaluated only for steps that hold an output time, so they never change the steps taken.
    */
   | {
+      /** Polynomial weights b_i(θ). */
       readonly kind: 'polynomial';
+      /** Coefficients: row i gives b_i(θ) = Σ_m p[i][m] θ^(m+1). */
       readonly p: readonly (readonly number[])[];
-      readonly extra?: { readonly c: readonly number[]; readonly a: readonly (readonly number[])[] };
+      /** Extra stages for the interpolant only (DOP853). */
+      readonly extra?: {
+        /** Nodes c_j of the extra stages. */
+        readonly c: readonly number[];
+        /** Rows a_j of the extra stages, over all earlier stages. */
+        readonly a: readonly (readonly number[])[];
+      };
     }
   /** Cubic Hermite interpolation from y, y₁, f(t, y) and f(t + h, y₁) (order 3). */
-  | { readonly kind: 'hermite' };
+  | {
+      /** Cubic Hermite interpolation. */
+      readonly kind: 'hermite';
+    };
 
 /**
  * An embedded pair with first-same-as-last evaluation: after each step f(t + h, y₁) is evaluated
@@ -44,6 +55,7 @@ export interface EmbeddedTableau extends ButcherTableau {
    * ‖e5‖² / sqrt(‖e5‖² + 0.01‖e3‖²), which is ~ the fifth-order estimate but more robust.
    */
   readonly e3?: readonly number[];
+  /** How the method interpolates between steps for output times. */
   readonly dense: DenseOutput;
   /** Default PI coefficient β of the step controller (0 = I controller). */
   readonly beta: number;

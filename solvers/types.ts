@@ -1,7 +1,20 @@
 import type { Tensor } from './tf.js';
 
-/** Right-hand side of dy/dt = f(t, y). `t` is a float64 JS number; `y` has the shape of `y0`. */
-export type OdeFunc = (t: number, y: Tensor) => Tensor;
+/**
+ * Right-hand side of dy/dt = f(t, y). `t` is a float64 JS number; `y` has the shape of `y0`.
+ *
+ * @param t Current time.
+ * @param y Current state, shape of `y0`.
+ * @returns dy/dt, same shape and dtype as `y`.
+ */
+export type OdeFunc =
+  /**
+   * dy/dt at (t, y).
+   *
+   * @param t Current time.
+   * @param y Current state, shape of `y0`.
+   */
+  (t: number, y: Tensor) => Tensor;
 
 /**
  * The module protocol: a right-hand side that carries its trainable parameters. Gradients by the
@@ -9,6 +22,7 @@ export type OdeFunc = (t: number, y: Tensor) => Tensor;
  * fields of `src/nn` implement it.
  */
 export interface OdeModule extends OdeFunc {
+  /** The trainable variables the right-hand side reads. */
   readonly params: readonly import('./tf.js').tf.Variable[];
 }
 
@@ -59,5 +73,6 @@ export interface SolveStats {
 export interface SolveResult {
   /** Solution at the output times: shape `[ts.length, ...y0.shape]`. */
   ys: Tensor;
+  /** Function evaluations and accepted/rejected step counts. */
   stats: SolveStats;
 }

@@ -16,6 +16,9 @@ import { fileError } from './files.js';
  * in the same directory (`.<name>.tmp-<pid>-<n>`), are flushed to disk, and the temp file is then
  * renamed over `path` (atomic on POSIX file systems). On any failure the temp file is removed and
  * `path` keeps its previous content.
+ *
+ * @param path The file to write; its directory is created if missing.
+ * @param data The content.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
@@ -40,7 +43,11 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 
 let counter = 0;
 
-/** Whether a file name is one of {@link writeFileAtomic}'s temp files. */
+/**
+ * Whether a file name is one of {@link writeFileAtomic}'s temp files.
+ *
+ * @param name A file name (no directory).
+ */
 export function isTempName(name: string): boolean {
   return /^\..*\.tmp-\d+-\d+$/.test(name);
 }
@@ -60,6 +67,8 @@ function alive(pid: number): boolean {
  * Removes {@link writeFileAtomic} temp files in `dir` left by processes that no longer run
  * (a save interrupted by kill -9). Files of live processes, and every other file, are kept.
  * Returns the names removed.
+ *
+ * @param dir The directory to clean; a missing one is skipped.
  */
 export function removeStaleTemps(dir: string): string[] {
   let names: string[];

@@ -10,6 +10,7 @@ export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl' | 'webgpu';
 
 /** Thrown when a requested backend cannot be used; the message says why and what to do. */
 export class BackendUnavailableError extends Error {
+  /** Always `'BackendUnavailableError'`. */
   override name = 'BackendUnavailableError';
 }
 

@@ -6,7 +6,15 @@ import { readFileSync, statSync } from 'node:fs';
 
 /** A file could not be read or written: the message names the path and the reason. */
 export class FileError extends Error {
+  /** Always `'FileError'`. */
   override name = 'FileError';
+  /**
+   * Creates the error.
+   *
+   * @param path The path concerned.
+   * @param message What went wrong.
+   * @param code Node's error code, e.g. 'ENOENT', when there is one.
+   */
   constructor(
     /** The path concerned. */
     readonly path: string,

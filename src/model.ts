@@ -20,15 +20,37 @@ export interface DensityModel {
   readonly dim: number;
   /** Trainable variables, in a stable order (checkpoints rely on it). */
   readonly params: readonly tf.Variable[];
-  /** log p(x | context) for a batch `[B, dim]` (context `[B, C]` for conditional models) → `[B]`. */
+  /**
+   * log p(x | context) for a batch `[B, dim]` (context `[B, C]` for conditional models) → `[B]`.
+   *
+   * @param x Batch `[B, dim]` (for image models: integer pixels `[B, dim]`).
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
   logProb(x: Tensor, context?: Tensor): Tensor;
-  /** n samples `[n, dim]` given a context; a number in second place is the seed (a seed makes them reproducible). */
+  /**
+   * n samples `[n, dim]` given a context; a number in second place is the seed (a seed makes them reproducible).
+   *
+   * @param n Number of samples.
+   * @param context Context `[n, C]`, or `[1, C]` / `[C]` shared by all n; a number here is the seed.
+   * @param seed Seed of the base draw; unseeded when omitted.
+   */
   sample(n: number, context?: Tensor | number, seed?: number): Tensor;
   /**
    * The training objective on a batch (mean negative log-likelihood plus any regularizer), a
    * scalar, with numbers to report. Models without extras may return `{ loss: -mean(logProb) }`.
+   *
+   * @param x Training batch `[B, dim]`.
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
    */
-  trainLoss(x: Tensor, context?: Tensor): { loss: Tensor; info: LossInfo };
+  trainLoss(
+    x: Tensor,
+    context?: Tensor,
+  ): {
+    /** Scalar loss to minimise. */
+    loss: Tensor;
+    /** Counts and loss terms, as numbers. */
+    info: LossInfo;
+  };
   /** Configuration to rebuild the model (see the model table, src/train/models.ts). */
   config(): ModelConfig;
 }

@@ -21,7 +21,16 @@ export function showValue(value: unknown): string {
  * its valid range. `where` says whose option it is (e.g. `'train options'`, a checkpoint path).
  */
 export class ConfigError extends Error {
+  /** Always `'ConfigError'`. */
   override name = 'ConfigError';
+  /**
+   * Creates the error; the message names all four.
+   *
+   * @param where Whose option: `'realNVP options'`, `'train options'`, a file path, …
+   * @param key The option's name (a dotted path for nested values).
+   * @param value The value given.
+   * @param expected The valid range, in words.
+   */
   constructor(
     /** Whose option: `'realNVP options'`, `'train options'`, a file path, … */
     readonly where: string,

@@ -87,6 +87,7 @@ interface SolveCall {
  */
 export class CnfBlock implements Bijector {
   readonly name = 'cnf';
+  /** Data dimension D (the field's). */
   readonly dim: number;
   /** s, T = s². */
   readonly sqrtEndTime: tf.Variable;
@@ -99,8 +100,16 @@ export class CnfBlock implements Bijector {
   /** A fixed Hutchinson probe [B, D] for the passes (tests, variance studies); null: fresh per solve. */
   probe: Tensor | null = null;
 
+  /**
+   * A block over `field` with end time `settings.T`.
+   *
+   * @param field The vector field f(t, x, c) the block integrates.
+   * @param settings End time, solver settings per phase, divergence, regularizers and seeds.
+   */
   constructor(
+    /** The vector field f(t, x, c) the block integrates. */
     readonly field: VectorField,
+    /** End time, solver settings per phase, divergence, regularizers and seeds. */
     readonly settings: CnfBlockSettings,
   ) {
     if (!(Number.isFinite(settings.T) && settings.T > 0)) {
@@ -141,7 +150,12 @@ export class CnfBlock implements Bijector {
     }
   }
 
-  /** The generative direction (T → 0), always with the evaluation settings (sampling has no training pass). */
+  /**
+   * The generative direction (T → 0), always with the evaluation settings (sampling has no training pass).
+   *
+   * @param y Latent points `[B, D]` at t = T.
+   * @param context Context `[B, C]` the field reads, or absent.
+   */
   inverse(y: Tensor, context?: Tensor): InverseResult {
     return tf.tidy(() => {
       const call = this.prepare(y, -1, false, context, []);

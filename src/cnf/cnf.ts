@@ -22,6 +22,9 @@ export interface TrainLossOptions {
 /**
  * The CNF blocks of resolved options (`c.blocks` fresh mlpFields, or the given fields), each
  * with its own end time and noise sequence: the pieces of a {@link CNF}, or of any chain.
+ *
+ * @param c Resolved CNF options (see {@link resolveCnfOptions}).
+ * @param fields Ready-made fields, one per block; when absent, `c.blocks` fresh mlpFields.
  */
 export function cnfBlocks(c: CnfConfig, fields?: readonly VectorField[]): CnfBlock[] {
   const fs =
@@ -76,6 +79,12 @@ export class CNF extends FlowModel {
   readonly sqrtEndTimes: readonly tf.Variable[];
   private readonly cnfConfig: CnfConfig;
 
+  /**
+   * Builds the blocks and their fields from the options (defaults and validation:
+   * {@link resolveCnfOptions}).
+   *
+   * @param options Model options; only `dim` is required.
+   */
   constructor(options: CnfOptions) {
     const cfg = resolveCnfOptions(options);
     const blocks = cnfBlocks(cfg, options.fields);
@@ -101,18 +110,33 @@ export class CNF extends FlowModel {
     return this.blocks.map((b) => b.endTime());
   }
 
-  /** z = flow(x) at the end time, with log|det ∂z/∂x| (evaluation solver settings). */
+  /**
+   * z = flow(x) at the end time, with log|det ∂z/∂x| (evaluation solver settings).
+   *
+   * @param x Data points `[B, D]`.
+   * @param context Context `[B, C]` of a conditional CNF (`contextDim` > 0).
+   */
   forward(x: Tensor, context?: Tensor): FlowResult {
     return this.bijector.forward(x, context);
   }
 
-  /** x = flow⁻¹(z) (solving backwards from T to 0), with log|det ∂x/∂z| under the name `y` (as before). */
+  /**
+   * x = flow⁻¹(z) (solving backwards from T to 0), with log|det ∂x/∂z| under the name `y` (as before).
+   *
+   * @param z Latent points `[B, D]`.
+   * @param context Context `[B, C]` of a conditional CNF.
+   */
   inverse(z: Tensor, context?: Tensor): FlowResult {
     const r = this.bijector.inverse(z, context);
     return { y: r.x, logDet: r.logDet, extras: r.extras };
   }
 
-  /** {@link FlowModel.sampleAndLogProb} under its earlier name. */
+  /**
+   * {@link FlowModel.sampleAndLogProb} under its earlier name.
+   *
+   * @param n Number of samples.
+   * @param seed Seed of the base draw; unseeded when omitted.
+   */
   sampleWithLogProb(n: number, seed?: number): SampleWithLogProb {
     return this.sampleAndLogProb(n, seed);
   }
@@ -121,8 +145,21 @@ export class CNF extends FlowModel {
    * Paths of n points flowing from the base distribution to the data: z ~ N(0, I) solved back
    * from T to 0 through the blocks (last block first), recorded at `steps` evenly spaced times
    * (default 50, at least 2; shared between blocks). Returns [steps, n, D], first row at the base.
+   *
+   * @param n Number of paths.
+   * @param options Number of recorded times, seed of the base draw, context.
    */
-  trajectories(n: number, options: { steps?: number; seed?: number; context?: Tensor } = {}): Tensor {
+  trajectories(
+    n: number,
+    options: {
+      /** Recorded times, including both ends; floored, at least 2. Default 50. */
+      steps?: number;
+      /** Seed of the base draw z ~ N(0, I); unseeded when omitted. */
+      seed?: number;
+      /** Context `[n, C]` of a conditional CNF. */
+      context?: Tensor;
+    } = {},
+  ): Tensor {
     const steps = Math.max(2, Math.floor(options.steps ?? 50));
     return tf.tidy(() => {
       let x = tf.randomNormal([n, this.dim], 0, 1, 'float32', options.seed);
@@ -149,8 +186,19 @@ export class CNF extends FlowModel {
    * integral, summed over blocks), with the training solver settings and divergence. `info`:
    * `nfe` (forward evaluations, all blocks), `nfeBackward` (adjoint), and with regularizers
    * `nll`, `kinetic` / `jacobian`. A tensor in second place is the context.
+   *
+   * @param x Training batch `[B, D]`.
+   * @param options Context and fixed Hutchinson probes (at most one per block), or the context tensor itself.
    */
-  override trainLoss(x: Tensor, options: TrainLossOptions | Tensor = {}): { loss: Tensor; info: LossInfo } {
+  override trainLoss(
+    x: Tensor,
+    options: TrainLossOptions | Tensor = {},
+  ): {
+    /** Scalar loss to minimise. */
+    loss: Tensor;
+    /** Counts and loss terms, as numbers. */
+    info: LossInfo;
+  } {
     const o: TrainLossOptions = options instanceof tf.Tensor ? { context: options } : options;
     if (!o.noise) return super.trainLoss(x, o.context);
     if (o.noise.length > this.blocks.length) {

@@ -12,6 +12,7 @@ export interface Regularizers {
 
 /** Column layout of the packed state [B, S] = [x (D), a, kinetic?, jacobian?]. */
 export interface StateLayout {
+  /** Data dimension D: columns 0 … D−1 hold x. */
   dim: number;
   /** Column of the accumulator a, da/dt = −div f. */
   logdet: number;
@@ -23,7 +24,12 @@ export interface StateLayout {
   width: number;
 }
 
-/** The layout of the packed state for dimension `dim` and the given regularizers. */
+/**
+ * The layout of the packed state for dimension `dim` and the given regularizers.
+ *
+ * @param dim Data dimension D.
+ * @param regs Which regularizer integrals the state carries.
+ */
 export function stateLayout(dim: number, regs: Regularizers): StateLayout {
   let next = dim + 1;
   const kinetic = regs.kinetic ? next++ : -1;
@@ -51,13 +57,23 @@ function placer(layout: StateLayout, col: number): Tensor {
  * The constants it makes (listed in `constants`) live in the caller's scope: a gradient may need
  * them after that scope ends (the adjoint's backward pass evaluates F later), so a caller that
  * leaves the scope before the gradient runs must keep them (tf.keep) and dispose them afterwards.
+ *
+ * @param field The vector field f(t, x, c).
+ * @param layout Column layout of the packed state.
+ * @param eps Hutchinson probe `[B, D]`, or null for the exact divergence.
+ * @param context Context `[B, C]` the field reads, or absent.
  */
 export function augmentedDynamics(
   field: VectorField,
   layout: StateLayout,
   eps: Tensor | null,
   context?: Tensor,
-): { F: OdeFunc; constants: Tensor[] } {
+): {
+  /** Dynamics of the packed state [x, log-det, regularizers]. */
+  F: OdeFunc;
+  /** Constant tensors made for F; see above for who disposes them. */
+  constants: Tensor[];
+} {
   const d = layout.dim;
   const pad = layout.width - d;
   const tangents = eps === null ? 'identity' : tf.expandDims(eps, 0);

@@ -7,6 +7,11 @@ import type { OdeFunc } from '../../solvers/types.js';
  * y(T) exactly (s − s̄ = 0) and its derivative in s is ∂y(T)/∂s = F(T, y(T))·dT/ds, the
  * derivative of the flow at its end time. The solver's output times stay plain numbers (the
  * step sequence does not depend on a tensor); the cost is one extra evaluation of F per solve.
+ *
+ * @param F The dynamics that were integrated.
+ * @param yT The solver's state at the end time T.
+ * @param s The end-time variable s, T = s².
+ * @param T The end time T used by the solve (a number).
  */
 export function withEndTimeGradient(F: OdeFunc, yT: Tensor, s: tf.Variable, T: number): Tensor {
   const sBar = s.dataSync()[0];

@@ -9,7 +9,11 @@ import type { CnfOptions } from './options.js';
 
 const DIVERGENCES = ['exact', 'hutchinson'] as const;
 
-/** Reads {@link CnfOptions} from a config (checked key by key; unknown keys refused). */
+/**
+ * Reads {@link CnfOptions} from a config (checked key by key; unknown keys refused).
+ *
+ * @param r A reader over the config.
+ */
 export function readCnfOptions(r: ConfigReader): CnfOptions {
   const dim = r.int('dim');
   if (dim === undefined) throw new Error("a 'cnf' config needs dim");
@@ -41,7 +45,11 @@ export function readCnfOptions(r: ConfigReader): CnfOptions {
   };
 }
 
-/** Rebuilds a CNF (fresh variables) from its config. */
+/**
+ * Rebuilds a CNF (fresh variables) from its config.
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function cnfFromConfig(config: ModelConfig): CNF {
   const r = readerOf(config);
   const options = readCnfOptions(r);

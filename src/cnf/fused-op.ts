@@ -3,7 +3,13 @@ import { fusedGradient } from './fused-op-grad.js';
 import { packSaved, unpackSaved } from './fused-saved.js';
 import type { ActivationCore, FusedSpec } from './fused-spec.js';
 
-/** Evaluates the fused dynamics at (t, y) with the per-solve tensors [A_0..A_L, e, p, g?, c?]. */
+/**
+ * Evaluates the fused dynamics at (t, y) with the per-solve tensors [A_0..A_L, e, p, g?, c?].
+ *
+ * @param t Time.
+ * @param y Packed state `[B, S]`.
+ * @param params The per-solve tensors.
+ */
 export type FusedOp = (t: number, y: Tensor, params: readonly Tensor[]) => Tensor;
 
 /** Core value u, its derivative du and (for the backward pass) what gives the second derivative. */
@@ -26,6 +32,8 @@ function activate(
  * vectors of all layers in one set of ops, then per layer one fused matMul (+ σ) for the values
  * and one matMul for the tangents. Backward (first-order algebra only): per layer one matMul for
  * the weight gradient and one for the input gradients, values and tangents stacked together.
+ *
+ * @param spec Activation, layout, widths, probe and gating of the field.
  */
 export function buildFusedOp(spec: FusedSpec): FusedOp {
   const { act, layout, widths, negProbe, epsPad, gated } = spec;

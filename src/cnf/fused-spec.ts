@@ -4,14 +4,21 @@ import type { StateLayout } from './dynamics.js';
 
 /** An activation the fused op differentiates by hand: its core is σ or softplus. */
 export interface ActivationCore {
+  /** The core g: σ or softplus. */
   readonly core: 'sigmoid' | 'softplus';
   /** Input scale c, output scale α and shift β of the activation (see `Activation`). */
   readonly c: number;
+  /** Output scale α. */
   readonly alpha: number;
+  /** Output shift β. */
   readonly beta: number;
 }
 
-/** The fused form of an activation, or null when its core is neither σ nor softplus. */
+/**
+ * The fused form of an activation, or null when its core is neither σ nor softplus.
+ *
+ * @param a The activation.
+ */
 export function activationCore(a: Activation): ActivationCore | null {
   const core =
     a.name === 'tanh' || a.name === 'sigmoid' ? 'sigmoid' : a.name === 'softplus' ? 'softplus' : null;
@@ -20,7 +27,9 @@ export function activationCore(a: Activation): ActivationCore | null {
 
 /** What {@link buildFusedOp} needs to know. */
 export interface FusedSpec {
+  /** The field's activation, in fused form. */
   act: ActivationCore;
+  /** Column layout of the packed state. */
   layout: StateLayout;
   /** Output width of each layer. */
   widths: readonly number[];

@@ -77,12 +77,23 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared
  * σ or softplus (then {@link augmentedDynamics} is used). `params` are the per-solve tensors to
  * hand to the adjoint method (gradients flow from them to the variables); `constants` must be
  * kept by a caller whose gradient runs after its scope ends.
+ *
+ * @param field The vector field; only a plain mlpField with a σ- or softplus-based activation can be fused.
+ * @param layout Column layout of the packed state.
+ * @param eps Hutchinson probe `[B, D]`, or null for the exact divergence.
  */
 export function fusedDynamics(
   field: VectorField,
   layout: StateLayout,
   eps: Tensor | null,
-): { F: OdeFunc; params: Tensor[]; constants: Tensor[] } | null {
+): {
+  /** Dynamics of the packed state. */
+  F: OdeFunc;
+  /** The per-solve tensors F reads (for the adjoint method). */
+  params: Tensor[];
+  /** Constant tensors made for F, to keep when the gradient runs later. */
+  constants: Tensor[];
+} | null {
   if (!isMlpField(field)) return null;
   const act = activationCore(activation(field.config.activation));
   if (act === null) return null;

@@ -85,24 +85,43 @@ export interface CnfOptions {
 
 /** {@link CnfOptions} resolved: every default filled, the solver settings per phase. */
 export type CnfConfig = {
+  /** Always `'cnf'` (the config's tag). */
   kind: 'cnf';
+  /** Data dimension D. */
   dim: number;
+  /** Hidden widths of each field (given or [64, 64, 64]). */
   hidden: number[];
+  /** Layer kind (given or 'concatsquash'). */
   layer: LayerKind;
+  /** Activation (given or 'tanh'). */
   activation: ActivationName;
+  /** Number of blocks: `fields.length` if fields were given, else `blocks` or 1. */
   blocks: number;
+  /** Initial end time of each block (given or 0.5). */
   T: number;
+  /** Whether T is trained (given or true). */
   trainT: boolean;
+  /** Training divergence (given or 'exact'). */
   divergence: 'exact' | 'hutchinson';
+  /** Evaluation divergence (given or 'exact'). */
   evalDivergence: 'exact' | 'hutchinson';
+  /** Hutchinson probe distribution (given or 'gaussian'). */
   noise: NoiseKind;
+  /** Gradient method: `gradient`, else 'adjoint' when `adjoint` is true, else 'backprop'. */
   gradient: 'backprop' | 'adjoint';
+  /** Training solver settings: `train`, else `solver`, else the deprecated top-level keys, else {@link FFJORD_SOLVER}. */
   train: SolverOptions;
+  /** Evaluation solver settings: `eval`, else `solver`, else the deprecated top-level keys, else {@link FFJORD_SOLVER}. */
   eval: SolverOptions;
+  /** Context width C (given or 0). */
   contextDim: number;
+  /** Kinetic-energy regularizer weight (given or 0). */
   kinetic: number;
+  /** Jacobian Frobenius regularizer weight (given or 0). */
   jacobian: number;
+  /** Seed of the weights and the noise (given or 0). */
   seed: number;
+  /** Whether the fused dynamics op is used (given or true). */
   fused: boolean;
 };
 
@@ -163,7 +182,11 @@ function shorthand(o: CnfOptions): SolverOptions | undefined {
   return s;
 }
 
-/** Fills the defaults of {@link CnfOptions} and validates them (errors name the option and range). */
+/**
+ * Fills the defaults of {@link CnfOptions} and validates them (errors name the option and range).
+ *
+ * @param o The options as given to the {@link CNF} constructor.
+ */
 export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   checkOptionsObject('CNF', o);
   check(o !== undefined, 'options', o, 'an options object with dim');

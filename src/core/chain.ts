@@ -11,7 +11,15 @@ export class Chain implements Bijector {
   readonly name: string;
   readonly params: readonly tf.Variable[];
 
-  constructor(readonly bijectors: readonly Bijector[]) {
+  /**
+   * A chain of `bijectors`, applied first to last in the forward direction.
+   *
+   * @param bijectors The layers, in forward order.
+   */
+  constructor(
+    /** The layers, in forward order. */
+    readonly bijectors: readonly Bijector[],
+  ) {
     if (bijectors.length === 0) throw new Error('chain([...]) needs at least one bijector; got none');
     this.name = `chain(${bijectors.map((b) => b.name).join(', ')})`;
     this.params = [...new Set(bijectors.flatMap((b) => b.params))];
@@ -90,7 +98,11 @@ function stepOwned(acc: Acc, input: Tensor, r: { h: Tensor; logDet: Tensor; extr
   return next;
 }
 
-/** Composes bijectors; `chain([a, b]).forward(x) = b.forward(a.forward(x))`. */
+/**
+ * Composes bijectors; `chain([a, b]).forward(x) = b.forward(a.forward(x))`.
+ *
+ * @param bijectors The layers, in forward order.
+ */
 export function chain(bijectors: readonly Bijector[]): Chain {
   return new Chain(bijectors);
 }
@@ -99,7 +111,15 @@ export function chain(bijectors: readonly Bijector[]): Chain {
 export class Invert implements Bijector {
   readonly name: string;
   readonly params: readonly tf.Variable[];
-  constructor(readonly inner: Bijector) {
+  /**
+   * `inner` with its directions swapped.
+   *
+   * @param inner The bijector to invert.
+   */
+  constructor(
+    /** The bijector to invert. */
+    readonly inner: Bijector,
+  ) {
     this.name = `invert(${inner.name})`;
     this.params = inner.params;
   }
@@ -113,7 +133,11 @@ export class Invert implements Bijector {
   }
 }
 
-/** `invert(b)`: `b` with forward and inverse swapped. */
+/**
+ * `invert(b)`: `b` with forward and inverse swapped.
+ *
+ * @param b The bijector to invert.
+ */
 export function invert(b: Bijector): Invert {
   return new Invert(b);
 }

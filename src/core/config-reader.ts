@@ -15,6 +15,12 @@ import { ConfigError } from '../validate.js';
 export class ConfigReader {
   private readonly seen = new Set<string>(['kind']);
 
+  /**
+   * A reader over `config`.
+   *
+   * @param config The configuration object.
+   * @param where Where the config comes from, for messages (e.g. "model 'realnvp'").
+   */
   constructor(
     private readonly config: Readonly<Record<string, unknown>>,
     /** Where the config comes from, for messages (e.g. "model 'realnvp'"). */
@@ -30,7 +36,13 @@ export class ConfigReader {
     return this.config[key];
   }
 
-  /** A finite number (optionally with bounds), or undefined when absent. */
+  /**
+   * A finite number (optionally with bounds), or undefined when absent.
+   *
+   * @param key The config key.
+   * @param check Extra condition on the value. Default: none.
+   * @param expected The valid range in words, for the message. Default 'a finite number'.
+   */
   num(
     key: string,
     check: (v: number) => boolean = () => true,
@@ -42,12 +54,21 @@ export class ConfigReader {
     return v;
   }
 
-  /** A whole number ≥ `min`, or undefined. */
+  /**
+   * A whole number ≥ `min`, or undefined.
+   *
+   * @param key The config key.
+   * @param min Smallest allowed value. Default 1.
+   */
   int(key: string, min = 1): number | undefined {
     return this.num(key, (v) => Number.isInteger(v) && v >= min, `a whole number ≥ ${min}`);
   }
 
-  /** A boolean, or undefined. */
+  /**
+   * A boolean, or undefined.
+   *
+   * @param key The config key.
+   */
   bool(key: string): boolean | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
@@ -55,7 +76,11 @@ export class ConfigReader {
     return v;
   }
 
-  /** A string, or undefined. */
+  /**
+   * A string, or undefined.
+   *
+   * @param key The config key.
+   */
   str(key: string): string | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
@@ -63,7 +88,12 @@ export class ConfigReader {
     return v;
   }
 
-  /** One of `choices`, or undefined. */
+  /**
+   * One of `choices`, or undefined.
+   *
+   * @param key The config key.
+   * @param choices The allowed values.
+   */
   oneOf<T extends string>(key: string, choices: readonly T[]): T | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
@@ -72,7 +102,11 @@ export class ConfigReader {
     return hit;
   }
 
-  /** A list of whole numbers ≥ 1 (layer widths), or undefined. */
+  /**
+   * A list of whole numbers ≥ 1 (layer widths), or undefined.
+   *
+   * @param key The config key.
+   */
   ints(key: string): number[] | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
@@ -82,7 +116,11 @@ export class ConfigReader {
     return v.map((h) => Number(h));
   }
 
-  /** An image shape [H, W, C] of whole numbers ≥ 1, or undefined. */
+  /**
+   * An image shape [H, W, C] of whole numbers ≥ 1, or undefined.
+   *
+   * @param key The config key.
+   */
   shape3(key: string): [number, number, number] | undefined {
     const v = this.ints(key);
     if (v === undefined) return undefined;
@@ -90,7 +128,12 @@ export class ConfigReader {
     return [v[0], v[1], v[2]];
   }
 
-  /** A nested object read by its own reader, or undefined. */
+  /**
+   * A nested object read by its own reader, or undefined.
+   *
+   * @param key The config key.
+   * @param read Reads the nested object from its own reader.
+   */
   object<T>(key: string, read: (r: ConfigReader) => T): T | undefined {
     const v = this.get(key);
     if (v === undefined) return undefined;
@@ -104,6 +147,8 @@ export class ConfigReader {
   /**
    * Solver settings (the solvers' {@link SolverOptions}), or undefined: checked in place (keys,
    * types, ranges) and returned as the same object — settings pass unchanged to the solve.
+   *
+   * @param key The config key.
    */
   solver(key: string): SolverOptions | undefined {
     const v = this.get(key);
@@ -117,7 +162,11 @@ export class ConfigReader {
     return v;
   }
 
-  /** Accepts `key` without reading it (a key every kind is given, such as the CLI's seed, that this kind does not use). */
+  /**
+   * Accepts `key` without reading it (a key every kind is given, such as the CLI's seed, that this kind does not use).
+   *
+   * @param key The config key.
+   */
   ignore(key: string): void {
     this.seen.add(key);
   }
@@ -131,7 +180,11 @@ export class ConfigReader {
   }
 }
 
-/** A reader over a model config, named by its kind. */
+/**
+ * A reader over a model config, named by its kind.
+ *
+ * @param config The model config.
+ */
 export function readerOf(config: ModelConfig): ConfigReader {
   return new ConfigReader(config, `model '${config.kind}'`);
 }

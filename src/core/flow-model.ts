@@ -7,9 +7,23 @@ import type { Bijector, Extras } from './transform.js';
 
 /** For integer image data: how pixels become continuous values in (0, 1) (see src/flows/dequantize.ts). */
 export interface Dequantizer {
+  /** Trainable variables of the dequantizer. */
   readonly params: readonly tf.Variable[];
-  /** Integer data `[B, D]` in {0..levels−1} → y = (x + u)/levels in (0, 1) and log q(u | x) `[B]`. */
-  dequantize(x: Tensor, seed?: number): { y: Tensor; logQ: Tensor };
+  /**
+   * Integer data `[B, D]` in {0..levels−1} → y = (x + u)/levels in (0, 1) and log q(u | x) `[B]`.
+   *
+   * @param x Integer data `[B, D]`.
+   * @param seed Seed of the noise u; unseeded when omitted.
+   */
+  dequantize(
+    x: Tensor,
+    seed?: number,
+  ): {
+    /** Continuous data (x + u)/levels in (0, 1), `[B, D]`. */
+    y: Tensor;
+    /** log q(u | x) per example, `[B]`. */
+    logQ: Tensor;
+  };
 }
 
 /** Options of {@link FlowModel}. */
@@ -54,16 +68,29 @@ export type SampleWithLogProb = {
  * data, and `sample` returns continuous pixel values (x + u) in [0, L).
  */
 export class FlowModel implements DensityModel {
+  /** Flattened data dimension. */
   readonly dim: number;
+  /** Trainable variables: the bijector's, the dequantizer's, then `extraParams` (each once). */
   readonly params: readonly tf.Variable[];
+  /** The normalizing map (data → latent). */
   readonly bijector: Bijector;
+  /** Shape of one example as the bijector sees it (option, default `[dim]`). */
   readonly eventShape: readonly number[];
+  /** Shape of one latent (option, default `eventShape`). */
   readonly latentShape: readonly number[];
+  /** Width C of the context (option, default 0: unconditional). */
   readonly contextDim: number;
+  /** The dequantizer of an image model, or undefined. */
   readonly dequantizer: Dequantizer | undefined;
+  /** Number of pixel levels of an image model (option, default 0). */
   readonly pixelLevels: number;
   private readonly cfg: ModelConfig;
 
+  /**
+   * A density model over the given bijector with a standard-normal base.
+   *
+   * @param opts The bijector, dimensions, context width and optional dequantizer.
+   */
   constructor(opts: FlowModelOptions) {
     this.dim = opts.dim;
     this.bijector = opts.bijector;
@@ -80,12 +107,21 @@ export class FlowModel implements DensityModel {
     this.cfg = opts.config;
   }
 
-  /** log density of the base N(0, I) at `z` (any shape `[B, ...]`) → `[B]`. */
+  /**
+   * log density of the base N(0, I) at `z` (any shape `[B, ...]`) → `[B]`.
+   *
+   * @param z Latent points `[B, ...]`.
+   */
   baseLogProb(z: Tensor): Tensor {
     return standardNormalLogProb(z);
   }
 
-  /** log p of continuous inputs `[B, dim]` (after dequantization, for image models). */
+  /**
+   * log p of continuous inputs `[B, dim]` (after dequantization, for image models).
+   *
+   * @param x Continuous inputs `[B, dim]`.
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
   logProbContinuous(x: Tensor, context?: Tensor): Tensor {
     return tf.tidy(() => {
       const { y, logDet } = this.bijector.forward(this.toEvent(x), this.checkContext(context, x.shape[0]));
@@ -93,7 +129,12 @@ export class FlowModel implements DensityModel {
     });
   }
 
-  /** log p(x | context) for a batch `[B, dim]` → `[B]`. */
+  /**
+   * log p(x | context) for a batch `[B, dim]` → `[B]`.
+   *
+   * @param x Batch `[B, dim]` (for image models: integer pixels `[B, dim]`).
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
   logProb(x: Tensor, context?: Tensor): Tensor {
     this.checkInput(x);
     const c = this.checkContext(context, x.shape[0]);
@@ -106,7 +147,12 @@ export class FlowModel implements DensityModel {
     });
   }
 
-  /** {@link logProb} for backends without synchronous reads (the CNF's adaptive steps read asynchronously). */
+  /**
+   * {@link logProb} for backends without synchronous reads (the CNF's adaptive steps read asynchronously).
+   *
+   * @param x Batch `[B, dim]` (for image models: integer pixels `[B, dim]`).
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
   async logProbAsync(x: Tensor, context?: Tensor): Promise<Tensor> {
     this.checkInput(x);
     const c = this.checkContext(context, x.shape[0]);
@@ -127,6 +173,10 @@ export class FlowModel implements DensityModel {
    * n samples `[n, dim]` given the context (`[n, C]`, or `[1, C]` / `[C]` for one context shared by
    * all n). A number in second place is the seed (the signature before contexts existed, kept);
    * a seed makes the draw reproducible.
+   *
+   * @param n Number of samples.
+   * @param context Context `[n, C]`, or `[1, C]` / `[C]` shared by all n; a number here is the seed.
+   * @param seed Seed of the base draw; unseeded when omitted.
    */
   sample(n: number, context?: Tensor | number, seed?: number): Tensor {
     const { x, logProb } = this.sampleAndLogProb(n, context, seed);
@@ -134,7 +184,13 @@ export class FlowModel implements DensityModel {
     return x;
   }
 
-  /** {@link sample} for backends without synchronous reads. */
+  /**
+   * {@link sample} for backends without synchronous reads.
+   *
+   * @param n Number of samples.
+   * @param context Context `[n, C]`, or `[1, C]` / `[C]` shared by all n; a number here is the seed.
+   * @param seed Seed of the base draw; unseeded when omitted.
+   */
   async sampleAsync(n: number, context?: Tensor | number, seed?: number): Promise<Tensor> {
     const { x, logProb } = await this.sampleAndLogProbAsync(n, context, seed);
     logProb.dispose();
@@ -144,6 +200,10 @@ export class FlowModel implements DensityModel {
   /**
    * n samples and their log-density from one pass: z ~ N(0, I), x = f⁻¹(z; c),
    * log p(x) = log N(z) − log|det ∂x/∂z| (for image models: of the continuous sample).
+   *
+   * @param n Number of samples.
+   * @param context Context `[n, C]`, or `[1, C]` / `[C]` shared by all n; a number here is the seed.
+   * @param seed Seed of the base draw; unseeded when omitted.
    */
   sampleAndLogProb(n: number, context?: Tensor | number, seed?: number): SampleWithLogProb {
     return tf.tidy(() => {
@@ -154,7 +214,13 @@ export class FlowModel implements DensityModel {
     });
   }
 
-  /** {@link sampleAndLogProb} for backends without synchronous reads. */
+  /**
+   * {@link sampleAndLogProb} for backends without synchronous reads.
+   *
+   * @param n Number of samples.
+   * @param context Context `[n, C]`, or `[1, C]` / `[C]` shared by all n; a number here is the seed.
+   * @param seed Seed of the base draw; unseeded when omitted.
+   */
   async sampleAndLogProbAsync(
     n: number,
     context?: Tensor | number,
@@ -186,8 +252,19 @@ export class FlowModel implements DensityModel {
    * The training objective on a batch: −mean log p(x | c) plus the batch mean of the layers'
    * `penalty` (weighted regularizers). `info`: the layers' counts summed (`nfe`, …), and, when
    * there are regularizers, `nll` and each term's batch mean.
+   *
+   * @param x Training batch `[B, dim]`.
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
    */
-  trainLoss(x: Tensor, context?: Tensor): { loss: Tensor; info: LossInfo } {
+  trainLoss(
+    x: Tensor,
+    context?: Tensor,
+  ): {
+    /** Scalar loss to minimise. */
+    loss: Tensor;
+    /** Counts and loss terms, as numbers. */
+    info: LossInfo;
+  } {
     this.checkInput(x);
     const c = this.checkContext(context, x.shape[0]);
     const info: LossInfo = {};
@@ -212,7 +289,12 @@ export class FlowModel implements DensityModel {
     return { loss, info };
   }
 
-  /** Mean bits per dimension of a batch: −mean log p / (dim · ln 2). */
+  /**
+   * Mean bits per dimension of a batch: −mean log p / (dim · ln 2).
+   *
+   * @param x Batch `[B, dim]` (for image models: integer pixels `[B, dim]`).
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
   bitsPerDim(x: Tensor, context?: Tensor): number {
     const nll = tf.tidy(() => tf.neg(tf.mean(this.logProb(x, context))));
     const v = nll.dataSync()[0];

@@ -5,6 +5,8 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 /**
  * log N(z; 0, I) summed over every axis but the batch: `[B, ...] → [B]`. The one base
  * log-density of odeflow's density models (and of the variational dequantizer's noise).
+ *
+ * @param z Points `[B, ...]`.
  */
 export function standardNormalLogProb(z: Tensor): Tensor {
   return tf.tidy(() => {

@@ -23,13 +23,37 @@ export interface Bijector {
   readonly name: string;
   /** Trainable variables, in a stable order (checkpoints rely on it). */
   readonly params: readonly tf.Variable[];
-  /** The normalizing direction (data → latent): y = f(x; c) and log|det ∂y/∂x|. */
+  /**
+   * The normalizing direction (data → latent): y = f(x; c) and log|det ∂y/∂x|.
+   *
+   * @param x Input batch `[B, ...]` (data side).
+   * @param context Per-example context `[B, C]`, or absent.
+   * @param mode How the pass runs (training or evaluation); layers without a training behaviour ignore it.
+   */
   forward(x: Tensor, context?: Tensor, mode?: PassMode): ForwardResult;
-  /** The generative direction (latent → data): x = f⁻¹(y; c) and log|det ∂x/∂y|. */
+  /**
+   * The generative direction (latent → data): x = f⁻¹(y; c) and log|det ∂x/∂y|.
+   *
+   * @param y Input batch `[B, ...]` (latent side).
+   * @param context Per-example context `[B, C]`, or absent.
+   * @param mode How the pass runs (training or evaluation); layers without a training behaviour ignore it.
+   */
   inverse(y: Tensor, context?: Tensor, mode?: PassMode): InverseResult;
-  /** `forward` for backends without synchronous reads (WebGPU). Default: `forward`. */
+  /**
+   * `forward` for backends without synchronous reads (WebGPU). Default: `forward`.
+   *
+   * @param x Input batch `[B, ...]` (data side).
+   * @param context Per-example context `[B, C]`, or absent.
+   * @param mode How the pass runs (training or evaluation); layers without a training behaviour ignore it.
+   */
   forwardAsync?(x: Tensor, context?: Tensor, mode?: PassMode): Promise<ForwardResult>;
-  /** `inverse` for backends without synchronous reads. Default: `inverse`. */
+  /**
+   * `inverse` for backends without synchronous reads. Default: `inverse`.
+   *
+   * @param y Input batch `[B, ...]` (latent side).
+   * @param context Per-example context `[B, C]`, or absent.
+   * @param mode How the pass runs (training or evaluation); layers without a training behaviour ignore it.
+   */
   inverseAsync?(y: Tensor, context?: Tensor, mode?: PassMode): Promise<InverseResult>;
 }
 
@@ -53,14 +77,20 @@ export type Extras = {
 
 /** Result of a forward pass: the image and log|det ∂y/∂x| per example (`[B]`). */
 export type ForwardResult = {
+  /** The image, shape of the input. */
   readonly y: Tensor;
+  /** log|det| of the Jacobian of the map applied, `[B]`. */
   readonly logDet: Tensor;
+  /** Regularizer terms and counts the layer reports, if any. */
   readonly extras?: Extras;
 };
 
 /** Result of an inverse pass: the preimage and log|det ∂x/∂y| per example (`[B]`). */
 export type InverseResult = {
+  /** The preimage, shape of the input. */
   readonly x: Tensor;
+  /** log|det| of the Jacobian of the map applied, `[B]`. */
   readonly logDet: Tensor;
+  /** Regularizer terms and counts the layer reports, if any. */
   readonly extras?: Extras;
 };

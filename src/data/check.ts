@@ -2,6 +2,7 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 
 /** Thrown for data that cannot be used: the message names the row, column and value. */
 export class DataError extends Error {
+  /** Always `'DataError'`. */
   override name = 'DataError';
 }
 
@@ -20,6 +21,10 @@ export interface CheckDataOptions {
  * Validates data of width `dim` and returns it as a float32 tensor `[n, dim]` (a new tensor;
  * the caller disposes it). Refuses, with the row and column named (1-based), non-finite values
  * (NaN, ±Inf), rows of the wrong width, and empty data.
+ *
+ * @param x Rows of numbers, or a tensor `[n, dim]`.
+ * @param dim Expected width.
+ * @param options How rows are named in messages; see {@link CheckDataOptions}.
  */
 export function checkData(x: DataLike, dim: number, options: CheckDataOptions = {}): tf.Tensor2D {
   const source = options.source ?? 'data';

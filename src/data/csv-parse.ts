@@ -51,7 +51,14 @@ export class CsvRows {
   private buf = new Float32Array(1024);
   private first = true;
 
+  /**
+   * An empty collector.
+   *
+   * @param source Name of the source in messages (e.g. the file).
+   * @param dim Expected row width; omitted: the first data row's.
+   */
   constructor(
+    /** Name of the source in messages (e.g. the file). */
     readonly source: string,
     dim?: number,
   ) {
@@ -63,7 +70,12 @@ export class CsvRows {
     this.first = false;
   }
 
-  /** Adds one parsed record found at (1-based) `line`. */
+  /**
+   * Adds one parsed record found at (1-based) `line`.
+   *
+   * @param record The cells of the record.
+   * @param line Its line number (1-based), for messages.
+   */
   push(record: string[], line: number): void {
     const cells = cellsOf(record);
     const header = this.first && cells.every((c) => !NUMBER.test(c));
@@ -124,13 +136,23 @@ function parseText(text: string, rows: CsvRows): void {
  * Parses CSV text of numbers with `dim` columns into a float32 tensor `[n, dim]`. Refuses, naming
  * the line and column (1-based, as an editor shows them), cells that are not decimal numbers,
  * NaN/Inf, values beyond {@link MAX_ABS_VALUE}, and lines of the wrong width.
+ *
+ * @param text The CSV text.
+ * @param dim Expected number of columns.
+ * @param source Name of the source in messages (e.g. the file). Default 'csv'.
  */
 export function parseCsv(text: string, dim: number, source = 'csv'): tf.Tensor2D {
   const values = csvValues(text, dim, source);
   return tf.tensor2d(values, [values.length / dim, dim], 'float32');
 }
 
-/** {@link parseCsv} without the tensor: the rows, row-major, as a float32 array. */
+/**
+ * {@link parseCsv} without the tensor: the rows, row-major, as a float32 array.
+ *
+ * @param text The CSV text.
+ * @param dim Expected number of columns.
+ * @param source Name of the source in messages (e.g. the file). Default 'csv'.
+ */
 export function csvValues(text: string, dim: number, source = 'csv'): Float32Array {
   const rows = new CsvRows(source, dim);
   parseText(text, rows);
@@ -140,6 +162,9 @@ export function csvValues(text: string, dim: number, source = 'csv'): Float32Arr
 /**
  * The number of columns of CSV text: the width of its first data line (after blank lines,
  * `#` comments and a header). Throws naming the source when there is no data line.
+ *
+ * @param text The CSV text.
+ * @param source Name of the source in messages (e.g. the file). Default 'csv'.
  */
 export function csvWidth(text: string, source = 'csv'): number {
   const rows = new CsvRows(source);

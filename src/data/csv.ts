@@ -8,7 +8,12 @@ import { CsvRows, OPTIONS, type ParsedRecord, parseCsv, parseError } from './csv
 
 export { CsvRows, csvWidth, MAX_ABS_VALUE, parseCsv } from './csv-parse.js';
 
-/** Reads a CSV file with {@link parseCsv}; messages name the file. */
+/**
+ * Reads a CSV file with {@link parseCsv}; messages name the file.
+ *
+ * @param path The file.
+ * @param dim Expected number of columns.
+ */
 export function readCsv(path: string, dim: number): tf.Tensor2D {
   return parseCsv(readText(path, 'CSV file'), dim, path);
 }
@@ -21,12 +26,21 @@ export type CsvBatchHandler = (values: Float32Array, rows: number, dim: number) 
  * `batchRows` rows (width `dim`, or the first data row's) as they are read, so that files larger
  * than memory can be evaluated. Resolves to the row count and width. Errors name the file, the
  * line and the column.
+ *
+ * @param path The file.
+ * @param onBatch Called with each batch (values, row count, width); awaited.
+ * @param options `dim`: expected width (default: the first data row's); `batchRows`: most rows per batch (default 10000).
  */
 export async function streamCsv(
   path: string,
   onBatch: CsvBatchHandler,
   options: { dim?: number; batchRows?: number } = {},
-): Promise<{ rows: number; dim: number }> {
+): Promise<{
+  /** Number of data rows. */
+  rows: number;
+  /** Row width. */
+  dim: number;
+}> {
   const batchRows = options.batchRows ?? 10_000;
   let rows = new CsvRows(path, options.dim);
   let total = 0;
@@ -65,11 +79,23 @@ export async function streamCsv(
   return { rows: total, dim: rows.dim };
 }
 
-/** Reads a whole CSV file by streaming into one row-major float32 array (no per-row objects). */
+/**
+ * Reads a whole CSV file by streaming into one row-major float32 array (no per-row objects).
+ *
+ * @param path The file.
+ * @param options `dim`: expected width (default: the first data row's); `onProgress`: called with the rows read so far.
+ */
 export async function readCsvValues(
   path: string,
   options: { dim?: number; onProgress?: (rows: number) => void } = {},
-): Promise<{ values: Float32Array; rows: number; dim: number }> {
+): Promise<{
+  /** All rows, row-major. */
+  values: Float32Array;
+  /** Number of data rows. */
+  rows: number;
+  /** Row width. */
+  dim: number;
+}> {
   const parts: Float32Array[] = [];
   let n = 0;
   const { rows, dim } = await streamCsv(

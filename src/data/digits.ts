@@ -9,9 +9,11 @@ export interface Digits {
   readonly images: Float32Array;
   /** `[1797]` labels 0..9. */
   readonly labels: Int32Array;
+  /** Number of images (1797). */
   readonly count: number;
   /** Pixel levels (17). */
   readonly levels: number;
+  /** Image shape `[8, 8, 1]`. */
   readonly shape: readonly [8, 8, 1];
 }
 
@@ -42,9 +44,13 @@ export function loadDigits(): Digits {
 /**
  * A split of the digits as `[n, 64]` tensors of integer pixels: a seeded shuffle, then the first
  * `1797 − test` rows for training and the rest held out.
+ *
+ * @param opts `test`: held-out images (default 297); `seed`: seed of the shuffle (default 0).
  */
 export function digitsData(opts: { test?: number; seed?: number } = {}): {
+  /** Training images `[1797 − test, 64]`. */
   train: tf.Tensor2D;
+  /** Held-out images `[test, 64]`. */
   test: tf.Tensor2D;
 } {
   const d = loadDigits();
@@ -62,9 +68,13 @@ export function digitsData(opts: { test?: number; seed?: number } = {}): {
 /**
  * The image indices of the split {@link digitsData} makes (a seeded shuffle; the last `test` held
  * out), e.g. to look up the labels of the held-out images: `split.test.map((i) => labels[i])`.
+ *
+ * @param opts `test`: held-out images (default 297); `seed`: seed of the shuffle (default 0).
  */
 export function digitsSplit(opts: { test?: number; seed?: number } = {}): {
+  /** Indices of the training images. */
   train: number[];
+  /** Indices of the held-out images. */
   test: number[];
 } {
   const d = loadDigits();

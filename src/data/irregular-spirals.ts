@@ -37,6 +37,8 @@ export interface IrregularSpirals {
  * each way, each starting at a random angle), but observed at irregular, per-spiral random times:
  * position(t) = r(u)·(cos(s·u), sin(s·u)) with u = u₀ + ω·t, r = 0.3 + 0.25·u, ω = 1.2, s = ±1
  * (clockwise spirals run inwards: u decreases). Deterministic for a given seed.
+ *
+ * @param opts Numbers of spirals and observations, time spans, noise and seed, all optional; see {@link IrregularSpiralsOptions}.
  */
 export function irregularSpirals(opts: IrregularSpiralsOptions = {}): IrregularSpirals {
   const n = opts.n ?? 256;

@@ -7,7 +7,11 @@ import seedrandom from 'seedrandom';
 export class Rng {
   private readonly next: () => number;
 
-  /** A generator seeded by `seed`; without one, seeded from the system's entropy. */
+  /**
+   * A generator seeded by `seed`; without one, seeded from the system's entropy.
+   *
+   * @param seed Seed (number or string); omitted: from the system's entropy.
+   */
   constructor(seed?: number | string) {
     this.next = seed === undefined ? seedrandom(undefined, { entropy: true }) : seedrandom(String(seed));
   }
@@ -24,12 +28,21 @@ export class Rng {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
   }
 
-  /** Uniform integer in [0, k). */
+  /**
+   * Uniform integer in [0, k).
+   *
+   * @param k Exclusive upper bound.
+   */
   int(k: number): number {
     return Math.floor(this.next() * k);
   }
 
-  /** Shuffles the rows of a row-major `[n, width]` array in place (Fisher–Yates). */
+  /**
+   * Shuffles the rows of a row-major `[n, width]` array in place (Fisher–Yates).
+   *
+   * @param values Row-major values, shuffled in place.
+   * @param width Row width.
+   */
   shuffleRows(values: Float32Array, width: number): void {
     const n = values.length / width;
     for (let i = n - 1; i > 0; i--) {

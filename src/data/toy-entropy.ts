@@ -118,7 +118,11 @@ const SPECS: Partial<Record<ToyName, ToyDensitySpec>> = {
 
 const TWO_PI = 2 * Math.PI;
 
-/** e^{−z}·I₀(z) for z ≥ 0, from I₀(z) = (1/π)∫₀^π e^{z cos θ} dθ (trapezoid rule, exact to ~1e-12). */
+/**
+ * e^{−z}·I₀(z) for z ≥ 0, from I₀(z) = (1/π)∫₀^π e^{z cos θ} dθ (trapezoid rule, exact to ~1e-12).
+ *
+ * @param z Argument, ≥ 0.
+ */
 export function besselI0Scaled(z: number): number {
   if (z > 60) {
     // asymptotic series (Abramowitz & Stegun 9.7.1); the next term is < 1e-9 here
@@ -147,12 +151,20 @@ function curveNodes(c: CurveComponent): [number, number][] {
 }
 
 /**
+ * A density p(x, y) on the plane.
+ *
+ * @param x First coordinate.
+ * @param y Second coordinate.
+ */
+type PointDensity = (x: number, y: number) => number;
+
+/**
  * The density p(x, y) of toy data set `name` where it is known (see the module comment), or
  * undefined. Plain JavaScript numbers (float64).
  *
  * @param name A toy data set name.
  */
-export function toyDensity(name: string): ((x: number, y: number) => number) | undefined {
+export function toyDensity(name: string): PointDensity | undefined {
   const spec = SPECS[name as ToyName];
   if (!spec) return undefined;
   if (spec.kind === 'checkerboard') {

@@ -6,7 +6,12 @@ export interface ToySpec {
   readonly description: string;
   /** A square `[lo, hi]` on both axes that holds practically all the mass (FFJORD plots [-4, 4]). */
   readonly range: readonly [number, number];
-  /** Draws `n` points into a row-major `[n, 2]` array. */
+  /**
+   * Draws `n` points into a row-major `[n, 2]` array.
+   *
+   * @param rng The random stream to draw from.
+   * @param n Number of points.
+   */
   readonly draw: (rng: Rng, n: number) => Float32Array;
 }
 
@@ -43,10 +48,18 @@ const EIGHT_CENTERS: readonly (readonly [number, number])[] = [
  * with n not a multiple of 5) the classes are balanced as evenly as possible so exactly `n` come back.
  */
 export const TOY_SPECS = {
+  /** The `8gaussians` toy density. */
   '8gaussians': {
+    /** One-line description (shown by the CLI). */
     description: 'eight Gaussians (std 0.5/1.414) on a circle of radius 4/1.414',
+    /** Square `[lo, hi]` on both axes that holds practically all the mass. */
     range: [-4, 4],
-    /** n points, `[n·2]` interleaved x, y. */
+    /**
+     * n points, `[n·2]` interleaved x, y.
+     *
+     * @param rng The random stream to draw from.
+     * @param n Number of points.
+     */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
@@ -59,10 +72,18 @@ export const TOY_SPECS = {
       return out;
     },
   },
+  /** The `2spirals` toy density. */
   '2spirals': {
+    /** One-line description (shown by the CLI). */
     description: 'two interleaved spiral arms (1.5 turns), noise 0.1',
+    /** Square `[lo, hi]` on both axes that holds practically all the mass. */
     range: [-4, 4],
-    /** n points, `[n·2]` interleaved x, y. */
+    /**
+     * n points, `[n·2]` interleaved x, y.
+     *
+     * @param rng The random stream to draw from.
+     * @param n Number of points.
+     */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const half = Math.ceil(n / 2);
@@ -79,10 +100,18 @@ export const TOY_SPECS = {
       return out;
     },
   },
+  /** The `checkerboard` toy density. */
   checkerboard: {
+    /** One-line description (shown by the CLI). */
     description: 'uniform on the dark squares of a 4x4 board of side 2 covering [-4, 4]^2',
+    /** Square `[lo, hi]` on both axes that holds practically all the mass. */
     range: [-4, 4],
-    /** n points, `[n·2]` interleaved x, y. */
+    /**
+     * n points, `[n·2]` interleaved x, y.
+     *
+     * @param rng The random stream to draw from.
+     * @param n Number of points.
+     */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
@@ -94,10 +123,18 @@ export const TOY_SPECS = {
       return out;
     },
   },
+  /** The `moons` toy density. */
   moons: {
+    /** One-line description (shown by the CLI). */
     description: "scikit-learn's two moons (noise 0.1), scaled by 2 and shifted by (-1, -0.2)",
+    /** Square `[lo, hi]` on both axes that holds practically all the mass. */
     range: [-4, 4],
-    /** n points, `[n·2]` interleaved x, y. */
+    /**
+     * n points, `[n·2]` interleaved x, y.
+     *
+     * @param rng The random stream to draw from.
+     * @param n Number of points.
+     */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const nOut = Math.floor(n / 2);
@@ -121,10 +158,18 @@ export const TOY_SPECS = {
       return out;
     },
   },
+  /** The `circles` toy density. */
   circles: {
+    /** One-line description (shown by the CLI). */
     description: "scikit-learn's two circles (radius 1 and 0.5, noise 0.08), scaled by 3",
+    /** Square `[lo, hi]` on both axes that holds practically all the mass. */
     range: [-4, 4],
-    /** n points, `[n·2]` interleaved x, y. */
+    /**
+     * n points, `[n·2]` interleaved x, y.
+     *
+     * @param rng The random stream to draw from.
+     * @param n Number of points.
+     */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const nOut = Math.floor(n / 2);
@@ -146,10 +191,18 @@ export const TOY_SPECS = {
       return out;
     },
   },
+  /** The `pinwheel` toy density. */
   pinwheel: {
+    /** One-line description (shown by the CLI). */
     description: 'five curved arms (radial std 0.3, tangential std 0.1, rate 0.25), scaled by 2',
+    /** Square `[lo, hi]` on both axes that holds practically all the mass. */
     range: [-4, 4],
-    /** n points, `[n·2]` interleaved x, y. */
+    /**
+     * n points, `[n·2]` interleaved x, y.
+     *
+     * @param rng The random stream to draw from.
+     * @param n Number of points.
+     */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
@@ -167,10 +220,18 @@ export const TOY_SPECS = {
       return out;
     },
   },
+  /** The `swissroll` toy density. */
   swissroll: {
+    /** One-line description (shown by the CLI). */
     description: "scikit-learn's swiss roll (noise 1.0), coordinates (x, z) divided by 5",
+    /** Square `[lo, hi]` on both axes that holds practically all the mass. */
     range: [-4, 4],
-    /** n points, `[n·2]` interleaved x, y. */
+    /**
+     * n points, `[n·2]` interleaved x, y.
+     *
+     * @param rng The random stream to draw from.
+     * @param n Number of points.
+     */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
@@ -183,10 +244,18 @@ export const TOY_SPECS = {
       return out;
     },
   },
+  /** The `rings` toy density. */
   rings: {
+    /** One-line description (shown by the CLI). */
     description: 'four concentric rings (radius 3, 2.25, 1.5, 0.75), noise 0.08',
+    /** Square `[lo, hi]` on both axes that holds practically all the mass. */
     range: [-4, 4],
-    /** n points, `[n·2]` interleaved x, y. */
+    /**
+     * n points, `[n·2]` interleaved x, y.
+     *
+     * @param rng The random stream to draw from.
+     * @param n Number of points.
+     */
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const q = Math.floor(n / 4);

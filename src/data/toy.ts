@@ -5,12 +5,20 @@ import { TOY_SPECS, type ToyName, type ToySpec } from './toy-specs.js';
 /** Names of the toy 2-D densities, in a stable order. */
 export const toyNames: readonly ToyName[] = Object.keys(TOY_SPECS) as ToyName[];
 
-/** Whether `name` names a toy density. */
+/**
+ * Whether `name` names a toy density.
+ *
+ * @param name Any string.
+ */
 export function isToyName(name: string): name is ToyName {
   return Object.hasOwn(TOY_SPECS, name);
 }
 
-/** The spec (description, plot range, sampler) of a toy density; throws naming the known ones. */
+/**
+ * The spec (description, plot range, sampler) of a toy density; throws naming the known ones.
+ *
+ * @param name A toy name, e.g. `8gaussians`.
+ */
 export function toySpec(name: string): ToySpec {
   if (!isToyName(name)) {
     throw new Error(`unknown toy data set '${name}'; expected one of ${toyNames.join(', ')}`);
@@ -44,12 +52,19 @@ export function toyData(name: string, n: number, seed?: number): tf.Tensor2D {
  * Draws `n` points; `step` (the training iteration, or -1 for a held-out set) makes a draw
  * reproducible by itself, so a training run resumed at iteration k sees the batches it would have
  * seen. Samplers that have no use for `step` ignore it.
+ *
+ * @param n Number of points.
+ * @param step Training iteration, or -1 for a held-out set.
+ * @returns Points `[n, dim]`.
  */
 export type Sampler = (n: number, step?: number) => Tensor;
 
 /**
  * A training sampler for a toy density. With `step` given, the batch depends only on
  * `(seed, step)`; without it, calls advance one seeded stream.
+ *
+ * @param name A toy name, e.g. `8gaussians`.
+ * @param seed Seed of the draws. Default 0.
  */
 export function toySampler(name: string, seed = 0): Sampler {
   const spec = toySpec(name);

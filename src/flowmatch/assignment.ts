@@ -6,6 +6,8 @@
  * Pure JS on float64; dense n = 256 takes a few milliseconds.
  *
  * @param cost row-major n × n costs
+ * @param n Size of the square cost matrix.
+ *
  * @returns σ as an array: row i is matched to column σ[i]
  */
 export function linearAssignment(cost: ArrayLike<number>, n: number): Int32Array {

@@ -55,6 +55,11 @@ function mulberry32(seed: number): () => number {
  * - `exact`: the permutation of x1 minimising Σ‖x0_i − x1_σ(i)‖² (minibatch OT, Hungarian), n ≤ 512;
  * - `sinkhorn`: n pairs drawn from the entropic OT plan (with replacement, as torchcfm does).
  * Returns new tensors [x0', x1'].
+ *
+ * @param x0 Source points `[n, D]`.
+ * @param x1 Data points `[n, D]`.
+ * @param kind `'independent'`, `'exact'` or `'sinkhorn'`.
+ * @param options Sinkhorn regularisation and the seed of the plan draw.
  */
 export function couple(
   x0: Tensor,

@@ -49,15 +49,25 @@ export interface FlowMatchingOptions {
 
 /** Config of a flow-matching model: the field's options and the objective's. */
 export type FlowMatchingConfig = {
+  /** Always `'flow-matching'`. */
   kind: 'flow-matching';
+  /** The field's options (rebuilds the field). */
   field: MlpFieldOptions;
+  /** Objective (given or 'ot-cfm'). */
   objective: FlowMatchingObjective;
+  /** Path width σ (given or 0). */
   sigma: number;
+  /** OT coupling (given or 'exact'). */
   coupling: 'exact' | 'sinkhorn';
+  /** Relative Sinkhorn regularisation (given or 0.05). */
   reg: number;
+  /** Source name: the given name, 'custom' for a sampler function, or 'normal'. */
   source: string;
+  /** Evaluation solver (given or {@link FFJORD_SOLVER}). */
   eval: SolverOptions;
+  /** Divergence of logProb (given or 'exact'). */
   divergence: 'exact' | 'hutchinson';
+  /** Seed of the training draws (given or 0). */
   seed: number;
 };
 
@@ -87,6 +97,7 @@ function blockOf(field: MlpField, evalSolver: SolverOptions, divergence: 'exact'
  * t = 0, data at t = 1.
  */
 export class FlowMatchingModel extends FlowModel {
+  /** The trained velocity field v(t, x). */
   readonly field: MlpField;
   /** The CNF block over the same field (data at 0, noise at 1), for log-densities and sampling. */
   readonly block: CnfBlock;
@@ -95,6 +106,12 @@ export class FlowMatchingModel extends FlowModel {
   private step = 0;
   private pairs?: { x0: Tensor; x1: Tensor };
 
+  /**
+   * A flow-matching model over `field`; validates the options (errors name the option and range).
+   *
+   * @param field The velocity field to train (its config is saved with the model).
+   * @param options Objective, path width, coupling, source, evaluation solver and seed; see {@link FlowMatchingOptions}.
+   */
   constructor(field: MlpField, options: FlowMatchingOptions = {}) {
     const where = 'flowMatching options';
     checkOptionsObject(where, options);
@@ -144,7 +161,11 @@ export class FlowMatchingModel extends FlowModel {
     };
   }
 
-  /** Sets the index of the next training draw (times, noise, coupling): the same index replays the same draws. */
+  /**
+   * Sets the index of the next training draw (times, noise, coupling): the same index replays the same draws.
+   *
+   * @param step Index of the next training draw.
+   */
   seek(step: number): void {
     if (!(Number.isInteger(step) && step >= 0)) {
       throw new Error(`FlowMatchingModel.seek: step = ${step} is invalid: expected a whole number ≥ 0`);
@@ -152,7 +173,12 @@ export class FlowMatchingModel extends FlowModel {
     this.step = step;
   }
 
-  /** n source points (t = 0). */
+  /**
+   * n source points (t = 0).
+   *
+   * @param n Number of points.
+   * @param seed Seed (or step index, for a sampler) of the draw.
+   */
   sourceSample(n: number, seed: number): Tensor {
     if (this.source) return this.source(n, seed);
     if (this.fm.source === 'custom') {
@@ -169,20 +195,37 @@ export class FlowMatchingModel extends FlowModel {
     }
   }
 
-  /** log p(x) through the CNF block on the trained field (exact divergence by default). */
+  /**
+   * log p(x) through the CNF block on the trained field (exact divergence by default).
+   *
+   * @param x Data `[B, dim]`.
+   * @param context Passed on to {@link FlowModel.logProb}; the model is unconditional, so leave it out.
+   */
   override logProb(x: Tensor, context?: Tensor): Tensor {
     this.requireNormal('logProb');
     return super.logProb(x, context);
   }
 
-  /** n samples: source points carried from t = 0 to t = 1 by the field (a number in second place is the seed). */
+  /**
+   * n samples: source points carried from t = 0 to t = 1 by the field (a number in second place is the seed).
+   *
+   * @param n Number of points.
+   * @param context A number here is the seed; the model takes no context.
+   * @param seed Seed of the source draw (a non-normal source uses 0 when omitted; the normal source is then unseeded).
+   */
   override sample(n: number, context?: Tensor | number, seed?: number): Tensor {
     if (this.fm.source === 'normal') return super.sample(n, context, seed);
     const s = typeof context === 'number' ? context : seed;
     return this.transport(this.sourceSample(n, s ?? 0), true);
   }
 
-  /** {@link sample} and log p from one pass (standard normal source only). */
+  /**
+   * {@link sample} and log p from one pass (standard normal source only).
+   *
+   * @param n Number of points.
+   * @param context A number here is the seed; the model takes no context.
+   * @param seed Seed of the source draw; unseeded when omitted.
+   */
   override sampleAndLogProb(n: number, context?: Tensor | number, seed?: number) {
     this.requireNormal('sampleAndLogProb');
     return super.sampleAndLogProb(n, context, seed);
@@ -191,6 +234,10 @@ export class FlowMatchingModel extends FlowModel {
   /**
    * Carries points x0 (at t = 0) to t = 1 with the evaluation solver; returns the end points and,
    * through `onStats`, the solver's counts. Disposes x0 when `consume` is true.
+   *
+   * @param x0 Points at t = 0, `[B, dim]`.
+   * @param consume Dispose x0 afterwards. Default false.
+   * @param onStats Receives the solve's function-evaluation count.
    */
   transport(x0: Tensor, consume = false, onStats?: (nfe: number) => void): Tensor {
     const r = solveIvp(this.field, x0, [0, 1], this.fm.eval);
@@ -204,6 +251,9 @@ export class FlowMatchingModel extends FlowModel {
   /**
    * Reflow (rectified flow's second stage): pairs n source points with their images under the
    * current field; later training regresses on these fixed pairs (straighter paths).
+   *
+   * @param n Number of pairs.
+   * @param seed Seed of the source points. Default 0.
    */
   reflow(n: number, seed = 0): void {
     this.clearPairs();
@@ -217,8 +267,17 @@ export class FlowMatchingModel extends FlowModel {
     this.pairs = undefined;
   }
 
-  /** The regression loss on a data batch x1 (or, after {@link reflow}, on a batch of the pairs). */
-  override trainLoss(x: Tensor): { loss: Tensor; info: LossInfo } {
+  /**
+   * The regression loss on a data batch x1 (or, after {@link reflow}, on a batch of the pairs).
+   *
+   * @param x Data batch x1 `[B, dim]` (after reflow, its size sets the batch of pairs).
+   */
+  override trainLoss(x: Tensor): {
+    /** Scalar loss to minimise. */
+    loss: Tensor;
+    /** Counts and loss terms, as numbers. */
+    info: LossInfo;
+  } {
     const seed = this.fm.seed * 100_003 + this.step++;
     const n = x.shape[0];
     if (x.rank !== 2 || x.shape[1] !== this.dim) {
@@ -266,7 +325,11 @@ function readField(r: ConfigReader): MlpFieldOptions {
   };
 }
 
-/** Rebuilds a flow-matching model (fresh variables) from its config (checked; unknown keys refused). */
+/**
+ * Rebuilds a flow-matching model (fresh variables) from its config (checked; unknown keys refused).
+ *
+ * @param config A config from `model.config()` (or the CLI's flat form).
+ */
 export function flowMatchingFromConfig(config: ModelConfig): FlowMatchingModel {
   const r = readerOf(config);
   // a saved model carries `field`; the CLI and createModel give the field's keys flat

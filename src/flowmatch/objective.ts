@@ -20,6 +20,7 @@ export const DEFAULT_OBJECTIVE: FlowMatchingObjective = 'ot-cfm';
 
 /** Settings of the regression loss. */
 export interface ObjectiveSettings {
+  /** The objective: `cfm`, `ot-cfm` (minibatch OT pairs) or `rectified`. */
   objective: FlowMatchingObjective;
   /** Width σ of the Gaussian paths (0 for rectified flow). */
   sigma: number;
@@ -34,6 +35,13 @@ export interface ObjectiveSettings {
  * t ~ U[0, 1] per example, x_t on the Gaussian path from x0 (source) to x1 (data), u_t its
  * conditional velocity. Returns a scalar (mean over the batch of the squared error summed over
  * dimensions). `seed` makes t, ε and Sinkhorn draws reproducible.
+ *
+ * @param field The velocity field v(t, x) being trained.
+ * @param x0 Source points `[B, D]`.
+ * @param x1 Data points `[B, D]`.
+ * @param s Objective, σ and coupling settings.
+ * @param seed Seed of t, ε and the Sinkhorn draw.
+ * @param paired The pairs are fixed (reflow): skip the OT coupling. Default false.
  */
 export function flowMatchingLoss(
   field: MlpField,

@@ -17,7 +17,10 @@ export interface PathSample {
  * Samples x_t on the path and returns the conditional velocity there. For the path above,
  * u_t = dμ_t/dt + (dσ_t/dt / σ_t)·(x_t − μ_t) = x1 − x0 (σ constant).
  *
+ * @param x0 Source points `[B, D]`.
+ * @param x1 Data points `[B, D]`.
  * @param t times in [0, 1], shape [B, 1]
+ * @param sigma Path width σ ≥ 0.
  * @param eps standard normal noise, [B, D] (ignored when sigma = 0)
  */
 export function gaussianPath(x0: Tensor, x1: Tensor, t: Tensor, sigma: number, eps?: Tensor): PathSample {

@@ -12,6 +12,7 @@ export interface SinkhornOptions {
 export interface SinkhornResult {
   /** Transport plan, row-major n × m, summing to 1 with uniform marginals 1/n and 1/m. */
   plan: Float64Array;
+  /** Iterations run. */
   iterations: number;
   /** Final L1 error of the row and column marginals. */
   marginalError: number;
@@ -20,6 +21,11 @@ export interface SinkhornResult {
 /**
  * Entropic optimal transport between uniform marginals by log-domain Sinkhorn iterations
  * (stable for small ε). `cost` is row-major n × m.
+ *
+ * @param cost Costs, row-major n × m.
+ * @param n Number of rows (source points).
+ * @param m Number of columns (target points).
+ * @param options ε, tolerance and iteration cap; see {@link SinkhornOptions}.
  */
 export function sinkhorn(
   cost: ArrayLike<number>,

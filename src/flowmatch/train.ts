@@ -36,7 +36,14 @@ export async function flowMatching(
   field: MlpField,
   sampler: Sampler,
   options: FlowMatchingTrainOptions = {},
-): Promise<{ model: FlowMatchingModel; result: TrainResult; rounds: TrainResult[] }> {
+): Promise<{
+  /** The trained model. */
+  model: FlowMatchingModel;
+  /** The first training run. */
+  result: TrainResult;
+  /** One training run per reflow round (empty without reflow). */
+  rounds: TrainResult[];
+}> {
   const reflows = options.reflow ?? 0;
   const objective = options.objective ?? DEFAULT_OBJECTIVE;
   if (reflows > 0 && objective !== 'rectified') {

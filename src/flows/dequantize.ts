@@ -8,9 +8,26 @@ export type { Dequantizer } from '../core/flow-model.js';
 
 /** Uniform dequantization: u ~ U[0, 1)^D, log q = 0 (Theis et al. 2016). */
 export class UniformDequantizer implements Dequantizer {
+  /** None: uniform noise has no parameters. */
   readonly params: tf.Variable[] = [];
-  constructor(readonly levels: number) {}
-  dequantize(x: Tensor, seed?: number): { y: Tensor; logQ: Tensor } {
+  /**
+   * Uniform dequantization of data with `levels` pixel levels.
+   *
+   * @param levels Number of pixel levels L (data in {0..L−1}).
+   */
+  constructor(
+    /** Number of pixel levels L (data in {0..L−1}). */
+    readonly levels: number,
+  ) {}
+  dequantize(
+    x: Tensor,
+    seed?: number,
+  ): {
+    /** Continuous data (x + u)/levels in (0, 1), `[B, D]`. */
+    y: Tensor;
+    /** log q(u | x) per example, `[B]`. */
+    logQ: Tensor;
+  } {
     return tf.tidy(() => {
       const u = tf.randomUniform(x.shape, 0, 1, 'float32', seed);
       return { y: tf.div(tf.add(x, u), this.levels), logQ: tf.zeros([x.shape[0]]) };
@@ -24,10 +41,21 @@ export class UniformDequantizer implements Dequantizer {
  * Training the flow with −E[log p((x+u)/L) − D·log L − log q(u|x)] tightens the bound over uniform noise.
  */
 export class VariationalDequantizer implements Dequantizer {
+  /** The MLP's variables. */
   readonly params: tf.Variable[];
   private readonly net: Mlp;
+  /**
+   * A variational dequantizer with a fresh MLP.
+   *
+   * @param levels Number of pixel levels L (data in {0..L−1}).
+   * @param dim Data dimension D.
+   * @param hidden Hidden widths of the MLP. Default [64].
+   * @param seed Seed of the MLP's weights. Default 0.
+   */
   constructor(
+    /** Number of pixel levels L (data in {0..L−1}). */
     readonly levels: number,
+    /** Data dimension D. */
     readonly dim: number,
     hidden: readonly number[] = [64],
     seed = 0,
@@ -35,7 +63,15 @@ export class VariationalDequantizer implements Dequantizer {
     this.net = new Mlp({ inDim: dim, hidden, outDim: 2 * dim, seeds: new SeedStream(seed) });
     this.params = this.net.params;
   }
-  dequantize(x: Tensor, seed?: number): { y: Tensor; logQ: Tensor } {
+  dequantize(
+    x: Tensor,
+    seed?: number,
+  ): {
+    /** Continuous data (x + u)/levels in (0, 1), `[B, D]`. */
+    y: Tensor;
+    /** log q(u | x) per example, `[B]`. */
+    logQ: Tensor;
+  } {
     return tf.tidy(() => {
       const xs = tf.sub(tf.div(x, this.levels - 1), 0.5);
       const [mu, s] = tf.split(this.net.apply(xs), 2, 1);
@@ -49,7 +85,12 @@ export class VariationalDequantizer implements Dequantizer {
   }
 }
 
-/** Bits per dimension from a mean negative log-likelihood in nats over `dim` dimensions. */
+/**
+ * Bits per dimension from a mean negative log-likelihood in nats over `dim` dimensions.
+ *
+ * @param nllNats Mean negative log-likelihood in nats.
+ * @param dim Number of dimensions.
+ */
 export function bitsPerDim(nllNats: number, dim: number): number {
   return nllNats / (dim * Math.LN2);
 }

@@ -43,6 +43,8 @@ const TRAIN_SOLVER: SolverOptions = Object.freeze({ method: 'rk4', stepSize: 0.1
  * MLPs on the flattened level (FFJORD uses convolutions). Vector data (no `imageShape`): `blocks`
  * stacked CNF blocks. CNF blocks and the discrete squeeze / split compose through the one
  * transform contract.
+ *
+ * @param opts Model options, all optional; see {@link FfjordMultiscaleOptions}.
  */
 export function ffjordMultiscale(opts: FfjordMultiscaleOptions = {}): FlowModel {
   const seed = opts.seed ?? 0;

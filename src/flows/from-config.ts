@@ -31,7 +31,11 @@ function build<T>(config: ModelConfig, read: (r: ConfigReader) => T, make: (o: T
   return make(options);
 }
 
-/** Rebuilds a RealNVP model from its config (checked; unknown keys refused). */
+/**
+ * Rebuilds a RealNVP model from its config (checked; unknown keys refused).
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function realNVPFromConfig(config: ModelConfig): FlowModel {
   return build(
     config,
@@ -48,7 +52,11 @@ export function realNVPFromConfig(config: ModelConfig): FlowModel {
   );
 }
 
-/** Rebuilds a Glow model from its config. */
+/**
+ * Rebuilds a Glow model from its config.
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function glowFromConfig(config: ModelConfig): FlowModel {
   return build(
     config,
@@ -64,7 +72,11 @@ export function glowFromConfig(config: ModelConfig): FlowModel {
   );
 }
 
-/** Rebuilds a MAF model from its config. */
+/**
+ * Rebuilds a MAF model from its config.
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function mafFromConfig(config: ModelConfig): FlowModel {
   return build(
     config,
@@ -80,7 +92,11 @@ export function mafFromConfig(config: ModelConfig): FlowModel {
   );
 }
 
-/** Rebuilds a NICE model from its config. */
+/**
+ * Rebuilds a NICE model from its config.
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function niceFromConfig(config: ModelConfig): FlowModel {
   return build(
     config,
@@ -98,17 +114,29 @@ function readRm(r: ConfigReader): RmFlowOptions {
   return { dim: r.int('dim'), layers: r.int('layers'), seed: r.num('seed') };
 }
 
-/** Rebuilds a planar flow from its config. */
+/**
+ * Rebuilds a planar flow from its config.
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function planarFromConfig(config: ModelConfig): FlowModel {
   return build(config, readRm, planar);
 }
 
-/** Rebuilds a radial flow from its config. */
+/**
+ * Rebuilds a radial flow from its config.
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function radialFromConfig(config: ModelConfig): FlowModel {
   return build(config, readRm, radial);
 }
 
-/** Rebuilds FFJORD's multiscale CNF from its config. */
+/**
+ * Rebuilds FFJORD's multiscale CNF from its config.
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function ffjordMultiscaleFromConfig(config: ModelConfig): FlowModel {
   return build(
     config,
@@ -129,7 +157,11 @@ export function ffjordMultiscaleFromConfig(config: ModelConfig): FlowModel {
   );
 }
 
-/** Rebuilds a neural spline flow from its config. */
+/**
+ * Rebuilds a neural spline flow from its config.
+ *
+ * @param config A configuration from `model.config()`.
+ */
 export function nsfFromConfig(config: ModelConfig): FlowModel {
   return build(
     config,

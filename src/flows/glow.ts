@@ -26,7 +26,15 @@ export interface GlowOptions extends ImageOptions {
   readonly seed?: number;
 }
 
-/** One Glow step on `channels` with a coupling mask: ActNorm → LU 1×1 conv → affine coupling. */
+/**
+ * One Glow step on `channels` with a coupling mask: ActNorm → LU 1×1 conv → affine coupling.
+ *
+ * @param channels Number of channels C (last axis).
+ * @param mask Coupling mask over the flattened event.
+ * @param hidden Hidden widths of the coupling conditioner.
+ * @param scale Scale bound of the coupling.
+ * @param seeds Seed stream of the initial weights.
+ */
 export function glowStep(
   channels: number,
   mask: readonly number[],
@@ -46,6 +54,8 @@ export function glowStep(
  * Images (`imageShape`): multi-scale — per level: squeeze, `steps` steps with channel-mask
  * couplings, half the channels factored out (except after the last level); preceded by
  * dequantization and logit preprocessing. ActNorm initialises from the first batch it sees.
+ *
+ * @param opts Model options, all optional; see {@link GlowOptions}.
  */
 export function glow(opts: GlowOptions = {}): FlowModel {
   checkOptionsObject('glow', opts);

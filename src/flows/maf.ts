@@ -23,7 +23,11 @@ export interface MafOptions {
   readonly contextDim?: number;
 }
 
-/** MAF (Papamakarios et al. 2017): stacked MADE-conditioned affine layers; one-pass density, sequential sampling. */
+/**
+ * MAF (Papamakarios et al. 2017): stacked MADE-conditioned affine layers; one-pass density, sequential sampling.
+ *
+ * @param opts Model options, all optional; see {@link MafOptions}.
+ */
 export function maf(opts: MafOptions = {}): FlowModel {
   checkOptionsObject('maf', opts);
   checkInt('maf options', 'dim', opts.dim ?? 2, 1, 65_536);

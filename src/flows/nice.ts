@@ -20,7 +20,11 @@ export interface NiceOptions {
   readonly seed?: number;
 }
 
-/** NICE (Dinh et al. 2015): additive couplings with alternating half-split masks, then a diagonal scaling. */
+/**
+ * NICE (Dinh et al. 2015): additive couplings with alternating half-split masks, then a diagonal scaling.
+ *
+ * @param opts Model options, all optional; see {@link NiceOptions}.
+ */
 export function nice(opts: NiceOptions = {}): FlowModel {
   checkOptionsObject('nice', opts);
   checkInt('nice options', 'dim', opts.dim ?? 2, 2, 65_536);

@@ -34,6 +34,8 @@ export interface NsfOptions extends ImageOptions {
  * autoregressive spline layers with order reversal between them. Images (`imageShape`, coupling
  * form): RealNVP's multi-scale layout with spline couplings (checkerboard, squeeze, channel) after
  * dequantization and logit preprocessing.
+ *
+ * @param opts Model options, all optional; see {@link NsfOptions}.
  */
 export function nsf(opts: NsfOptions = {}): FlowModel {
   const seed = opts.seed ?? 0;

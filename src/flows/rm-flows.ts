@@ -19,6 +19,8 @@ export interface RmFlowOptions {
 /**
  * Planar flow (Rezende & Mohamed 2015): x = f_K ∘ … ∘ f_1(z), z ~ N(0, I). Sampling uses the
  * closed form; `logProb` of data inverts each layer by safeguarded Newton/bisection.
+ *
+ * @param opts Model options, all optional; see {@link RmFlowOptions}.
  */
 export function planar(opts: RmFlowOptions = {}): FlowModel {
   checkOptionsObject('planar', opts);
@@ -31,7 +33,11 @@ export function planar(opts: RmFlowOptions = {}): FlowModel {
   return new FlowModel({ bijector: invert(gen), dim, config: { kind: 'planar', dim, layers, seed } });
 }
 
-/** Radial flow (Rezende & Mohamed 2015); like {@link planar}, the inverse solves for the radius. */
+/**
+ * Radial flow (Rezende & Mohamed 2015); like {@link planar}, the inverse solves for the radius.
+ *
+ * @param opts Model options, all optional; see {@link RmFlowOptions}.
+ */
 export function radial(opts: RmFlowOptions = {}): FlowModel {
   checkOptionsObject('radial', opts);
   checkModelConfig({ ...opts, kind: 'radial' }, 'radial options', '');

@@ -3,6 +3,12 @@
  * g_i(a) = 0 on brackets [lo_i, hi_i] with g_i(lo_i) ≤ 0 ≤ g_i(hi_i), in float64.
  * Each step takes the Newton iterate when it stays strictly inside the current bracket and
  * bisects otherwise, so it always converges (linearly at worst, quadratically near the root).
+ *
+ * @param g Equation i at a: its value and slope.
+ * @param lo Lower bracket ends, g_i(lo_i) ≤ 0.
+ * @param hi Upper bracket ends, g_i(hi_i) ≥ 0.
+ * @param tol Relative stopping tolerance on the step and the bracket. Default 1e-12.
+ * @param maxIter Most iterations per equation. Default 200.
  */
 export function solveMonotone(
   g: (a: number, i: number) => { value: number; slope: number },

@@ -51,11 +51,15 @@ function dense(inDim: number, outDim: number, seed: number, scale = 1): [tf.Vari
  * by maximising the ELBO with Gaussian observation noise.
  */
 export class LatentODE {
+  /** Observation dimension (option, default 2). */
   readonly obsDim: number;
+  /** Latent dimension (option, default 4). */
   readonly latentDim: number;
+  /** Standard deviation of the Gaussian observation model (option, default 0.3). */
   readonly noiseStd: number;
   /** The latent dynamics f_θ(t, z) (an ELU MLP). */
   readonly field: MlpField;
+  /** All trainable variables: dynamics, encoder and decoder. */
   readonly params: tf.Variable[];
   private readonly solver: OdeintOptions;
   private readonly rnnIn: [tf.Variable, tf.Variable];
@@ -65,6 +69,11 @@ export class LatentODE {
   private readonly dec2: [tf.Variable, tf.Variable];
   private readonly rnnHidden: number;
 
+  /**
+   * A latent ODE with fresh encoder, dynamics and decoder.
+   *
+   * @param opts Sizes, noise, solver and seed, all optional; see {@link LatentODEOptions}.
+   */
   constructor(opts: LatentODEOptions = {}) {
     this.obsDim = opts.obsDim ?? 2;
     this.latentDim = opts.latentDim ?? 4;
@@ -103,8 +112,19 @@ export class LatentODE {
   /**
    * q(z0 | x): `obs` `[B, T, obsDim]` at `times` `[B, T]` (each row increasing) → mean and log
    * variance, each `[B, latentDim]`. The RNN runs from the last observation to the first.
+   *
+   * @param obs Observations `[B, T, obsDim]`.
+   * @param times Observation times `[B, T]` (a tensor), each row increasing.
    */
-  encode(obs: Tensor, times: Tensor): { mean: Tensor; logVar: Tensor } {
+  encode(
+    obs: Tensor,
+    times: Tensor,
+  ): {
+    /** Posterior mean `[B, latentDim]`. */
+    mean: Tensor;
+    /** Posterior log variance `[B, latentDim]`. */
+    logVar: Tensor;
+  } {
     return tf.tidy(() => {
       const [B, T] = obs.shape as [number, number, number];
       let h: Tensor = tf.zeros([B, this.rnnHidden]);
@@ -122,7 +142,11 @@ export class LatentODE {
     });
   }
 
-  /** The decoder's mean of x given latent states `[..., latentDim]` → `[..., obsDim]`. */
+  /**
+   * The decoder's mean of x given latent states `[..., latentDim]` → `[..., obsDim]`.
+   *
+   * @param z Latent states `[..., latentDim]`.
+   */
   decode(z: Tensor): Tensor {
     return tf.tidy(() => {
       const shape = z.shape.slice(0, -1);
@@ -135,6 +159,9 @@ export class LatentODE {
   /**
    * Latent states from z0 `[B, latentDim]` (at t = 0) at per-row times `[B, T]` (each row
    * increasing, > 0) → `[T, B, latentDim]`; or at shared times `number[]` starting at 0 → `[T, B, latentDim]`.
+   *
+   * @param z0 Initial latent states `[B, latentDim]` at t = 0.
+   * @param times Per-row times `[B, T]` (increasing, > 0), or shared times starting at 0.
    */
   latentPath(z0: Tensor, times: readonly number[] | number[][]): Tensor {
     if (typeof times[0] === 'number') return odeint(this.field, z0, times as number[], this.solver);
@@ -145,7 +172,12 @@ export class LatentODE {
     });
   }
 
-  /** Reconstruction at the observation times from the posterior mean: `[B, T, obsDim]`. */
+  /**
+   * Reconstruction at the observation times from the posterior mean: `[B, T, obsDim]`.
+   *
+   * @param obs Observations `[B, T, obsDim]`.
+   * @param times Observation times `[B, T]`, each row increasing.
+   */
   reconstruct(obs: Tensor, times: number[][]): Tensor {
     return tf.tidy(() => {
       const { mean } = this.encode(obs, tf.tensor2d(times));
@@ -156,6 +188,10 @@ export class LatentODE {
   /**
    * −ELBO of a batch with one reparameterised sample of z0 (`eps` `[B, latentDim]`, standard
    * normal): log p(x | z) sums the Gaussian log-likelihood over times and dimensions.
+   *
+   * @param obs Observations `[B, T, obsDim]`.
+   * @param times Observation times `[B, T]`, each row increasing.
+   * @param eps Standard normal noise `[B, latentDim]` of the reparameterised z0.
    */
   elbo(obs: Tensor, times: number[][], eps: Tensor): ElboTerms {
     let logLik = 0;

@@ -26,6 +26,9 @@ export interface GridDensity {
 /**
  * Evaluates a 2-D model's `logProb` on an n × n grid of cell centres. The mass is the check that
  * a model's density integrates to 1 (every model here must pass it).
+ *
+ * @param model A density model of 2-D data.
+ * @param options Grid range, points per axis, batch size and context; see {@link GridOptions}.
  */
 export function gridLogProb(model: DensityModel, options: GridOptions = {}): GridDensity {
   if (model.dim !== 2) throw new Error(`gridLogProb needs a 2-D model, got dim ${model.dim}`);

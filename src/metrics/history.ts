@@ -25,13 +25,21 @@ export const NFE_FORWARD_KEYS = ['nfe', 'nfeForward'] as const;
 /** Info key read as backward NFE. */
 export const NFE_BACKWARD_KEY = 'nfeBackward';
 
-/** Forward NFE of a record's info, if the model reported one. */
+/**
+ * Forward NFE of a record's info, if the model reported one.
+ *
+ * @param info The `info` of an iteration record.
+ */
 export function nfeForward(info: LossInfo): number | undefined {
   for (const k of NFE_FORWARD_KEYS) if (typeof info[k] === 'number') return info[k];
   return undefined;
 }
 
-/** Backward NFE of a record's info, if the model reported one. */
+/**
+ * Backward NFE of a record's info, if the model reported one.
+ *
+ * @param info The `info` of an iteration record.
+ */
 export function nfeBackward(info: LossInfo): number | undefined {
   return typeof info[NFE_BACKWARD_KEY] === 'number' ? info[NFE_BACKWARD_KEY] : undefined;
 }

@@ -11,6 +11,8 @@ export interface ImageInfo {
 /**
  * The image description of a model whose config has an `imageShape` `[H, W, C]` (the multi-scale
  * flows; `pixelLevels` defaults to 17), or undefined for models of vectors.
+ *
+ * @param model Any density model.
  */
 export function imageInfo(model: DensityModel): ImageInfo | undefined {
   const c = model.config();

@@ -10,6 +10,10 @@ export const NOISE_KINDS: readonly NoiseKind[] = ['gaussian', 'rademacher'];
 /**
  * Probe vectors of the given shape with E[ε] = 0 and E[εεᵀ] = I: standard normal or uniform ±1.
  * A seed makes them reproducible.
+ *
+ * @param kind `'gaussian'` or `'rademacher'`.
+ * @param shape Shape of the probes.
+ * @param seed Seed; unseeded when omitted.
  */
 export function probeNoise(kind: NoiseKind, shape: number[], seed?: number): Tensor {
   if (kind === 'gaussian') return tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -21,8 +25,23 @@ export function probeNoise(kind: NoiseKind, shape: number[], seed?: number): Ten
   throw new Error(`unknown noise '${String(kind)}': expected one of ${NOISE_KINDS.join(', ')}`);
 }
 
-/** f(t, x) [B, D] and its exact divergence tr ∂f/∂x [B], all D unit tangents in one pass. */
-export function divergence(field: VectorField, t: number, x: Tensor): { f: Tensor; div: Tensor } {
+/**
+ * f(t, x) [B, D] and its exact divergence tr ∂f/∂x [B], all D unit tangents in one pass.
+ *
+ * @param field The vector field.
+ * @param t Time.
+ * @param x State `[B, D]`.
+ */
+export function divergence(
+  field: VectorField,
+  t: number,
+  x: Tensor,
+): {
+  /** f(t, x) `[B, D]`. */
+  f: Tensor;
+  /** The divergence (or its estimate) `[B]`. */
+  div: Tensor;
+} {
   return tf.tidy(() => {
     const { f, jv } = field.jvp(t, x, 'identity');
     const d = field.dim;
@@ -32,13 +51,25 @@ export function divergence(field: VectorField, t: number, x: Tensor): { f: Tenso
   });
 }
 
-/** f(t, x) [B, D] and Hutchinson's estimate εᵀ J ε [B] of the divergence, for probes ε [B, D]. */
+/**
+ * f(t, x) [B, D] and Hutchinson's estimate εᵀ J ε [B] of the divergence, for probes ε [B, D].
+ *
+ * @param field The vector field.
+ * @param t Time.
+ * @param x State `[B, D]`.
+ * @param eps Probes ε `[B, D]` (e.g. from {@link probeNoise}).
+ */
 export function hutchinson(
   field: VectorField,
   t: number,
   x: Tensor,
   eps: Tensor,
-): { f: Tensor; div: Tensor } {
+): {
+  /** f(t, x) `[B, D]`. */
+  f: Tensor;
+  /** The divergence (or its estimate) `[B]`. */
+  div: Tensor;
+} {
   return tf.tidy(() => {
     const { f, jv } = field.jvp(t, x, tf.expandDims(eps, 0));
     return { f, div: tf.sum(tf.mul(tf.squeeze(jv, [0]), eps), 1) };

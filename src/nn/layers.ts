@@ -24,18 +24,38 @@ export interface Fold {
  * Both the value (fused matMul + bias) and the tangents (matMul, no bias) use the same `w`.
  */
 export interface TimeLayer {
+  /** How time enters: `'concat'` or `'concatsquash'`. */
   readonly kind: LayerKind;
+  /** Input width. */
   readonly din: number;
+  /** Output width. */
   readonly dout: number;
+  /** The layer's variables. */
   readonly params: readonly tf.Variable[];
   /** The same variables by name (the fused CNF op reads them so, never by position). */
   readonly weights: LayerWeights;
-  /** Effective `w` [din, dout] and `b` [dout] at time t (a scalar tensor). */
-  effective(t: Tensor, fold: Fold): { w: Tensor; b: Tensor };
+  /**
+   * Effective `w` [din, dout] and `b` [dout] at time t (a scalar tensor).
+   *
+   * @param t Time, a scalar tensor.
+   * @param fold The previous activation's output scale and shift, folded into the weights.
+   */
+  effective(
+    t: Tensor,
+    fold: Fold,
+  ): {
+    /** Effective weights `[din, dout]`. */
+    w: Tensor;
+    /** Effective bias `[dout]`. */
+    b: Tensor;
+  };
   /**
    * The layer at one time per example, t [B, 1]: z̃ = (u·w + b) ⊙ gate + shift with `w` [din, dout]
    * and `b` [dout] independent of t, `gate` [B, dout] (or null: no gate) and `shift` [B, dout].
    * Tangents: dz̃ = (v·w) ⊙ gate.
+   *
+   * @param t Per-example times `[B, 1]`.
+   * @param fold The previous activation's output scale and shift, folded into the weights.
    */
   perExample(t: Tensor, fold: Fold): PerExample;
 }
@@ -52,7 +72,12 @@ export interface LayerWeights {
   /** The time coefficients [dout]: w_t (concat) or d (concatsquash). */
   readonly time: tf.Variable;
   /** The gate's g and c [dout] (concatsquash), or null. */
-  readonly gate: { readonly g: tf.Variable; readonly c: tf.Variable } | null;
+  readonly gate: {
+    /** Gate weights g `[dout]`. */
+    readonly g: tf.Variable;
+    /** Gate bias c `[dout]`. */
+    readonly c: tf.Variable;
+  } | null;
 }
 
 /** A layer at per-example times (see {@link TimeLayer.perExample}). */

@@ -25,7 +25,10 @@ export interface MlpFieldOptions {
 }
 
 /** {@link MlpFieldOptions} with every default filled in. */
-export type MlpFieldConfig = Required<MlpFieldOptions> & { hidden: number[] };
+export type MlpFieldConfig = Required<MlpFieldOptions> & {
+  /** Hidden widths (a mutable copy). */
+  hidden: number[];
+};
 
 /**
  * Tangents to push through the field: `'identity'` (all D unit vectors, for the exact
@@ -58,9 +61,17 @@ export interface JvpOptions {
  * `.params`), with forward-mode Jacobian-vector products by tangent propagation.
  */
 export interface VectorField extends OdeModule {
-  /** f(t, x), or f(t, x, c) for a field with a context. */
+  /**
+   * f(t, x), or f(t, x, c) for a field with a context.
+   *
+   * @param t Time.
+   * @param x State `[B, D]`.
+   * @param context Context `[B, C]` of a field with `contextDim` C > 0.
+   */
   (t: number, x: Tensor, context?: Tensor): Tensor;
+  /** Dimension D of the state. */
   readonly dim: number;
+  /** The layers, input first. */
   readonly layers: readonly TimeLayer[];
   /** The options it was built from (defaults filled), to rebuild it. */
   readonly config: MlpFieldConfig;
@@ -68,6 +79,11 @@ export interface VectorField extends OdeModule {
    * f(t, x) and J·V, where J = ∂f/∂x at (t, x): tangents travel alongside the activations
    * (layer: v·W; activation: times g'(z)). Ordinary first-order tfjs ops throughout, so the
    * result can be backpropagated with first-order autodiff.
+   *
+   * @param t Time.
+   * @param x State `[B, D]` (plus `inputPad` ignored trailing columns).
+   * @param tangents `'identity'` or a tensor `[K, B, D]`.
+   * @param options Input padding and context; see {@link JvpOptions}.
    */
   jvp(t: number, x: Tensor, tangents: Tangents, options?: JvpOptions): JvpResult;
 }
@@ -76,7 +92,11 @@ function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`mlpField: ${what}`);
 }
 
-/** Fills the defaults of {@link MlpFieldOptions} and validates them. */
+/**
+ * Fills the defaults of {@link MlpFieldOptions} and validates them.
+ *
+ * @param o The options as given to {@link mlpField}.
+ */
 export function resolveMlpOptions(o: MlpFieldOptions): MlpFieldConfig {
   const c: MlpFieldConfig = {
     dim: o.dim,
@@ -212,6 +232,8 @@ const PLAIN = new WeakSet<object>();
 /**
  * True for a field made by {@link mlpField} itself (not a wrapper that reuses its layers): its
  * value is exactly the layers' composition, so code may evaluate the layers directly.
+ *
+ * @param f Any vector field.
  */
 export function isMlpField(f: VectorField): f is MlpField {
   return PLAIN.has(f);
@@ -223,8 +245,22 @@ export function isMlpField(f: VectorField): f is MlpField {
  * t takes the fast path (time-dependent weights computed once for the batch).
  */
 export interface MlpField extends VectorField {
+  /**
+   * f(t, x) with t a number or per-example times `[B, 1]`.
+   *
+   * @param t Time: a number or a tensor `[B, 1]`.
+   * @param x State `[B, D]`.
+   * @param context Context `[B, C]` of a field with `contextDim` C > 0.
+   */
   (t: Time, x: Tensor, context?: Tensor): Tensor;
-  /** {@link VectorField.jvp} with t a number or a tensor [B, 1]. */
+  /**
+   * {@link VectorField.jvp} with t a number or a tensor [B, 1].
+   *
+   * @param t Time: a number or a tensor `[B, 1]`.
+   * @param x State `[B, D]` (plus `inputPad` ignored trailing columns).
+   * @param tangents `'identity'` or a tensor `[K, B, D]`.
+   * @param options Input padding and context; see {@link JvpOptions}.
+   */
   jvp(t: Time, x: Tensor, tangents: Tangents, options?: JvpOptions): JvpResult;
 }
 

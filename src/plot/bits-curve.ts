@@ -5,6 +5,10 @@ import { figureMargin, figureTitle } from './layout.js';
 /**
  * Training curve of an image model in bits per dimension: the training loss (nats per image)
  * divided by `dim · ln 2`, and the held-out bits/dim of the evaluation iterations.
+ *
+ * @param history Iteration records of a run (`result.history`).
+ * @param dim Dimensions per image (H·W·C).
+ * @param title Figure title. Default 'bits per dimension'.
  */
 export function bitsPerDimCurve(
   history: readonly IterationRecord[],

@@ -169,7 +169,12 @@ export function trainingCurves(
   };
 }
 
-/** The x values of `history` for one axis choice: iteration numbers or wall-clock seconds. */
+/**
+ * The x values of `history` for one axis choice: iteration numbers or wall-clock seconds.
+ *
+ * @param history Iteration records of a run (`result.history`).
+ * @param mode `'iteration'` or `'time'`.
+ */
 export function curveX(history: readonly IterationRecord[], mode: CurveAxis): number[] {
   return history.map((r) => (mode === 'iteration' ? r.iteration : r.elapsed));
 }

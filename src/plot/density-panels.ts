@@ -4,6 +4,7 @@ import type { Figure } from './figure.js';
 export interface DensityPanel {
   /** Row (0-based, top first) and column. */
   readonly row: number;
+  /** Column (0-based, left first). */
   readonly col: number;
   /** Cell centres of one axis (the same on both axes). */
   readonly axis: readonly number[];
@@ -28,6 +29,9 @@ export interface DensityPanelsOptions {
 /**
  * A grid of density heatmaps (each normalised to its own maximum), the layout of Rezende &
  * Mohamed's figure 3: rows are targets, columns are models.
+ *
+ * @param panels The panels, each with its row, column and grid of densities.
+ * @param options Row and column labels, title and panel size.
  */
 export function densityPanels(panels: readonly DensityPanel[], options: DensityPanelsOptions): Figure {
   const rows = options.rowLabels.length;

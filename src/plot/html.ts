@@ -59,6 +59,8 @@ function renderTable(t: HtmlTable): string {
 /**
  * Whether a figure is drawn across the whole page width: every figure except single square 2-D
  * plots (equal axis scales, one panel), which sit two to a row on wide screens.
+ *
+ * @param fig The figure.
  */
 export function isWideFigure(fig: Figure): boolean {
   const layout = (fig.layout ?? {}) as Record<string, unknown>;

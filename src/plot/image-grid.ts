@@ -9,7 +9,9 @@ export type Images = Tensor | readonly (readonly number[])[];
 
 /** One panel of {@link imageGrid}: a set of images and its caption. */
 export interface ImagePanel {
+  /** The images, one flattened H·W·C row each. */
   images: Images;
+  /** Caption of the panel. */
   title?: string;
 }
 
@@ -40,6 +42,12 @@ function isPanels(x: Images | readonly ImagePanel[]): x is readonly ImagePanel[]
  * (null) pixels between them. Pixel (r, c) of image k lands at row `⌊k/cols⌋·(H+gap) + r`,
  * column `(k mod cols)·(W+gap) + c`. Each row must have H·W·C finite values; a bad row is
  * refused naming its row and column.
+ *
+ * @param images Images, one flattened row each.
+ * @param shape Shape `[H, W, C]` of one image.
+ * @param cols Images per row of the tiling.
+ * @param gap Blank pixels between images. Default 1.
+ * @param max Most images to tile. Default: all.
  */
 export function tileImages(
   images: Images,
@@ -79,6 +87,9 @@ export function tileImages(
  * bottom), e.g. 64 model samples of 8×8 digits tiled 8 per row. Given several panels (each
  * `{ images, title }`), they are drawn side by side on one colour scale, e.g. model samples next
  * to real data.
+ *
+ * @param images Images (one flattened row each), or several panels side by side.
+ * @param options Image shape, columns, colour range and title; see {@link ImageGridOptions}.
  */
 export function imageGrid(images: Images | readonly ImagePanel[], options: ImageGridOptions): Figure {
   const panels: readonly ImagePanel[] = isPanels(images) ? images : [{ images }];

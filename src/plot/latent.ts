@@ -1,6 +1,12 @@
 import type { Figure } from './figure.js';
 
-/** A loss curve: one value per step (e.g. the reverse-KL or −ELBO). */
+/**
+ * A loss curve: one value per step (e.g. the reverse-KL or −ELBO).
+ *
+ * @param losses One loss value per step.
+ * @param title Figure title.
+ * @param yTitle Title of the y axis and of the trace. Default 'loss'.
+ */
 export function lossCurve(losses: readonly number[], title: string, yTitle = 'loss'): Figure {
   return {
     data: [{ type: 'scatter', mode: 'lines', x: losses.map((_, i) => i), y: [...losses], name: yTitle }],
@@ -17,6 +23,10 @@ export function lossCurve(losses: readonly number[], title: string, yTitle = 'lo
 /**
  * The aggregate posterior of a 2-D latent: one posterior draw per image, coloured by the image's
  * label (Rezende & Mohamed's and Kingma & Welling's latent-space pictures).
+ *
+ * @param points One 2-D latent point per image.
+ * @param labels The label of each image, same length.
+ * @param title Figure title. Default 'aggregate posterior'.
  */
 export function latentScatter(
   points: readonly (readonly number[])[],
@@ -59,7 +69,12 @@ export interface PosteriorGrid {
   readonly name: string;
 }
 
-/** Contours of several per-image posteriors q(z | x) over a 2-D latent, in one plot. */
+/**
+ * Contours of several per-image posteriors q(z | x) over a 2-D latent, in one plot.
+ *
+ * @param grids One posterior grid per image.
+ * @param title Figure title. Default 'per-image posteriors q(z | x)'.
+ */
 export function posteriorContours(
   grids: readonly PosteriorGrid[],
   title = 'per-image posteriors q(z | x)',

@@ -10,6 +10,8 @@ export const TOP_MARGIN = 84;
 /**
  * A figure title placed just above the plot area (`yref: 'paper'`, anchored at its bottom), left
  * aligned, so it stays below the toolbar at the top right of the figure.
+ *
+ * @param text The title text.
  */
 export function figureTitle(text: string): Partial<Layout['title']> {
   return {
@@ -25,7 +27,11 @@ export function figureTitle(text: string): Partial<Layout['title']> {
   } as Partial<Layout['title']>;
 }
 
-/** The margins of an odeflow figure (left/right/bottom as plotly's defaults, the top from {@link TOP_MARGIN}). */
+/**
+ * The margins of an odeflow figure (left/right/bottom as plotly's defaults, the top from {@link TOP_MARGIN}).
+ *
+ * @param extra Margins that replace the defaults (top {@link TOP_MARGIN}, left 70, right 30, bottom 70).
+ */
 export function figureMargin(extra: Partial<Layout['margin']> = {}): Partial<Layout['margin']> {
   return { t: TOP_MARGIN, l: 70, r: 30, b: 70, ...extra };
 }

@@ -6,7 +6,11 @@ import { plotlyBundle } from './html.js';
 
 /** What the notebook helpers need of a display: HTML output (tslab's `display` has it). */
 export interface HtmlDisplay {
-  /** Shows an HTML fragment as the output of the running cell. */
+  /**
+   * Shows an HTML fragment as the output of the running cell.
+   *
+   * @param s The HTML fragment.
+   */
   html(s: string): void;
 }
 
@@ -80,6 +84,8 @@ function emit(display: HtmlDisplay, html: string): void {
  * `window.Plotly` (the bundle from `plotly.js-dist-min`, never a CDN, so the saved notebook renders
  * offline), and a one-line note. {@link show} calls it by itself the first time; call it in the
  * first cell to keep the ~4.8 MB script in one predictable place.
+ *
+ * @param options The display to write to, and `force` to emit plotly.js again; see {@link NotebookSetupOptions}.
  */
 export function notebookSetup(options: NotebookSetupOptions = {}): void {
   const display = options.display ?? tslabDisplay();
@@ -129,7 +135,12 @@ export function show(fig: Figure, options: ShowOptions = {}): void {
   emit(display, figureHtml(fig));
 }
 
-/** Shows several figures, one output each, in order ({@link show} for each). */
+/**
+ * Shows several figures, one output each, in order ({@link show} for each).
+ *
+ * @param figs The figures, in order.
+ * @param options The display to write to; see {@link ShowOptions}.
+ */
 export function showAll(figs: readonly Figure[], options: ShowOptions = {}): void {
   for (const fig of figs) show(fig, options);
 }

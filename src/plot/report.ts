@@ -16,8 +16,21 @@ import { trajectories } from './trajectories.js';
  * include a trajectory plot when the model has it.
  */
 export interface TrajectoryModel {
-  /** Paths of `n` points from the base distribution to data, `[steps, n, dim]`. */
-  trajectories(n: number, options?: { steps?: number; seed?: number }): Tensor;
+  /**
+   * Paths of `n` points from the base distribution to data, `[steps, n, dim]`.
+   *
+   * @param n Number of paths.
+   * @param options Number of recorded times and the seed of the base draw.
+   */
+  trajectories(
+    n: number,
+    options?: {
+      /** Number of recorded times. */
+      steps?: number;
+      /** Seed of the base draw. */
+      seed?: number;
+    },
+  ): Tensor;
 }
 
 function hasTrajectories(m: DensityModel): m is DensityModel & TrajectoryModel {

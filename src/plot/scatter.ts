@@ -10,7 +10,13 @@ export interface SamplesVsDataOptions {
   title?: string;
 }
 
-/** Data and model samples side by side (two panels, shared ranges). */
+/**
+ * Data and model samples side by side (two panels, shared ranges).
+ *
+ * @param samples Model samples `[n, 2]`.
+ * @param data Data points `[m, 2]`.
+ * @param options Shared axis range and title; see {@link SamplesVsDataOptions}.
+ */
 export function samplesVsData(samples: Points, data: Points, options: SamplesVsDataOptions = {}): Figure {
   const range = [...(options.range ?? [-4, 4])];
   const d = columns(data);

@@ -16,6 +16,9 @@ export interface TrajectoriesOptions {
  * Paths of points through time: `paths` is `[T, N, 2]` (time-major, as `odeint` returns) as a
  * tensor or nested arrays. Each point's path is a thin line; start points (t = 0) and end points
  * (t = T) are marked.
+ *
+ * @param paths Paths `[T, n, 2]` (e.g. from {@link CNF.trajectories}), a tensor or nested arrays.
+ * @param options Axis range, most paths drawn (default 200) and title; see {@link TrajectoriesOptions}.
  */
 export function trajectories(
   paths: Tensor | readonly (readonly (readonly number[])[])[],

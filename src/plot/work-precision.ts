@@ -26,6 +26,9 @@ export interface WorkPrecisionOptions {
  * A work–precision diagram: error against the number of function evaluations, log–log, one line
  * per method with points sorted by NFE. Lower-left is better; the slope of a fixed-step method's
  * line is minus its order.
+ *
+ * @param rows One row per (method, tolerance) run: its NFE and error.
+ * @param options Title and error-axis label; see {@link WorkPrecisionOptions}.
  */
 export function workPrecision(rows: readonly WorkPrecisionRow[], options: WorkPrecisionOptions = {}): Figure {
   const methods = [...new Set(rows.map((r) => r.method))];

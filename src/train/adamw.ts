@@ -2,7 +2,9 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 
 /** A tensor with a name (tfjs's optimizer and weights-IO shape). */
 export interface NamedTensor {
+  /** The name (a variable name, or the optimizer slot). */
   name: string;
+  /** The value. */
   tensor: Tensor;
 }
 
@@ -29,9 +31,16 @@ export interface AdamWOptions {
 export class AdamW {
   /** The wrapped tfjs optimizer. */
   readonly adam: tf.AdamOptimizer;
+  /** Step size in use (option `learningRate`, default 1e-3). */
   readonly learningRate: number;
+  /** Decoupled weight decay λ in use (option `weightDecay`, default 1e-5). */
   readonly weightDecay: number;
 
+  /**
+   * An AdamW optimizer over a fresh tfjs Adam.
+   *
+   * @param options Learning rate, weight decay and Adam's β₁, β₂, ε; see {@link AdamWOptions}.
+   */
   constructor(options: AdamWOptions = {}) {
     this.learningRate = options.learningRate ?? 1e-3;
     this.weightDecay = options.weightDecay ?? 1e-5;
@@ -43,7 +52,12 @@ export class AdamW {
     );
   }
 
-  /** One step: θ ← θ·(1 − lr·λ), then Adam with `grads` (same order and shapes as `params`). */
+  /**
+   * One step: θ ← θ·(1 − lr·λ), then Adam with `grads` (same order and shapes as `params`).
+   *
+   * @param params The variables to update.
+   * @param grads Their gradients, same order and shapes.
+   */
   step(params: readonly tf.Variable[], grads: readonly Tensor[]): void {
     const decay = 1 - this.learningRate * this.weightDecay;
     if (decay !== 1) {
@@ -59,7 +73,11 @@ export class AdamW {
     return this.adam.getWeights();
   }
 
-  /** Restores a state from {@link AdamW.getState} (the tensors are copied; the caller keeps them). */
+  /**
+   * Restores a state from {@link AdamW.getState} (the tensors are copied; the caller keeps them).
+   *
+   * @param state Tensors from {@link AdamW.getState}.
+   */
   async setState(state: NamedTensor[]): Promise<void> {
     await this.adam.setWeights(state);
   }

@@ -18,7 +18,14 @@ const FORMAT = 'odeflow-checkpoint';
  * folder; the message names the file.
  */
 export class CheckpointError extends Error {
+  /** Always `'CheckpointError'`. */
   override name = 'CheckpointError';
+  /**
+   * Creates the error; the message is prefixed with the path.
+   *
+   * @param path The file concerned.
+   * @param message What is wrong with it.
+   */
   constructor(
     /** The file concerned. */
     readonly path: string,
@@ -65,6 +72,7 @@ interface CheckpointFile {
 export interface Checkpoint {
   /** The model, rebuilt through the registry with the saved weights. */
   model: DensityModel;
+  /** Training state: iteration, history and metadata (empty when not saved). */
   state: Required<CheckpointState>;
   /** Optimizer state for {@link AdamW.setState}, if saved (the caller disposes it). */
   optimizer?: NamedTensor[];
@@ -104,6 +112,11 @@ function assertFinite(model: DensityModel): void {
  * replaces the old one by rename, then stale binaries are removed. A reader therefore always sees
  * either the previous checkpoint or the new one, whole. Refuses (throws, keeping the previous
  * checkpoint) if any parameter is NaN/Inf.
+ *
+ * @param dir Run directory (created if missing).
+ * @param model The model: its config and weights are saved.
+ * @param state Training state: iteration, and optionally history and metadata.
+ * @param optimizer Optimizer whose state is saved too, if given.
  */
 export async function saveCheckpoint(
   dir: string,
@@ -196,7 +209,11 @@ function readGroup(dir: string, groups: ManifestGroup[], path: string, what: str
   return out;
 }
 
-/** Whether `dir` holds a checkpoint. */
+/**
+ * Whether `dir` holds a checkpoint.
+ *
+ * @param dir The run directory.
+ */
 export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, CHECKPOINT_FILE));
 }
@@ -280,6 +297,8 @@ function discard(model: DensityModel): void {
  * {@link FileError}) naming the file, and leave no tensors behind.
  *
  * @param dir A run directory written by {@link saveCheckpoint} (or `odeflow train`).
+ * @param table The model table that rebuilds the model. Default {@link MODEL_TABLE}.
+ *
  * @example
  * const { model, state } = await loadCheckpoint('runs/8gaussians-cnf');
  */

@@ -7,6 +7,10 @@ export { type ImageInfo, imageInfo } from '../metrics/image-info.js';
 /**
  * Mean negative log-likelihood (nats per point) of `x` `[n, dim]` under `model`, computed in
  * batches of `batchSize` (default 1000) to bound memory. Leaves no tensors behind.
+ *
+ * @param model Any density model.
+ * @param x Data `[n, dim]`.
+ * @param batchSize Points per batch. Default 1000.
  */
 export function meanNll(model: DensityModel, x: Tensor, batchSize = 1000): number {
   const n = x.shape[0];
@@ -23,7 +27,12 @@ export function meanNll(model: DensityModel, x: Tensor, batchSize = 1000): numbe
   return total / n;
 }
 
-/** Bits per dimension of a mean negative log-likelihood of `nllNats` over `dim` dimensions. */
+/**
+ * Bits per dimension of a mean negative log-likelihood of `nllNats` over `dim` dimensions.
+ *
+ * @param nllNats Mean negative log-likelihood in nats.
+ * @param dim Number of dimensions.
+ */
 export function nllToBitsPerDim(nllNats: number, dim: number): number {
   return nllNats / (dim * Math.LN2);
 }

@@ -1,8 +1,18 @@
 /** A process-like object that emits signals (Node's `process`, or a test double). */
 export interface SignalSource {
-  /** Adds a listener. */
+  /**
+   * Adds a listener.
+   *
+   * @param signal The signal.
+   * @param listener Called when it arrives.
+   */
   on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
-  /** Removes a listener. */
+  /**
+   * Removes a listener.
+   *
+   * @param signal The signal.
+   * @param listener The listener given to `on`.
+   */
   off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
 }
 
@@ -12,11 +22,17 @@ export interface InterruptOptions {
   signals?: readonly ('SIGINT' | 'SIGTERM')[];
   /** Where signals come from. Default `process`. */
   source?: SignalSource;
-  /** Called on the first signal (e.g. to print "stopping after this iteration…"). */
+  /**
+   * Called on the first signal (e.g. to print "stopping after this iteration…").
+   *
+   * @param signal The signal's name.
+   */
   onFirst?: (signal: string) => void;
   /**
    * Called on a second signal, before training had a chance to stop cleanly. Default: exit
    * the process at once with status 130 (the user insists).
+   *
+   * @param signal The signal's name.
    */
   onSecond?: (signal: string) => void;
 }

@@ -24,7 +24,11 @@ export interface ModelKindEntry {
   readonly conditional: boolean;
   /** Whether the kind builds image models (takes `imageShape`, `pixelLevels`). */
   readonly images: boolean;
-  /** Checks a config of this kind key by key (unknown keys refused) and builds the model, fresh variables. */
+  /**
+   * Checks a config of this kind key by key (unknown keys refused) and builds the model, fresh variables.
+   *
+   * @param config The configuration to check and build.
+   */
   readonly create: (config: ModelConfig) => DensityModel;
 }
 
@@ -129,12 +133,21 @@ export interface CreateOptions {
   readonly [key: string]: unknown;
 }
 
-/** The kinds of `table`, sorted. */
+/**
+ * The kinds of `table`, sorted.
+ *
+ * @param table The model table. Default {@link MODEL_TABLE}.
+ */
 export function availableKinds(table: ModelTable = MODEL_TABLE): string[] {
   return Object.keys(table).sort();
 }
 
-/** Rebuilds a model from its configuration; throws naming the known kinds if `kind` is unknown. */
+/**
+ * Rebuilds a model from its configuration; throws naming the known kinds if `kind` is unknown.
+ *
+ * @param config A configuration from `model.config()`.
+ * @param table The model table. Default {@link MODEL_TABLE}.
+ */
 export function modelFromConfig(config: ModelConfig, table: ModelTable = MODEL_TABLE): DensityModel {
   const entry = Object.hasOwn(table, config.kind) ? table[config.kind] : undefined;
   if (!entry) {
@@ -146,6 +159,10 @@ export function modelFromConfig(config: ModelConfig, table: ModelTable = MODEL_T
 /**
  * Creates a fresh model of `kind`: the table's defaults, then `options`, checked and built by the
  * kind's factory. Throws naming the known kinds if `kind` is not in the table.
+ *
+ * @param kind A kind of the table, e.g. `cnf`.
+ * @param options The kind's options (dimension, widths, seed, …), over the table's defaults.
+ * @param table The model table. Default {@link MODEL_TABLE}.
  */
 export function createModel(
   kind: string,

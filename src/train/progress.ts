@@ -7,7 +7,11 @@ import { type Colors, type RedrawnBar, terminalKit } from './terminal-kit.js';
  * to `columns`; elsewhere (CI logs, pipes, files) plain lines are written.
  */
 export interface ProgressSink {
-  /** Writes a chunk of text (a line, or a redrawn bar with cursor moves). */
+  /**
+   * Writes a chunk of text (a line, or a redrawn bar with cursor moves).
+   *
+   * @param s The text to write.
+   */
   write(s: string): unknown;
   /** Whether the sink is a terminal. */
   isTTY?: boolean;
@@ -32,20 +36,33 @@ function fmt(v: number | undefined, digits = 3): string {
   return v === undefined ? '-' : Number.isFinite(v) ? v.toFixed(digits) : String(v);
 }
 
-/** "1m05s", "42s" or "?" for seconds. */
+/**
+ * "1m05s", "42s" or "?" for seconds.
+ *
+ * @param s Seconds.
+ */
 export function duration(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
   const m = Math.floor(s / 60);
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
 }
 
-/** Length of `s` as shown (ANSI colour codes removed). */
+/**
+ * Length of `s` as shown (ANSI colour codes removed).
+ *
+ * @param s Text, possibly with ANSI colour codes.
+ */
 export function visibleLength(s: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
-/** Whether colours are wanted on `sink`: a TTY, `color` not false, and `NO_COLOR` unset or empty. */
+/**
+ * Whether colours are wanted on `sink`: a TTY, `color` not false, and `NO_COLOR` unset or empty.
+ *
+ * @param sink The output.
+ * @param color Whether colours are allowed at all. Default true.
+ */
 export function useColor(sink: ProgressSink, color = true): boolean {
   const env = sink.env ?? globalThis.process?.env ?? {};
   return color && sink.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
@@ -93,6 +110,13 @@ export class Progress {
   private readonly colors: Colors;
   private readonly every: number;
 
+  /**
+   * A progress display for a run of `total` iterations.
+   *
+   * @param total Number of iterations of the run.
+   * @param sink Where to write (e.g. `process.stderr`).
+   * @param options Line interval off a TTY and colour; a number is `{ every }`.
+   */
   constructor(
     private readonly total: number,
     private readonly sink: ProgressSink,
@@ -119,12 +143,21 @@ export class Progress {
     return out;
   }
 
-  /** The status text for a record (no bar). */
+  /**
+   * The status text for a record (no bar).
+   *
+   * @param r The iteration record.
+   */
   text(r: IterationRecord): string {
     return this.fields(r).join(' | ');
   }
 
-  /** The bar line for a record, at most `width − 1` visible characters. */
+  /**
+   * The bar line for a record, at most `width − 1` visible characters.
+   *
+   * @param r The iteration record.
+   * @param width Terminal width in columns.
+   */
   line(r: IterationRecord, width: number): string {
     const fields = this.fields(r);
     const max = Math.max(10, width - 1);
@@ -141,7 +174,11 @@ export class Progress {
     return `${bar} ${text}`;
   }
 
-  /** Shows one finished iteration. */
+  /**
+   * Shows one finished iteration.
+   *
+   * @param r The iteration record.
+   */
   update(r: IterationRecord): void {
     // exponential average of s/it, started from the first measurement
     this.avg = this.avg === 0 ? r.seconds : 0.9 * this.avg + 0.1 * r.seconds;
@@ -168,7 +205,11 @@ export class Progress {
     }
   }
 
-  /** Prints a message on its own line (the bar is redrawn below it). */
+  /**
+   * Prints a message on its own line (the bar is redrawn below it).
+   *
+   * @param message The message.
+   */
   note(message: string): void {
     if (this.bar) {
       this.sink.write(`\r\x1b[K${message}\n`);

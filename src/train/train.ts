@@ -42,6 +42,9 @@ export interface TrainOptions extends AdamWOptions {
   /**
    * Called after every iteration (after evaluation and checkpointing), e.g. to update a notebook
    * plot. Returning `false` (or a promise of it) stops training after this iteration.
+   *
+   * @param record This iteration's loss, timings and any evaluation.
+   * @param model The model being trained.
    */
   onIteration?: (record: IterationRecord, model: DensityModel) => unknown;
 }
@@ -68,7 +71,16 @@ export interface TrainResult {
  * step were not applied, and the last checkpoint kept is one whose loss was checked finite.
  */
 export class TrainingDivergedError extends Error {
+  /** Always `'TrainingDivergedError'`. */
   override name = 'TrainingDivergedError';
+  /**
+   * Creates the error.
+   *
+   * @param message What diverged, and where.
+   * @param iteration The iteration whose loss was not finite.
+   * @param history Records up to the last good iteration.
+   * @param checkpointIteration Iteration of the last checkpoint written (still intact), if any.
+   */
   constructor(
     message: string,
     /** The iteration whose loss was not finite. */

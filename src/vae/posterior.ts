@@ -35,6 +35,9 @@ export interface PosteriorFlowOptions {
  * - `iaf`: K IAF layers whose MADEs read h (Kingma et al. 2016), one pass each, order reversed between;
  * - `cnf`: one conditional CNF block dz/dt = f(t, z, h) on [0, 1] with K fixed RK4 steps.
  * `gaussian` has no flow: null.
+ *
+ * @param kind The posterior family.
+ * @param o Latent size, steps, feature width, widths and seed; see {@link PosteriorFlowOptions}.
  */
 export function posteriorFlow(kind: PosteriorKind, o: PosteriorFlowOptions): Bijector | null {
   const seeds = new SeedStream(o.seed ?? 0);

@@ -13,19 +13,35 @@ export interface TrainVaeOptions {
   learningRate?: number;
   /** Seed of the minibatches and posterior draws. Default 0. */
   seed?: number;
-  /** Called after each step with its index and −ELBO. */
+  /**
+   * Called after each step with its index and −ELBO.
+   *
+   * @param iteration Step index, 0-based.
+   * @param loss That step's −ELBO (mean over the batch).
+   */
   onStep?: (iteration: number, loss: number) => void;
 }
 
 /** Thrown when a step's loss is not finite (the message names the step). */
 export class VaeDivergedError extends Error {}
 
-/** Trains a {@link Vae} by maximising the ELBO (one draw per image) on binary images `[N, D]`; returns the losses and seconds. */
+/**
+ * Trains a {@link Vae} by maximising the ELBO (one draw per image) on binary images `[N, D]`; returns the losses and seconds.
+ *
+ * @param vae The model; its variables are updated in place.
+ * @param data Binary images `[N, D]`.
+ * @param options Steps, batch size, learning rate, seed and per-step callback; see {@link TrainVaeOptions}.
+ */
 export function trainVae(
   vae: Vae,
   data: Tensor,
   options: TrainVaeOptions = {},
-): { losses: number[]; seconds: number } {
+): {
+  /** −ELBO per step. */
+  losses: number[];
+  /** Wall-clock seconds. */
+  seconds: number;
+} {
   const iterations = options.iterations ?? 3000;
   const batch = options.batch ?? 100;
   const n = data.shape[0];

@@ -42,17 +42,29 @@ export interface PosteriorDraw {
  * of p(x | z). The ELBO is log p(x | z_K) + log p(z_K) − log q(z_K | x) with one reparameterised draw.
  */
 export class Vae {
+  /** Pixels per image. */
   readonly dataDim: number;
+  /** Latent dimension L (option, default 2). */
   readonly latent: number;
+  /** Width H of the encoder features the flow steps read (option, default 32). */
   readonly contextDim: number;
+  /** Posterior family (option, default 'gaussian'). */
   readonly posterior: PosteriorKind;
+  /** Flow steps K of the posterior (option, default 4). */
   readonly flowSteps: number;
+  /** The posterior flow, or null for the plain Gaussian posterior. */
   readonly flow: Bijector | null;
+  /** All trainable variables: encoder, decoder and flow. */
   readonly params: readonly tf.Variable[];
   private readonly encoder: Mlp;
   private readonly decoder: Mlp;
   private readonly opts: Required<Omit<VaeOptions, 'flowHidden'>> & { flowHidden: readonly number[] };
 
+  /**
+   * A VAE with fresh encoder, decoder and posterior flow; throws on invalid sizes.
+   *
+   * @param o Sizes, posterior family and seed; only `dataDim` is required (see {@link VaeOptions}).
+   */
   constructor(o: VaeOptions) {
     const latent = o.latent ?? 2;
     const hidden = o.hidden ?? [128];
@@ -115,8 +127,19 @@ export class Vae {
     return { ...this.opts };
   }
 
-  /** μ `[B, L]`, log σ `[B, L]` and the features h `[B, H]` of binary images `[B, dataDim]`. */
-  encode(x: Tensor): { mu: Tensor; logSigma: Tensor; h: Tensor } {
+  /**
+   * μ `[B, L]`, log σ `[B, L]` and the features h `[B, H]` of binary images `[B, dataDim]`.
+   *
+   * @param x Binary images `[B, dataDim]`.
+   */
+  encode(x: Tensor): {
+    /** μ `[B, L]`. */
+    mu: Tensor;
+    /** log σ `[B, L]`. */
+    logSigma: Tensor;
+    /** Encoder features h `[B, H]`. */
+    h: Tensor;
+  } {
     this.checkX(x);
     return tf.tidy(() => {
       const e = this.encoder.apply(x);
@@ -129,12 +152,21 @@ export class Vae {
     });
   }
 
-  /** Decoder logits `[B, dataDim]` of p(x | z). */
+  /**
+   * Decoder logits `[B, dataDim]` of p(x | z).
+   *
+   * @param z Latents `[B, L]`.
+   */
   decodeLogits(z: Tensor): Tensor {
     return this.decoder.apply(z);
   }
 
-  /** log p(x | z) = Σ x·ℓ − softplus(ℓ) for binary x `[B, dataDim]` → `[B]`. */
+  /**
+   * log p(x | z) = Σ x·ℓ − softplus(ℓ) for binary x `[B, dataDim]` → `[B]`.
+   *
+   * @param x Binary images `[B, dataDim]`.
+   * @param z Latents `[B, L]`, rows paired with x.
+   */
   logLikelihood(x: Tensor, z: Tensor): Tensor {
     return tf.tidy(() => {
       const l = this.decodeLogits(z);
@@ -142,7 +174,12 @@ export class Vae {
     });
   }
 
-  /** One reparameterised posterior draw per row of x, with log q(z_K | x). */
+  /**
+   * One reparameterised posterior draw per row of x, with log q(z_K | x).
+   *
+   * @param x Binary images `[B, dataDim]`.
+   * @param seed Seed of the posterior draw; unseeded when omitted.
+   */
   samplePosterior(x: Tensor, seed?: number): PosteriorDraw {
     return tf.tidy(() => {
       const { mu, logSigma, h } = this.encode(x);
@@ -158,7 +195,12 @@ export class Vae {
     });
   }
 
-  /** log q(z | x) at given latents z `[B, L]` (rows paired with x's rows): the flow's data direction. */
+  /**
+   * log q(z | x) at given latents z `[B, L]` (rows paired with x's rows): the flow's data direction.
+   *
+   * @param x Binary images `[B, dataDim]`.
+   * @param z Latents `[B, L]`, rows paired with x.
+   */
   posteriorLogProb(x: Tensor, z: Tensor): Tensor {
     return tf.tidy(() => {
       const { mu, logSigma, h } = this.encode(x);
@@ -178,7 +220,12 @@ export class Vae {
     });
   }
 
-  /** log w = log p(x | z) + log p(z) − log q(z | x) for one posterior draw per row → `[B]`. */
+  /**
+   * log w = log p(x | z) + log p(z) − log q(z | x) for one posterior draw per row → `[B]`.
+   *
+   * @param x Binary images `[B, dataDim]`.
+   * @param seed Seed of the posterior draw; unseeded when omitted.
+   */
   logWeights(x: Tensor, seed?: number): Tensor {
     return tf.tidy(() => {
       const { z, logQ } = this.samplePosterior(x, seed);
@@ -186,12 +233,22 @@ export class Vae {
     });
   }
 
-  /** The ELBO per example (one draw) `[B]`. */
+  /**
+   * The ELBO per example (one draw) `[B]`.
+   *
+   * @param x Binary images `[B, dataDim]`.
+   * @param seed Seed of the posterior draw; unseeded when omitted.
+   */
   elbo(x: Tensor, seed?: number): Tensor {
     return this.logWeights(x, seed);
   }
 
-  /** The training loss: −mean ELBO (one draw per example), a scalar. */
+  /**
+   * The training loss: −mean ELBO (one draw per example), a scalar.
+   *
+   * @param x Binary images `[B, dataDim]`.
+   * @param seed Seed of the posterior draw; unseeded when omitted.
+   */
   trainLoss(x: Tensor, seed?: number): tf.Scalar {
     return tf.tidy(() => tf.neg(tf.mean(this.logWeights(x, seed))) as tf.Scalar);
   }
@@ -200,6 +257,11 @@ export class Vae {
    * The importance-weighted estimate of log p(x) (Burda et al. 2016) with k posterior draws per
    * image: log (1/k) Σ w_i, a lower bound that tightens as k grows → `[B]`. Rows are processed
    * `chunk` images at a time (k·chunk draws per pass).
+   *
+   * @param x Binary images `[B, dataDim]`.
+   * @param k Posterior draws per image. Default 500.
+   * @param seed Seed of the draws. Default 0.
+   * @param chunk Images per pass. Default 10.
    */
   iwLogLikelihood(x: Tensor, k = 500, seed = 0, chunk = 10): Tensor {
     this.checkX(x);
@@ -224,14 +286,24 @@ export class Vae {
     return out;
   }
 
-  /** Bernoulli means of n images decoded from prior draws `[n, dataDim]`. */
+  /**
+   * Bernoulli means of n images decoded from prior draws `[n, dataDim]`.
+   *
+   * @param n Number of images.
+   * @param seed Seed of the prior draws; unseeded when omitted.
+   */
   sampleMeans(n: number, seed?: number): Tensor {
     return tf.tidy(() =>
       tf.sigmoid(this.decodeLogits(tf.randomNormal([n, this.latent], 0, 1, 'float32', seed))),
     );
   }
 
-  /** Bernoulli means of the reconstructions of x through one posterior draw `[B, dataDim]`. */
+  /**
+   * Bernoulli means of the reconstructions of x through one posterior draw `[B, dataDim]`.
+   *
+   * @param x Binary images `[B, dataDim]`.
+   * @param seed Seed of the posterior draw; unseeded when omitted.
+   */
   reconstruct(x: Tensor, seed?: number): Tensor {
     return tf.tidy(() => tf.sigmoid(this.decodeLogits(this.samplePosterior(x, seed).z)));
   }

@@ -8,10 +8,15 @@ export const ENERGY_NAMES: readonly EnergyName[] = ['u1', 'u2', 'u3', 'u4'];
 
 /** A 2-D unnormalised target density p̃(z) = exp(−U(z)). */
 export interface Energy {
+  /** The energy's name. */
   readonly name: EnergyName;
   /** The formula, for figures and tables. */
   readonly formula: string;
-  /** U(z) for z `[B, 2]` → `[B]` (tfjs ops, differentiable). */
+  /**
+   * U(z) for z `[B, 2]` → `[B]` (tfjs ops, differentiable).
+   *
+   * @param z Points `[B, 2]`.
+   */
   readonly U: (z: Tensor) => Tensor;
   /** A square `[lo, hi]` on both axes that holds all but a negligible part of the mass (log Z grid, plots). */
   readonly range: readonly [number, number];
@@ -38,6 +43,8 @@ const w3 = (z1: Tensor): Tensor => tf.mul(tf.sigmoid(tf.div(tf.sub(z1, 1), 0.3))
  * outside. U2–U4 as printed do not decay along z1 (exp(−U) has the same mass on every vertical
  * line), so they are not normalisable on R² and the reverse KL to them is unbounded below; the
  * wall makes them proper without changing them inside [−4, 4]².
+ *
+ * @param z1 First coordinates z1.
  */
 export function wall(z1: Tensor): Tensor {
   return tf.tidy(() => half2(tf.relu(tf.sub(tf.abs(z1), WINDOW)), WALL_WIDTH));
@@ -101,7 +108,11 @@ export const ENERGIES: Readonly<Record<EnergyName, Energy>> = {
   },
 };
 
-/** The energy called `name`; anything else is an error listing the names. */
+/**
+ * The energy called `name`; anything else is an error listing the names.
+ *
+ * @param name An energy name: `u1` … `u4`.
+ */
 export function energy(name: string): Energy {
   const e = (ENERGIES as Record<string, Energy | undefined>)[name.toLowerCase()];
   if (!e) throw new Error(`energy '${name}' is unknown; expected one of ${ENERGY_NAMES.join(', ')}`);

@@ -15,6 +15,9 @@ export interface LogPartitionOptions {
  * log Z = log ∫ exp(−U(z)) dz by the midpoint rule on an n × n grid of cell centres, summed in
  * float64 with the maximum factored out. With the default grid the quadrature error is far below
  * the Monte-Carlo error of a KL estimate (the test compares n and 2n).
+ *
+ * @param e The energy (its U, and its range as the default grid range).
+ * @param options Grid range, points per axis and batch size; see {@link LogPartitionOptions}.
  */
 export function logPartition(e: Energy, options: LogPartitionOptions = {}): number {
   const [lo, hi] = options.range ?? e.range;

@@ -24,6 +24,9 @@ export interface EnergyFitModelOptions {
  * A 2-D flow for reverse-KL fitting: planar or radial with K steps (sampling and scoring by the
  * closed form, one pass), or a CNF (tanh concatsquash field, end time 1, fixed-step RK4 so that a
  * training step costs a known number of evaluations; gradients by backpropagation through the solver).
+ *
+ * @param kind `planar`, `radial` or `cnf`.
+ * @param options Flow steps, seed, CNF field widths and RK4 steps; see {@link EnergyFitModelOptions}.
  */
 export function energyFitModel(kind: EnergyFitKind, options: EnergyFitModelOptions = {}): FlowModel {
   const seed = options.seed ?? 0;

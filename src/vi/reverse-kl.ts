@@ -7,7 +7,13 @@ import { AdamW } from '../train/adamw.js';
 export interface SampleScorer {
   /** Trainable variables. */
   readonly params: readonly tf.Variable[];
-  /** n samples and log q of each, from one differentiable pass; the third argument is the seed. */
+  /**
+   * n samples and log q of each, from one differentiable pass; the third argument is the seed.
+   *
+   * @param n Number of samples.
+   * @param context Context, or (a number) the seed.
+   * @param seed Seed of the draw.
+   */
   sampleAndLogProb(n: number, context?: Tensor | number, seed?: number): SampleWithLogProb;
 }
 
@@ -26,7 +32,12 @@ export interface ReverseKlOptions {
   anneal?: number;
   /** Seed of the sample stream. Default 0. */
   seed?: number;
-  /** Called after each step with the step index (0-based) and that step's loss. */
+  /**
+   * Called after each step with the step index (0-based) and that step's loss.
+   *
+   * @param iteration Step index, 0-based.
+   * @param loss That step's loss.
+   */
   onStep?: (iteration: number, loss: number) => void;
 }
 
@@ -45,6 +56,10 @@ export class ReverseKlDivergedError extends Error {}
  * Fits q to the unnormalised density p̃(z) = exp(−U(z)) by minimising the reverse KL
  * E_q[log q(z) − log p̃(z)] = KL(q‖p) − log Z with reparameterised samples from
  * `model.sampleAndLogProb` (gradients by tfjs autodiff, first order), Adam steps.
+ *
+ * @param model The approximating density q (e.g. a `FlowModel`).
+ * @param U The energy U(z) `[n, D] → [n]` of the target p̃ = exp(−U).
+ * @param options Steps, batch size, learning rate, annealing, seed and per-step callback; see {@link ReverseKlOptions}.
  */
 export function fitReverseKl(
   model: SampleScorer,
@@ -87,7 +102,15 @@ export function fitReverseKl(
   return { losses, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** The scalar E_q[log q(z) + β·U(z)] on n fresh samples (differentiable). */
+/**
+ * The scalar E_q[log q(z) + β·U(z)] on n fresh samples (differentiable).
+ *
+ * @param model The approximating density q (e.g. a `FlowModel`).
+ * @param U The energy U(z) `[n, D] → [n]` of the target p̃ = exp(−U).
+ * @param n Number of samples.
+ * @param seed Seed of the samples.
+ * @param beta Inverse temperature β of the target. Default 1.
+ */
 export function reverseKlLoss(
   model: SampleScorer,
   U: (z: Tensor) => Tensor,
@@ -103,7 +126,9 @@ export function reverseKlLoss(
 
 /** A Monte-Carlo estimate of KL(q‖p) and its standard error. */
 export interface KlEstimate {
+  /** The estimate of KL(q‖p). */
   kl: number;
+  /** Its Monte-Carlo standard error. */
   stderr: number;
   /** Samples used. */
   n: number;
@@ -112,6 +137,11 @@ export interface KlEstimate {
 /**
  * KL(q‖p) = E_q[log q(z) + U(z)] + log Z from n samples of q, with `logZ` known (e.g. by
  * quadrature, src/vi/log-z.ts), so the estimate is exact up to its Monte-Carlo error.
+ *
+ * @param model The approximating density q (e.g. a `FlowModel`).
+ * @param U The energy U(z) `[n, D] → [n]` of the target p̃ = exp(−U).
+ * @param logZ log Z of the target, known independently.
+ * @param options `n` samples (default 10000, at least 2), `seed` (default 12345) and `batch` size per pass (default 5000).
  */
 export function klEstimate(
   model: SampleScorer,

@@ -12,11 +12,20 @@ import { constVariable } from '../init.js';
 export class ActNorm implements Bijector {
   readonly name = 'actNorm';
   readonly params: tf.Variable[];
+  /** Per-channel bias `[channels]` (0 until initialised). */
   readonly bias: tf.Variable;
+  /** Per-channel log-scale `[channels]` (0 until initialised). */
   readonly logScale: tf.Variable;
   private initialized = false;
 
+  /**
+   * An uninitialised ActNorm; the first `forward` sets it from its batch.
+   *
+   * @param channels Number of channels (size of the last axis).
+   * @param eps Added to the standard deviation at initialisation. Default 1e-6.
+   */
   constructor(
+    /** Number of channels (size of the last axis). */
     readonly channels: number,
     /** Added to the standard deviation at initialisation. Default 1e-6. */
     readonly eps = 1e-6,
@@ -35,7 +44,11 @@ export class ActNorm implements Bijector {
     return this.initialized;
   }
 
-  /** Sets bias and logScale from a batch (normally done by the first `forward`). */
+  /**
+   * Sets bias and logScale from a batch (normally done by the first `forward`).
+   *
+   * @param x A batch whose last axis has `channels` entries.
+   */
   initialize(x: Tensor): void {
     tf.tidy(() => {
       const flat = tf.reshape(x, [-1, this.channels]);
@@ -68,7 +81,11 @@ export class ActNorm implements Bijector {
   }
 }
 
-/** ActNorm over `channels` (the last axis). */
+/**
+ * ActNorm over `channels` (the last axis).
+ *
+ * @param channels Number of channels (size of the last axis).
+ */
 export function actNorm(channels: number): ActNorm {
   return new ActNorm(channels);
 }

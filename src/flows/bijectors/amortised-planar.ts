@@ -16,7 +16,14 @@ export interface AmortisedOptions {
   readonly outInitStd?: number;
 }
 
-/** Throws unless `context` is `[B, contextDim]`. */
+/**
+ * Throws unless `context` is `[B, contextDim]`.
+ *
+ * @param name Layer name, for the message.
+ * @param contextDim Expected width C.
+ * @param x The layer input `[B, …]` (its batch size is checked).
+ * @param context The context given, if any.
+ */
 export function checkAmortisedContext(name: string, contextDim: number, x: Tensor, context?: Tensor): Tensor {
   if (context === undefined) throw new Error(`${name}: needs a context [B, ${contextDim}]; got none`);
   if (context.rank !== 2 || context.shape[0] !== x.shape[0] || context.shape[1] !== contextDim) {
@@ -70,8 +77,17 @@ export class AmortisedPlanar implements Bijector {
   private readonly b0: tf.Variable;
   private readonly net: Mlp;
 
+  /**
+   * An amortised planar layer whose parameters are a network of the context.
+   *
+   * @param dim Dimension D of the input `[B, D]`.
+   * @param contextDim Width C of the context `[B, C]` it reads.
+   * @param opts Network widths, seed and output scale; see {@link AmortisedOptions}.
+   */
   constructor(
+    /** Dimension D of the input `[B, D]`. */
     readonly dim: number,
+    /** Width C of the context `[B, C]` it reads. */
     readonly contextDim: number,
     opts: AmortisedOptions = {},
   ) {
@@ -85,8 +101,21 @@ export class AmortisedPlanar implements Bijector {
     this.params = [this.w0, this.u0, this.b0, ...this.net.params];
   }
 
-  /** Per-example w `[B, D]`, û `[B, D]`, b `[B, 1]` and wᵀû `[B, 1]` (> −1). */
-  coefficients(context: Tensor): { w: Tensor; uh: Tensor; b: Tensor; wu: Tensor } {
+  /**
+   * Per-example w `[B, D]`, û `[B, D]`, b `[B, 1]` and wᵀû `[B, 1]` (> −1).
+   *
+   * @param context Context `[B, C]`.
+   */
+  coefficients(context: Tensor): {
+    /** w `[B, D]`. */
+    w: Tensor;
+    /** û `[B, D]`. */
+    uh: Tensor;
+    /** b `[B, 1]`. */
+    b: Tensor;
+    /** wᵀû `[B, 1]`, > −1. */
+    wu: Tensor;
+  } {
     return tf.tidy(() => {
       const g = this.net.apply(context);
       const D = this.dim;
@@ -145,7 +174,13 @@ export class AmortisedPlanar implements Bijector {
   }
 }
 
-/** An amortised planar layer on `[B, dim]` reading a context `[B, contextDim]`. */
+/**
+ * An amortised planar layer on `[B, dim]` reading a context `[B, contextDim]`.
+ *
+ * @param dim Dimension D of the input `[B, D]`.
+ * @param contextDim Width C of the context `[B, C]` it reads.
+ * @param opts Network widths, seed and output scale; see {@link AmortisedOptions}.
+ */
 export function amortisedPlanar(
   dim: number,
   contextDim: number,

@@ -18,8 +18,17 @@ export class AmortisedRadial implements Bijector {
   private readonly ab0: tf.Variable;
   private readonly net: Mlp;
 
+  /**
+   * An amortised radial layer whose parameters are a network of the context.
+   *
+   * @param dim Dimension D of the input `[B, D]`.
+   * @param contextDim Width C of the context `[B, C]` it reads.
+   * @param opts Network widths, seed and output scale; see {@link AmortisedOptions}.
+   */
   constructor(
+    /** Dimension D of the input `[B, D]`. */
     readonly dim: number,
+    /** Width C of the context `[B, C]` it reads. */
     readonly contextDim: number,
     opts: AmortisedOptions = {},
   ) {
@@ -32,8 +41,19 @@ export class AmortisedRadial implements Bijector {
     this.params = [this.z00, this.ab0, ...this.net.params];
   }
 
-  /** Per-example z₀ `[B, D]`, α `[B, 1]` (> 0), β `[B, 1]` (> −α). */
-  coefficients(context: Tensor): { z0: Tensor; alpha: Tensor; beta: Tensor } {
+  /**
+   * Per-example z₀ `[B, D]`, α `[B, 1]` (> 0), β `[B, 1]` (> −α).
+   *
+   * @param context Context `[B, C]`.
+   */
+  coefficients(context: Tensor): {
+    /** z₀ `[B, D]`. */
+    z0: Tensor;
+    /** α `[B, 1]`, > 0. */
+    alpha: Tensor;
+    /** β `[B, 1]`, > −α. */
+    beta: Tensor;
+  } {
     return tf.tidy(() => {
       const g = this.net.apply(context);
       const z0 = tf.add(this.z00, tf.slice(g, [0, 0], [-1, this.dim]));
@@ -95,7 +115,13 @@ export class AmortisedRadial implements Bijector {
   }
 }
 
-/** An amortised radial layer on `[B, dim]` reading a context `[B, contextDim]`. */
+/**
+ * An amortised radial layer on `[B, dim]` reading a context `[B, contextDim]`.
+ *
+ * @param dim Dimension D of the input `[B, D]`.
+ * @param contextDim Width C of the context `[B, C]` it reads.
+ * @param opts Network widths, seed and output scale; see {@link AmortisedOptions}.
+ */
 export function amortisedRadial(
   dim: number,
   contextDim: number,

@@ -43,9 +43,16 @@ export class Coupling implements Bijector {
   private readonly inv: Tensor;
   private readonly scaleC: tf.Variable | null;
   private readonly d: number;
+  /** How the log-scale is bounded (`scale` option). */
   readonly bound: ScaleBound;
+  /** Width C of the context the conditioner reads (0: none). */
   readonly contextDim: number;
 
+  /**
+   * A coupling layer with a zero-initialised conditioner output (see the class notes).
+   *
+   * @param opts Mask, conditioner widths, scale bound and the rest; see {@link CouplingOptions}.
+   */
   constructor(opts: CouplingOptions) {
     this.d = opts.mask.length;
     this.bound = opts.scale ?? 'tanh';
@@ -105,7 +112,11 @@ export class Coupling implements Bijector {
   }
 }
 
-/** An affine or additive coupling layer (see {@link Coupling}). */
+/**
+ * An affine or additive coupling layer (see {@link Coupling}).
+ *
+ * @param opts Mask, conditioner widths, scale bound and the rest; see {@link CouplingOptions}.
+ */
 export function coupling(opts: CouplingOptions): Coupling {
   return new Coupling(opts);
 }

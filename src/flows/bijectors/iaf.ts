@@ -7,6 +7,9 @@ import { MafLayer, type MafLayerOptions } from './maf.js';
  * directions swapped, so the generative direction (`inverse`, used for sampling) is the MADE's
  * one-pass map z' = (z − μ(z))·exp(−α(z)) and scoring data (`forward`) takes D sequential passes.
  * With `contextDim` the MADE also reads a context (e.g. an encoder's features in a VAE).
+ *
+ * @param dim Dimension D.
+ * @param opts MADE widths, log-scale bound, seed and context width; see {@link MafLayerOptions}.
  */
 export function iafLayer(dim: number, opts: MafLayerOptions = {}): Bijector {
   const inv = new Invert(new MafLayer(dim, opts));

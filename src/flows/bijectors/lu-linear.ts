@@ -14,15 +14,25 @@ import { invertMatrix, luDecompose, orthonormalize, toRows } from '../linalg.js'
 export class LuLinear implements Bijector {
   readonly name = 'luLinear';
   readonly params: tf.Variable[];
+  /** Strictly lower part of L (unit diagonal implied), `[channels, channels]`. */
   readonly lower: tf.Variable;
+  /** Strictly upper part of U, `[channels, channels]`. */
   readonly upper: tf.Variable;
+  /** log|s| `[channels]` of the diagonal s = sign ⊙ exp(logS) (the signs stay fixed). */
   readonly logS: tf.Variable;
   private readonly perm: Tensor;
   private readonly sign: Tensor;
   private readonly lMask: Tensor;
   private readonly uMask: Tensor;
 
+  /**
+   * An LU-parametrised map initialised at a random orthogonal matrix.
+   *
+   * @param channels Number of channels C (size of the last axis).
+   * @param seed Seed of the random orthogonal initial matrix. Default 0.
+   */
   constructor(
+    /** Number of channels C (size of the last axis). */
     readonly channels: number,
     seed = 0,
   ) {
@@ -101,7 +111,12 @@ export class LuLinear implements Bijector {
   }
 }
 
-/** LU-parametrised invertible linear map (1×1 convolution) over `channels`. */
+/**
+ * LU-parametrised invertible linear map (1×1 convolution) over `channels`.
+ *
+ * @param channels Number of channels C.
+ * @param seed Seed of the initial matrix. Default 0.
+ */
 export function luLinear(channels: number, seed = 0): LuLinear {
   return new LuLinear(channels, seed);
 }

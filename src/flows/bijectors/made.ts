@@ -7,13 +7,25 @@ import { Mlp } from '../mlp.js';
  * < d (in index order). Returns `outputsPerDim` blocks of `[B, D]` (e.g. shift and log-scale).
  */
 export class Made {
+  /** The MLP's variables. */
   readonly params: tf.Variable[];
   private readonly net: Mlp;
   private readonly masks: Tensor[];
 
+  /**
+   * A MADE with fresh weights.
+   *
+   * @param dim Dimension D of the input.
+   * @param hidden Hidden widths.
+   * @param outputsPerDim Number of output blocks of `[B, D]` (e.g. 2 for shift and log-scale).
+   * @param seeds Seed stream of the initial weights.
+   * @param contextDim Width C of a context every hidden unit reads. Default 0.
+   */
   constructor(
+    /** Dimension D of the input. */
     readonly dim: number,
     hidden: readonly number[],
+    /** Number of output blocks of `[B, D]`. */
     readonly outputsPerDim: number,
     seeds: SeedStream,
     /** Width C of a context `[B, C]` every hidden unit reads (degree 0: no autoregressive constraint). */
@@ -43,7 +55,12 @@ export class Made {
     this.params = this.net.params;
   }
 
-  /** `[B, D]` (and the context `[B, C]` when `contextDim` > 0) `→ outputsPerDim × [B, D]`. */
+  /**
+   * `[B, D]` (and the context `[B, C]` when `contextDim` > 0) `→ outputsPerDim × [B, D]`.
+   *
+   * @param x Input `[B, D]`.
+   * @param context Context `[B, C]` when `contextDim` > 0.
+   */
   apply(x: Tensor, context?: Tensor): Tensor[] {
     if ((context === undefined) !== (this.contextDim === 0)) {
       throw new Error(

@@ -26,7 +26,14 @@ export class MafLayer implements Bijector {
   private readonly made: Made;
   private readonly maxLogScale: number;
 
+  /**
+   * A MAF layer with a freshly initialised MADE.
+   *
+   * @param dim Dimension D of the input `[B, D]`.
+   * @param opts MADE widths, log-scale bound, seed and context width; see {@link MafLayerOptions}.
+   */
   constructor(
+    /** Dimension D of the input `[B, D]`. */
     readonly dim: number,
     opts: MafLayerOptions = {},
   ) {
@@ -68,7 +75,12 @@ export class MafLayer implements Bijector {
   }
 }
 
-/** A MAF layer on `[B, dim]`. */
+/**
+ * A MAF layer on `[B, dim]`.
+ *
+ * @param dim Dimension D.
+ * @param opts MADE widths, log-scale bound, seed and context width; see {@link MafLayerOptions}.
+ */
 export function mafLayer(dim: number, opts: MafLayerOptions = {}): MafLayer {
   return new MafLayer(dim, opts);
 }

@@ -15,7 +15,14 @@ export class MultiScale implements Bijector {
   readonly name = 'multiScale';
   readonly params: tf.Variable[];
 
+  /**
+   * A multi-scale bijector over the given levels.
+   *
+   * @param levels The per-level bijectors, in forward order.
+   * @param shapes Per-level output shape `[H, W, C]`.
+   */
   constructor(
+    /** The per-level bijectors, in forward order. */
     readonly levels: readonly Bijector[],
     /** Per-level output shape `[H, W, C]`. */
     readonly shapes: readonly (readonly [number, number, number])[],
@@ -73,7 +80,12 @@ export class MultiScale implements Bijector {
   }
 }
 
-/** A multi-scale bijector from per-level bijectors and their output shapes. */
+/**
+ * A multi-scale bijector from per-level bijectors and their output shapes.
+ *
+ * @param levels The per-level bijectors, in forward order.
+ * @param shapes Per-level output shape `[H, W, C]`.
+ */
 export function multiScale(
   levels: readonly Bijector[],
   shapes: readonly (readonly [number, number, number])[],

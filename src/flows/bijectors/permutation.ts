@@ -9,6 +9,11 @@ export class Permutation implements Bijector {
   private readonly fwd: Tensor;
   private readonly bwd: Tensor;
 
+  /**
+   * A fixed permutation of the last axis.
+   *
+   * @param perm The permutation: output i takes input `perm[i]`.
+   */
   constructor(readonly perm: readonly number[]) {
     const n = perm.length;
     const seen = new Set(perm);
@@ -42,7 +47,12 @@ export class Permutation implements Bijector {
   }
 }
 
-/** Permutation of the last axis: `'reverse'`, a seeded random one (`{ seed }`), or an explicit array. */
+/**
+ * Permutation of the last axis: `'reverse'`, a seeded random one (`{ seed }`), or an explicit array.
+ *
+ * @param n Size of the last axis.
+ * @param kind `'reverse'` (default), `{ seed }` for a seeded random permutation, or the permutation itself.
+ */
 export function permutation(
   n: number,
   kind: 'reverse' | { seed: number } | readonly number[] = 'reverse',

@@ -20,11 +20,22 @@ const LOG_E_MINUS_1 = Math.log(Math.E - 1);
 export class Planar implements Bijector {
   readonly name = 'planar';
   readonly params: tf.Variable[];
+  /** w `[dim, 1]`, the projection direction. */
   readonly w: tf.Variable;
+  /** u `[1, dim]`, the unconstrained update direction (û is derived from it). */
   readonly u: tf.Variable;
+  /** b, the scalar bias. */
   readonly b: tf.Variable;
 
+  /**
+   * A planar layer with random initial w, u and zero b.
+   *
+   * @param dim Dimension D of the input `[B, D]`.
+   * @param seed Seed of the initial w and u. Default 0.
+   * @param initStd Standard deviation of the initial w and u (b starts at 0). Default 0.1.
+   */
   constructor(
+    /** Dimension D of the input `[B, D]`. */
     readonly dim: number,
     seed = 0,
     initStd = 0.1,
@@ -98,7 +109,12 @@ export class Planar implements Bijector {
   }
 }
 
-/** A planar layer on `[B, dim]`. */
+/**
+ * A planar layer on `[B, dim]`.
+ *
+ * @param dim Dimension D.
+ * @param seed Seed of the initial weights. Default 0.
+ */
 export function planarLayer(dim: number, seed = 0): Planar {
   return new Planar(dim, seed);
 }

@@ -15,11 +15,22 @@ import { solveMonotone } from '../scalar-solve.js';
 export class Radial implements Bijector {
   readonly name = 'radial';
   readonly params: tf.Variable[];
+  /** The reference point z₀ `[1, dim]`. */
   readonly z0: tf.Variable;
+  /** α before the softplus (α = softplus(alphaRaw) > 0). */
   readonly alphaRaw: tf.Variable;
+  /** β before reparametrisation: β = softplus(betaRaw) − α > −α. */
   readonly betaRaw: tf.Variable;
 
+  /**
+   * A radial layer with random initial z₀ and β.
+   *
+   * @param dim Dimension D of the input `[B, D]`.
+   * @param seed Seed of the initial z₀ and β. Default 0.
+   * @param initStd Standard deviation of the initial z₀ and betaRaw (alphaRaw starts at 0). Default 0.5.
+   */
   constructor(
+    /** Dimension D of the input `[B, D]`. */
     readonly dim: number,
     seed = 0,
     initStd = 0.5,
@@ -86,7 +97,12 @@ export class Radial implements Bijector {
   }
 }
 
-/** A radial layer on `[B, dim]`. */
+/**
+ * A radial layer on `[B, dim]`.
+ *
+ * @param dim Dimension D.
+ * @param seed Seed of the initial parameters. Default 0.
+ */
 export function radialLayer(dim: number, seed = 0): Radial {
   return new Radial(dim, seed);
 }

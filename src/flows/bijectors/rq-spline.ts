@@ -14,14 +14,20 @@ export interface RqSplineShape {
   readonly minDerivative?: number;
 }
 
-/** Unnormalised parameters per element: 3K − 1 numbers (K widths, K heights, K − 1 inner derivatives). */
+/**
+ * Unnormalised parameters per element: 3K − 1 numbers (K widths, K heights, K − 1 inner derivatives).
+ *
+ * @param bins Number of bins K.
+ */
 export function rqParamCount(bins: number): number {
   return 3 * bins - 1;
 }
 
 /** A spline's image and log|dy/dx| per element (same shape as the input). */
 export interface RqSplineResult {
+  /** The spline's image (or preimage, for `inverse`), shape of the input. */
   readonly out: Tensor;
+  /** log|dy/dx| (or log|dx/dy| for `inverse`) per element. */
   readonly logAbsDet: Tensor;
 }
 
@@ -35,6 +41,11 @@ export interface RqSplineResult {
  * Inputs outside [−B, B] are passed through with log-det 0. The spline branch is evaluated at the
  * input clamped into the interval, so no branch ever sees a value that makes it NaN or infinite —
  * a `where` with a NaN branch poisons the gradient (the trap fixed in nflows PR #25).
+ *
+ * @param x Inputs `[N, D]`.
+ * @param params Unnormalised parameters `[N, D, 3K − 1]`.
+ * @param shape Bins, tail bound and floors; see {@link RqSplineShape}.
+ * @param inverse Evaluate the inverse spline instead.
  */
 export function rqSpline(x: Tensor, params: Tensor, shape: RqSplineShape, inverse: boolean): RqSplineResult {
   return tf.tidy(() => {

@@ -6,9 +6,18 @@ import { constVariable } from '../init.js';
 export class DiagonalScaling implements Bijector {
   readonly name = 'diagonalScaling';
   readonly params: tf.Variable[];
+  /** s `[d]`, the log-scales (0 at initialisation). */
   readonly logScale: tf.Variable;
 
-  constructor(readonly d: number) {
+  /**
+   * A diagonal scaling initialised to the identity.
+   *
+   * @param d Number of elements of the flattened event.
+   */
+  constructor(
+    /** Number of elements of the flattened event. */
+    readonly d: number,
+  ) {
     this.logScale = constVariable([d], 0, 'logScale');
     this.params = [this.logScale];
   }
@@ -30,7 +39,11 @@ export class DiagonalScaling implements Bijector {
   }
 }
 
-/** Learned diagonal scaling of a `d`-element event, initialised to the identity. */
+/**
+ * Learned diagonal scaling of a `d`-element event, initialised to the identity.
+ *
+ * @param d Number of elements of the flattened event.
+ */
 export function diagonalScaling(d: number): DiagonalScaling {
   return new DiagonalScaling(d);
 }

@@ -22,7 +22,15 @@ function sumRest(t: Tensor): Tensor {
 export class Sigmoid implements Bijector {
   readonly name = 'sigmoid';
   readonly params: tf.Variable[] = [];
-  constructor(readonly eps = 1e-6) {}
+  /**
+   * An element-wise sigmoid.
+   *
+   * @param eps Clipping margin of the inverse: y is clipped into [eps, 1 − eps]. Default 1e-6.
+   */
+  constructor(
+    /** Clipping margin of the inverse: y is clipped into [eps, 1 − eps]. Default 1e-6. */
+    readonly eps = 1e-6,
+  ) {}
 
   forward(x: Tensor): ForwardResult {
     return tf.tidy(() => ({ y: tf.sigmoid(x), logDet: sumRest(logSigmoidDeriv(x)) }));
@@ -45,7 +53,15 @@ export class Sigmoid implements Bijector {
 export class Logit implements Bijector {
   readonly name = 'logit';
   readonly params: tf.Variable[] = [];
-  constructor(readonly alpha = 0.05) {
+  /**
+   * A logit layer; throws unless 0 ≤ alpha < 0.5.
+   *
+   * @param alpha Boundary margin α in [0, 0.5): data is squeezed into [α, 1 − α]. Default 0.05.
+   */
+  constructor(
+    /** Boundary margin α in [0, 0.5): data is squeezed into [α, 1 − α]. Default 0.05. */
+    readonly alpha = 0.05,
+  ) {
     if (!(alpha >= 0 && alpha < 0.5)) throw new Error(`logit: alpha must be in [0, 0.5); got ${alpha}`);
   }
 
@@ -67,12 +83,20 @@ export class Logit implements Bijector {
   }
 }
 
-/** Element-wise sigmoid bijector. */
+/**
+ * Element-wise sigmoid bijector.
+ *
+ * @param eps Clipping margin of the inverse: y is clipped into [eps, 1 − eps]. Default 1e-6.
+ */
 export function sigmoid(eps = 1e-6): Sigmoid {
   return new Sigmoid(eps);
 }
 
-/** Logit preprocessing bijector for data in [0, 1], with boundary margin `alpha` (default 0.05). */
+/**
+ * Logit preprocessing bijector for data in [0, 1], with boundary margin `alpha` (default 0.05).
+ *
+ * @param alpha Boundary margin α in [0, 0.5): data is squeezed into [α, 1 − α]. Default 0.05.
+ */
 export function logit(alpha = 0.05): Logit {
   return new Logit(alpha);
 }

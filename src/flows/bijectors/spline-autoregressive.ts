@@ -35,12 +35,21 @@ function degreeMask(inDeg: number[], outDeg: number[], ok: (i: number, o: number
 export class SplineAutoregressive implements Bijector {
   readonly name = 'splineAutoregressive';
   readonly params: tf.Variable[];
+  /** The spline shape: bins, tail bound and floors. */
   readonly shape: RqSplineShape;
+  /** Width C of the context the conditioner reads (0: none). */
   readonly contextDim: number;
   private readonly net: Mlp;
   private readonly masks: Tensor[];
 
+  /**
+   * A spline layer with a fresh masked conditioner.
+   *
+   * @param dim Dimension D of the input `[B, D]`.
+   * @param opts Bins, tail bound, conditioner widths, seed and context width; see {@link SplineAutoregressiveOptions}.
+   */
   constructor(
+    /** Dimension D of the input `[B, D]`. */
     readonly dim: number,
     opts: SplineAutoregressiveOptions = {},
   ) {
@@ -77,7 +86,12 @@ export class SplineAutoregressive implements Bijector {
     return tf.reshape(p, [x.shape[0], this.dim, rqParamCount(this.shape.bins)]);
   }
 
-  /** The normalizing direction (one pass): y = f(x; context) and log|det ∂y/∂x|. */
+  /**
+   * The normalizing direction (one pass): y = f(x; context) and log|det ∂y/∂x|.
+   *
+   * @param x Input `[B, D]`.
+   * @param context Context `[B, C]` when `contextDim` > 0.
+   */
   forward(x: Tensor, context?: Tensor): ForwardResult {
     return tf.tidy(() => {
       const { out, logAbsDet } = rqSpline(x, this.splineParams(x, context), this.shape, false);
@@ -85,7 +99,12 @@ export class SplineAutoregressive implements Bijector {
     });
   }
 
-  /** The generative direction (D passes): x = f⁻¹(y; context) and log|det ∂x/∂y|. */
+  /**
+   * The generative direction (D passes): x = f⁻¹(y; context) and log|det ∂x/∂y|.
+   *
+   * @param y Input `[B, D]` (latent side).
+   * @param context Context `[B, C]` when `contextDim` > 0.
+   */
   inverse(y: Tensor, context?: Tensor): InverseResult {
     return tf.tidy(() => {
       let x: Tensor = tf.zerosLike(y);
@@ -100,7 +119,12 @@ export class SplineAutoregressive implements Bijector {
   }
 }
 
-/** An autoregressive rational-quadratic spline layer on `[B, dim]` (see {@link SplineAutoregressive}). */
+/**
+ * An autoregressive rational-quadratic spline layer on `[B, dim]` (see {@link SplineAutoregressive}).
+ *
+ * @param dim Dimension D.
+ * @param opts See {@link SplineAutoregressiveOptions}.
+ */
 export function splineAutoregressive(
   dim: number,
   opts: SplineAutoregressiveOptions = {},

@@ -20,7 +20,14 @@ export interface SplineCouplingOptions {
   readonly seed?: number;
 }
 
-/** Concatenates the context to the conditioner input, checking its shape. */
+/**
+ * Concatenates the context to the conditioner input, checking its shape.
+ *
+ * @param h Conditioner input `[B, k]`.
+ * @param context The context given, if any.
+ * @param contextDim Expected context width C (0: none allowed).
+ * @param who Layer name, for messages.
+ */
 export function withContext(h: Tensor, context: Tensor | undefined, contextDim: number, who: string): Tensor {
   if (contextDim === 0) {
     if (context !== undefined)
@@ -50,7 +57,9 @@ export function withContext(h: Tensor, context: Tensor | undefined, contextDim: 
 export class SplineCoupling implements Bijector {
   readonly name = 'splineCoupling';
   readonly params: tf.Variable[];
+  /** The spline shape: bins, tail bound and floors. */
   readonly shape: RqSplineShape;
+  /** Width C of the context the conditioner reads (0: none). */
   readonly contextDim: number;
   private readonly net: Mlp;
   private readonly mask: Tensor;
@@ -61,6 +70,11 @@ export class SplineCoupling implements Bijector {
   private readonly d: number;
   private readonly m: number;
 
+  /**
+   * A spline coupling layer with a fresh conditioner.
+   *
+   * @param opts Mask, bins, tail bound, conditioner widths, seed and context width; see {@link SplineCouplingOptions}.
+   */
   constructor(opts: SplineCouplingOptions) {
     this.d = opts.mask.length;
     this.shape = { bins: opts.bins ?? 8, tailBound: opts.tailBound ?? 5 };
@@ -103,20 +117,34 @@ export class SplineCoupling implements Bijector {
     });
   }
 
-  /** The normalizing direction: y = f(x; context) and log|det ∂y/∂x| per example. */
+  /**
+   * The normalizing direction: y = f(x; context) and log|det ∂y/∂x| per example.
+   *
+   * @param x Input `[B, D]`.
+   * @param context Context `[B, C]` when `contextDim` > 0.
+   */
   forward(x: Tensor, context?: Tensor): ForwardResult {
     const { out, logDet } = this.run(x, context, false);
     return { y: out, logDet };
   }
 
-  /** The generative direction: x = f⁻¹(y; context) and log|det ∂x/∂y| per example. */
+  /**
+   * The generative direction: x = f⁻¹(y; context) and log|det ∂x/∂y| per example.
+   *
+   * @param y Input `[B, D]` (latent side).
+   * @param context Context `[B, C]` when `contextDim` > 0.
+   */
   inverse(y: Tensor, context?: Tensor): InverseResult {
     const { out, logDet } = this.run(y, context, true);
     return { x: out, logDet };
   }
 }
 
-/** A rational-quadratic spline coupling layer (see {@link SplineCoupling}). */
+/**
+ * A rational-quadratic spline coupling layer (see {@link SplineCoupling}).
+ *
+ * @param opts See {@link SplineCouplingOptions}.
+ */
 export function splineCoupling(opts: SplineCouplingOptions): SplineCoupling {
   return new SplineCoupling(opts);
 }
