@@ -181,8 +181,19 @@ export class CnfBlock implements Bijector {
    * its steps chosen with async reads and no tape. Returns z (the input's shape) and the plan for
    * {@link replayForward}. The steps are replayed as they are, so only exact divergence (no
    * Hutchinson noise to redraw), no regularizers and backprop gradients qualify; the caller checks.
+   *
+   * @param x Input `[B, ...]` (data side).
+   * @param context Optional context `[B, C]` for a conditional field.
    */
-  async planAsync(x: Tensor, context?: Tensor): Promise<{ y: Tensor; plan: CnfBlockPlan }> {
+  async planAsync(
+    x: Tensor,
+    context?: Tensor,
+  ): Promise<{
+    /** z, the input's shape (owned by the caller). */
+    y: Tensor;
+    /** The chosen steps, for {@link replayForward}. */
+    plan: CnfBlockPlan;
+  }> {
     const { h, logDet, plan } = await this.passAsync(x, 1, true, context);
     logDet.dispose();
     return { y: h, plan };
@@ -193,6 +204,10 @@ export class CnfBlock implements Bijector {
    * free of reads (the end-time gradient uses the planned T), so it can run under
    * `tf.variableGrads` on WebGPU; its gradient is that of `forward(x, c, { training: true })`
    * for the same steps.
+   *
+   * @param x The same input `[B, ...]` that {@link planAsync} was given.
+   * @param plan What {@link planAsync} returned for `x`.
+   * @param context The same optional context `[B, C]` as in {@link planAsync}.
    */
   replayForward(x: Tensor, plan: CnfBlockPlan, context?: Tensor): ForwardResult {
     return tf.tidy(() => {
