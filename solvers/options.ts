@@ -64,20 +64,6 @@ function check(ok: boolean, name: string, value: unknown, range: string): void {
   }
 }
 
-const KNOWN = new Set([
-  'method',
-  'rtol',
-  'atol',
-  'stepSize',
-  'firstStep',
-  'maxStep',
-  'maxSteps',
-  'safety',
-  'maxFactor',
-  'minFactor',
-  'beta',
-]);
-
 const NUMERIC_KEYS = [
   'rtol',
   'atol',
@@ -90,6 +76,9 @@ const NUMERIC_KEYS = [
   'minFactor',
   'beta',
 ];
+
+/** Every option name: the method and the numeric settings. */
+const KNOWN = new Set(['method', ...NUMERIC_KEYS]);
 
 /**
  * The first structural problem of `v` as {@link SolverOptions} (not an object, an unknown key, a
