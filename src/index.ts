@@ -14,12 +14,12 @@ export {
   type SampleWithLogProb,
 } from './core/flow-model.js';
 export { standardNormalLogProb } from './core/normal.js';
-export type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from './core/transform.js';
+export type { Bijector, Extras, ForwardResult, InverseResult, PassMode, PassPlan } from './core/transform.js';
 export * from './data/index.js';
 export * from './flowmatch/index.js';
 export * from './flows/index.js';
 export { type ElboTerms, LatentODE, type LatentODEOptions } from './latent/latent-ode.js';
-export type { DensityModel, LossInfo, ModelConfig } from './model.js';
+export type { DensityModel, LossInfo, ModelConfig, TrainPass } from './model.js';
 export * from './nn/index.js';
 export * from './plot/index.js';
 export * from './train/index.js';

@@ -53,4 +53,50 @@ export interface DensityModel {
   };
   /** Configuration to rebuild the model (see the model table, src/train/models.ts). */
   config(): ModelConfig;
+  /**
+   * {@link logProb} for backends without synchronous reads (WebGPU in Node): every read awaited.
+   *
+   * @param x Batch `[B, dim]`.
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
+  logProbAsync?(x: Tensor, context?: Tensor): Promise<Tensor>;
+  /**
+   * {@link sample} for backends without synchronous reads.
+   *
+   * @param n Number of samples.
+   * @param context Context `[n, C]`, or `[1, C]` / `[C]` shared by all n; a number here is the seed.
+   * @param seed Seed of the base draw; unseeded when omitted.
+   */
+  sampleAsync?(n: number, context?: Tensor | number, seed?: number): Promise<Tensor>;
+  /**
+   * Phase one of a training step that reads nothing synchronously: makes, asynchronously and off
+   * the gradient tape, every choice {@link trainLoss} reads numbers for (a CNF's adaptive steps,
+   * end time and probe; an OT coupling), and returns a {@link TrainPass} whose `loss()` is the
+   * training loss for those choices, synchronous and read-free (run it under `tf.variableGrads`).
+   * `train` uses it when its `reads` option is `'async'`.
+   *
+   * @param x Training batch `[B, dim]`.
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
+  trainPassAsync?(x: Tensor, context?: Tensor): Promise<TrainPass>;
+}
+
+/** A training step's choices, made by {@link DensityModel.trainPassAsync}. */
+export interface TrainPass {
+  /**
+   * The training loss for the choices made: the value and gradient of {@link DensityModel.trainLoss}
+   * for the same steps and draws, computed synchronously without any read (so it runs under
+   * `tf.variableGrads` on WebGPU). Numbers to report that live on the device come back as scalar
+   * tensors in `reads` (kept out of any tidy scope; the caller reads them asynchronously and disposes them).
+   */
+  loss(): {
+    /** Scalar loss to minimise. */
+    loss: Tensor;
+    /** Counts known without a read (e.g. `nfe`). */
+    info: LossInfo;
+    /** Loss terms as scalar tensors, by the `info` key they are reported under. */
+    reads: Record<string, Tensor>;
+  };
+  /** Frees what the pass holds (solve plans, probes, coupled pairs). */
+  dispose(): void;
 }

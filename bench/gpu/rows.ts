@@ -6,7 +6,6 @@
 
 import { tf } from '../../solvers/tf.js';
 import { CNF } from '../../src/cnf/cnf.js';
-import { cnfTrainLossReplay, cnfTrainPlanAsync } from '../../src/cnf/cnf-async.js';
 import { FlowMatchingModel } from '../../src/flowmatch/model.js';
 import { mlpField } from '../../src/nn/mlp.js';
 
@@ -19,8 +18,8 @@ export interface Row {
   ms?: number;
   gflops?: number;
   reps?: number;
-  /** CNF: accepted solver steps of the forward solve (all blocks). */
-  steps?: number;
+  /** CNF: function evaluations of the training pass's forward solve (all blocks, the end-time gradient's included). */
+  nfe?: number;
   skipped?: string;
 }
 
@@ -92,12 +91,21 @@ async function cnfRow(batch: number, left: () => number): Promise<Partial<Row>> 
   const x = tf.randomNormal([batch, 2], 0, 1, 'float32', 3);
   const opt = tf.train.adam(1e-3);
   const vars = [...cnf.params];
-  let steps = 0;
+  let nfe = 0;
   const r = await timeIt(
     async () => {
-      const plan = await cnfTrainPlanAsync(cnf, x);
-      steps = plan.solves.reduce((a, p) => a + p.stepEnds.length, 0);
-      const cost = opt.minimize(() => cnfTrainLossReplay(cnf, x, plan) as tf.Scalar, true, vars);
+      const pass = await cnf.trainPassAsync(x);
+      const cost = opt.minimize(
+        () => {
+          const out = pass.loss();
+          nfe = out.info.nfe ?? 0;
+          tf.dispose(Object.values(out.reads));
+          return out.loss as tf.Scalar;
+        },
+        true,
+        vars,
+      );
+      pass.dispose();
       await cost?.data();
       cost?.dispose();
     },
@@ -108,7 +116,7 @@ async function cnfRow(batch: number, left: () => number): Promise<Partial<Row>> 
   opt.dispose();
   x.dispose();
   cnf.dispose();
-  return { ms: r.ms, reps: r.reps, steps };
+  return { ms: r.ms, reps: r.reps, nfe };
 }
 
 /** I-CFM with an MLP 64-64-64 (softplus), Adam 3e-3. */
@@ -189,7 +197,7 @@ export async function runRows(
       const row = rows[rows.length - 1];
       const what =
         row.skipped ??
-        `${row.ms?.toFixed(2)} ms${row.gflops ? `  ${row.gflops.toFixed(2)} GFLOP/s` : ''}${row.steps ? `  steps ${row.steps}` : ''}  (${row.reps} reps)`;
+        `${row.ms?.toFixed(2)} ms${row.gflops ? `  ${row.gflops.toFixed(2)} GFLOP/s` : ''}${row.nfe ? `  nfe ${row.nfe}` : ''}  (${row.reps} reps)`;
       log(`${backend.padEnd(7)} ${bench.padEnd(14)} ${String(size).padStart(6)}  ${what}`);
     }
   }

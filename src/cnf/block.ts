@@ -5,7 +5,7 @@ import type { SolvePlan } from '../../solvers/plan.js';
 import { replayIvp, solveIvpAsync } from '../../solvers/solve-ivp-async.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeFunc, SolveResult, SolveStats } from '../../solvers/types.js';
-import type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from '../core/transform.js';
+import type { Bijector, Extras, ForwardResult, InverseResult, PassMode, PassPlan } from '../core/transform.js';
 import { type NoiseKind, probeNoise } from '../nn/divergence.js';
 import { uniformRng } from '../nn/init.js';
 import type { VectorField } from '../nn/mlp.js';
@@ -52,12 +52,36 @@ interface Solved {
   layout: StateLayout;
 }
 
-/** The steps of one block's training solve, chosen asynchronously ({@link CnfBlock.planAsync}). */
-export interface CnfBlockPlan {
-  /** End time T, read when the plan was made. */
-  readonly T: number;
-  /** The accepted steps of the solve 0 → T. */
-  readonly solve: SolvePlan;
+/** The choices of one block's training pass, made asynchronously ({@link CnfBlock.planAsync}). */
+export class CnfBlockPlan implements PassPlan {
+  /**
+   * A plan (made by {@link CnfBlock.planAsync}).
+   *
+   * @param block The block that made it (a plan replays only there).
+   * @param T End time T, read when the plan was made.
+   * @param solve The accepted steps of the solve 0 → T.
+   * @param probe The Hutchinson probe `[B, D]` of the pass (owned by the plan unless it is the block's fixed `probe`), or null.
+   * @param nfe Function evaluations of the planning solve (what the synchronous pass's solve counts).
+   * @param ownsProbe Whether the plan drew the probe (and frees it).
+   */
+  constructor(
+    /** The block that made it (a plan replays only there). */
+    readonly block: CnfBlock,
+    /** End time T, read when the plan was made. */
+    readonly T: number,
+    /** The accepted steps of the solve 0 → T. */
+    readonly solve: SolvePlan,
+    /** The Hutchinson probe of the pass, or null (exact divergence). */
+    readonly probe: Tensor | null,
+    /** Function evaluations of the planning solve (what the synchronous pass's solve counts). */
+    readonly nfe: number,
+    private readonly ownsProbe: boolean,
+  ) {}
+
+  /** Frees the probe the plan drew. */
+  dispose(): void {
+    if (this.ownsProbe && this.probe && !this.probe.isDisposed) this.probe.dispose();
+  }
 }
 
 /** What a pass needs from the solve: the dynamics, the packed start, the times and settings. */
@@ -81,9 +105,11 @@ interface SolveCall {
  * multiscale model see `[B, H, W, C]`); the output has the input's shape.
  *
  * Async: `forwardAsync` / `inverseAsync` call `solveIvpAsync` (adaptive steps chosen with async
- * reads). The solve is one call (`SolveCall`): a read-free training step hooks in there —
- * `planAsync` picks the training solve's steps asynchronously, `replayForward` replays them under
- * the gradient tape (src/cnf/cnf-async.ts chains both over a CNF's blocks).
+ * reads). A training pass that reads nothing synchronously comes in two phases: `planAsync`
+ * reads the end time, draws the Hutchinson probe and picks the training solve's steps
+ * asynchronously, off the tape; `forward(x, c, { training: true, plan })` replays them under the
+ * gradient tape with no read (backprop gradients; the adjoint's backward solve has no read-free
+ * form yet, so `gradient: 'adjoint'` refuses to plan).
  */
 export class CnfBlock implements Bijector {
   readonly name = 'cnf';
@@ -133,6 +159,7 @@ export class CnfBlock implements Bijector {
 
   forward(x: Tensor, context?: Tensor, mode?: PassMode): ForwardResult {
     const training = mode?.training === true;
+    if (mode?.plan !== undefined) return this.replay(x, mode, context);
     if (training) this.releaseHeld();
     const keep: Tensor[] = [];
     try {
@@ -177,10 +204,13 @@ export class CnfBlock implements Bijector {
   }
 
   /**
-   * Phase one of a read-free training step: the training solve x → z (training solver settings),
-   * its steps chosen with async reads and no tape. Returns z (the input's shape) and the plan for
-   * {@link replayForward}. The steps are replayed as they are, so only exact divergence (no
-   * Hutchinson noise to redraw), no regularizers and backprop gradients qualify; the caller checks.
+   * Phase one of a training pass that reads nothing synchronously: reads the end time, draws the
+   * Hutchinson probe (training divergence) and picks the training solve's steps x → z (training
+   * solver settings) with async reads and no tape. Returns z (the input's shape) and the plan that
+   * `forward(x, c, { training: true, plan })` replays: the value and gradient of the synchronous
+   * training pass `forward(x, c, { training: true })` for the same steps, probe and end time
+   * (regularizers and a trainable end time included). Throws for `gradient: 'adjoint'`: its
+   * backward solve picks steps with reads during backpropagation.
    *
    * @param x Input `[B, ...]` (data side).
    * @param context Optional context `[B, C]` for a conditional field.
@@ -191,29 +221,61 @@ export class CnfBlock implements Bijector {
   ): Promise<{
     /** z, the input's shape (owned by the caller). */
     y: Tensor;
-    /** The chosen steps, for {@link replayForward}. */
+    /** The chosen steps, probe and end time (the caller disposes it). */
     plan: CnfBlockPlan;
   }> {
-    const { h, logDet, plan } = await this.passAsync(x, 1, true, context);
-    logDet.dispose();
-    return { y: h, plan };
+    const s = this.settings;
+    if (s.gradient === 'adjoint') {
+      throw new Error(
+        "CnfBlock: gradient 'adjoint' has no training pass free of synchronous reads (the adjoint's " +
+          "backward solve picks its steps with reads during backpropagation); use gradient 'backprop' " +
+          'on a backend without synchronous reads (WebGPU in Node), or train on wasm/cpu',
+      );
+    }
+    let probe: Tensor | null = null;
+    let owns = false;
+    if (s.divergence === 'hutchinson') {
+      probe = this.probe;
+      if (probe === null) {
+        probe = this.drawProbe(x.shape[0]);
+        owns = true;
+      }
+    }
+    try {
+      const { h, logDet, T, solve, nfe } = await this.passAsync(x, 1, true, context, probe);
+      logDet.dispose();
+      return { y: h, plan: new CnfBlockPlan(this, T, solve, probe, nfe, owns) };
+    } catch (err) {
+      if (owns) probe?.dispose();
+      throw err;
+    }
   }
 
   /**
-   * Phase two: the training pass of {@link forward} replaying `plan`'s steps, synchronous and
-   * free of reads (the end-time gradient uses the planned T), so it can run under
-   * `tf.variableGrads` on WebGPU; its gradient is that of `forward(x, c, { training: true })`
-   * for the same steps.
+   * Phase two of a read-free training pass (what `forward(x, c, { training: true, plan })` does):
+   * replays `plan`'s steps under whatever gradient tape is active, synchronously and reading
+   * nothing (the end-time gradient uses the planned T).
    *
    * @param x The same input `[B, ...]` that {@link planAsync} was given.
    * @param plan What {@link planAsync} returned for `x`.
    * @param context The same optional context `[B, C]` as in {@link planAsync}.
    */
   replayForward(x: Tensor, plan: CnfBlockPlan, context?: Tensor): ForwardResult {
+    return this.replay(x, { training: true, plan }, context);
+  }
+
+  private replay(x: Tensor, mode: PassMode, context?: Tensor): ForwardResult {
+    const plan = mode.plan;
+    if (!(plan instanceof CnfBlockPlan) || plan.block !== this) {
+      throw new Error('CnfBlock: this plan was not made by this block (use the plan its planAsync returned)');
+    }
+    if (mode.training !== true) throw new Error('CnfBlock: a plan replays a training pass: pass { training: true, plan }');
     return tf.tidy(() => {
-      const call = this.prepare(x, 1, true, context, [], plan.T);
+      const call = this.prepare(x, 1, true, context, [], plan.T, plan.probe);
       const r = replayIvp(call.F, call.y0, plan.solve);
-      let { y, nfe } = lastRow(r, call.y0, r.stats.nfe);
+      // reported as the synchronous pass reports it: the solve that chose the steps (its
+      // initial-step evaluations included), not the replay
+      let { y, nfe } = lastRow(r, call.y0, plan.nfe);
       if (this.settings.trainT && call.ts[1] > call.ts[0]) {
         y = withEndTimeGradientNoRead(call.F, y, this.sqrtEndTime, plan.T);
         nfe += 1;
@@ -230,12 +292,18 @@ export class CnfBlock implements Bijector {
   }
 
   /** One pass off the tape with async reads; `trainSettings`: the training solver and divergence (for a plan). */
-  private async passAsync(input: Tensor, direction: 1 | -1, trainSettings: boolean, context?: Tensor) {
+  private async passAsync(
+    input: Tensor,
+    direction: 1 | -1,
+    trainSettings: boolean,
+    context?: Tensor,
+    probe?: Tensor | null,
+  ) {
     const T = (await this.sqrtEndTime.data())[0] ** 2;
     // an await cannot sit in a tidy scope: build the call in one, keeping what the dynamics use
     let prepared: ReturnType<CnfBlock['prepare']> | undefined;
     const owned = tf.tidy(() => {
-      const c = this.prepare(input, direction, trainSettings, context, [], T);
+      const c = this.prepare(input, direction, trainSettings, context, [], T, probe);
       prepared = c;
       return [c.y0, ...c.constants, ...c.params.filter((q) => !(q instanceof tf.Variable))];
     });
@@ -247,7 +315,7 @@ export class CnfBlock implements Bijector {
         this.unpack(input, this.finish(call, lastRow(r, call.y0, r.stats.nfe), false), false),
       );
       r.ys.dispose();
-      return { ...out, plan: { T, solve: r.plan } };
+      return { ...out, T, solve: r.plan, nfe: r.stats.nfe };
     } finally {
       tf.dispose(owned);
     }
@@ -261,6 +329,7 @@ export class CnfBlock implements Bijector {
     context: Tensor | undefined,
     keep: Tensor[],
     endTime?: number,
+    probe?: Tensor | null,
   ): SolveCall & { layout: StateLayout; constants: Tensor[]; params: readonly Tensor[]; T: number } {
     const s = this.settings;
     const batch = x.shape[0];
@@ -283,9 +352,9 @@ export class CnfBlock implements Bijector {
     let eps: Tensor | null = null;
     let ownNoise = false;
     if (hutch) {
-      eps = this.probe;
+      eps = probe ?? this.probe;
       if (eps === null) {
-        eps = probeNoise(s.noise, [batch, this.dim], Math.floor(this.noiseRng() * 2 ** 31));
+        eps = this.drawProbe(batch);
         ownNoise = true;
       }
     }
@@ -384,6 +453,11 @@ export class CnfBlock implements Bijector {
     return { h, logDet, extras: { penalty: penalty ?? undefined, terms, stats } };
   }
 
+  /** A fresh Hutchinson probe `[batch, D]` (the next seed of the block's probe sequence). */
+  private drawProbe(batch: number): Tensor {
+    return probeNoise(this.settings.noise, [batch, this.dim], Math.floor(this.noiseRng() * 2 ** 31));
+  }
+
   private releaseHeld(): void {
     tf.dispose(this.held);
     this.held = [];
@@ -392,7 +466,7 @@ export class CnfBlock implements Bijector {
 
 function trainingAsyncError(): Error {
   return new Error(
-    'CnfBlock: training passes are synchronous (the end-time gradient and the adjoint read back); use forward(x, c, { training: true })',
+    'CnfBlock: an async training pass runs in two phases: planAsync(x, c), then forward(x, c, { training: true, plan }) under the gradient tape',
   );
 }
 

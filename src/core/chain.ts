@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { extrasTensors, sumExtras } from './extras.js';
-import type { Bijector, Extras, ForwardResult, InverseResult, PassMode } from './transform.js';
+import { layerMode, PlanList, planInverseLayer, planLayer } from './plan.js';
+import type { Bijector, Extras, ForwardResult, InverseResult, PassMode, PassPlan } from './transform.js';
 
 /**
  * Composition of bijectors — discrete layers and CNF blocks alike: `forward` applies them first
@@ -28,16 +29,66 @@ export class Chain implements Bijector {
   forward(x: Tensor, context?: Tensor, mode?: PassMode): ForwardResult {
     return tf.tidy(() => {
       let acc: Acc = { h: x, logDet: null, extras: undefined };
-      for (const b of this.bijectors) acc = step(acc, b.forward(acc.h, context, mode), 'y');
+      this.bijectors.forEach((b, i) => {
+        acc = step(acc, b.forward(acc.h, context, layerMode(this, mode, i)), 'y');
+      });
       return { y: acc.h, logDet: total(acc), extras: acc.extras };
     });
+  }
+
+  /**
+   * Phase one of a read-free training pass: each layer's plan in turn (see {@link Bijector.planAsync}).
+   *
+   * @param x Input batch `[B, ...]` (data side).
+   * @param context Per-example context `[B, C]`, or absent.
+   */
+  async planAsync(x: Tensor, context?: Tensor): Promise<{ y: Tensor; plan: PassPlan }> {
+    const plans: (PassPlan | undefined)[] = [];
+    let h = x;
+    try {
+      for (const b of this.bijectors) {
+        const r = await planLayer(b, h, context);
+        if (h !== x && r.y !== h) h.dispose();
+        h = r.y;
+        plans.push(r.plan);
+      }
+    } catch (err) {
+      if (h !== x) h.dispose();
+      for (const p of plans) p?.dispose();
+      throw err;
+    }
+    return { y: h, plan: new PlanList(this, plans) };
+  }
+
+  /**
+   * {@link planAsync} for the inverse direction: each layer's inverse plan, last to first.
+   *
+   * @param y Input batch `[B, ...]` (latent side).
+   * @param context Per-example context `[B, C]`, or absent.
+   */
+  async planInverseAsync(y: Tensor, context?: Tensor): Promise<{ x: Tensor; plan: PassPlan }> {
+    const plans: (PassPlan | undefined)[] = new Array(this.bijectors.length).fill(undefined);
+    let h = y;
+    try {
+      for (let i = this.bijectors.length - 1; i >= 0; i--) {
+        const r = await planInverseLayer(this.bijectors[i], h, context);
+        if (h !== y && r.x !== h) h.dispose();
+        h = r.x;
+        plans[i] = r.plan;
+      }
+    } catch (err) {
+      if (h !== y) h.dispose();
+      for (const p of plans) p?.dispose();
+      throw err;
+    }
+    return { x: h, plan: new PlanList(this, plans) };
   }
 
   inverse(y: Tensor, context?: Tensor, mode?: PassMode): InverseResult {
     return tf.tidy(() => {
       let acc: Acc = { h: y, logDet: null, extras: undefined };
       for (let i = this.bijectors.length - 1; i >= 0; i--) {
-        acc = step(acc, this.bijectors[i].inverse(acc.h, context, mode), 'x');
+        acc = step(acc, this.bijectors[i].inverse(acc.h, context, layerMode(this, mode, i)), 'x');
       }
       return { x: acc.h, logDet: total(acc), extras: acc.extras };
     });
@@ -124,13 +175,53 @@ export class Invert implements Bijector {
     this.params = inner.params;
   }
   forward(x: Tensor, context?: Tensor, mode?: PassMode): ForwardResult {
-    const r = this.inner.inverse(x, context, mode);
+    const r = this.inner.inverse(x, context, innerMode(mode));
     return { y: r.x, logDet: r.logDet, extras: r.extras };
   }
   inverse(y: Tensor, context?: Tensor, mode?: PassMode): InverseResult {
-    const r = this.inner.forward(y, context, mode);
+    const r = this.inner.forward(y, context, innerMode(mode));
     return { x: r.y, logDet: r.logDet, extras: r.extras };
   }
+  async forwardAsync(x: Tensor, context?: Tensor, mode?: PassMode): Promise<ForwardResult> {
+    const r = this.inner.inverseAsync
+      ? await this.inner.inverseAsync(x, context, mode)
+      : this.inner.inverse(x, context, mode);
+    return { y: r.x, logDet: r.logDet, extras: r.extras };
+  }
+  async inverseAsync(y: Tensor, context?: Tensor, mode?: PassMode): Promise<InverseResult> {
+    const r = this.inner.forwardAsync
+      ? await this.inner.forwardAsync(y, context, mode)
+      : this.inner.forward(y, context, mode);
+    return { x: r.y, logDet: r.logDet, extras: r.extras };
+  }
+  /**
+   * The inner bijector's inverse plan (the inner layer checks it on replay).
+   *
+   * @param x Input batch (data side of the inverted map).
+   * @param context Per-example context `[B, C]`, or absent.
+   */
+  async planAsync(x: Tensor, context?: Tensor): Promise<{ y: Tensor; plan: PassPlan }> {
+    const r = await planInverseLayer(this.inner, x, context);
+    return { y: r.x, plan: r.plan ?? NO_PLAN };
+  }
+  /**
+   * The inner bijector's forward plan.
+   *
+   * @param y Input batch (latent side of the inverted map).
+   * @param context Per-example context `[B, C]`, or absent.
+   */
+  async planInverseAsync(y: Tensor, context?: Tensor): Promise<{ x: Tensor; plan: PassPlan }> {
+    const r = await planLayer(this.inner, y, context);
+    return { x: r.y, plan: r.plan ?? NO_PLAN };
+  }
+}
+
+/** The plan of an inverted layer whose inner layer needed none. */
+const NO_PLAN: PassPlan = { dispose: () => {} };
+
+/** The inner layer's mode: without {@link NO_PLAN}. */
+function innerMode(mode: PassMode | undefined): PassMode | undefined {
+  return mode?.plan === NO_PLAN ? { training: mode.training } : mode;
 }
 
 /**

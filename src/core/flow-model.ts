@@ -1,9 +1,9 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
-import type { DensityModel, LossInfo, ModelConfig } from '../model.js';
+import type { DensityModel, LossInfo, ModelConfig, TrainPass } from '../model.js';
 import { disposeReachable } from './dispose.js';
 import { extrasTensors } from './extras.js';
 import { standardNormalLogProb } from './normal.js';
-import type { Bijector, Extras } from './transform.js';
+import type { Bijector, Extras, PassMode, PassPlan } from './transform.js';
 
 /** For integer image data: how pixels become continuous values in (0, 1) (see src/flows/dequantize.ts). */
 export interface Dequantizer {
@@ -267,26 +267,75 @@ export class FlowModel implements DensityModel {
   } {
     this.checkInput(x);
     const c = this.checkContext(context, x.shape[0]);
+    const { loss, info, reads } = this.lossOf(x, c, { training: true });
+    for (const [k, t] of Object.entries(reads)) {
+      info[k] = t.dataSync()[0];
+      t.dispose();
+    }
+    return { loss, info };
+  }
+
+  /**
+   * {@link trainLoss} in two phases for backends without synchronous reads: this call makes the
+   * choices asynchronously (the bijector's {@link Bijector.planAsync}: a CNF's steps, end times
+   * and Hutchinson probes; ActNorm's initialisation; for image models one dequantization draw),
+   * and the returned pass's `loss()` replays them under the tape reading nothing, with
+   * `trainLoss`'s value and gradient for the same choices (`nll` and regularizer terms come back
+   * in `reads`). Throws for a CNF with `gradient: 'adjoint'` (no read-free backward solve yet).
+   *
+   * @param x Training batch `[B, dim]`.
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
+  async trainPassAsync(x: Tensor, context?: Tensor): Promise<TrainPass> {
+    this.checkInput(x);
+    const c = this.checkContext(context, x.shape[0]);
+    const seed = this.dequantizer ? Math.floor(Math.random() * 2 ** 31) : undefined;
+    let plan: PassPlan | undefined;
+    if (this.bijector.planAsync) {
+      const dq = this.dequantizer;
+      const input = tf.tidy(() => this.toEvent(dq ? dq.dequantize(x, seed).y : x));
+      try {
+        const r = await this.bijector.planAsync(input, c);
+        if (r.y !== input) r.y.dispose();
+        plan = r.plan;
+      } finally {
+        if (input !== x) input.dispose();
+      }
+    }
+    return {
+      loss: () => this.lossOf(x, c, { training: true, plan }, seed),
+      dispose: () => plan?.dispose(),
+    };
+  }
+
+  /** The training objective; numbers it reports that live on the device come back as kept scalars in `reads`. */
+  private lossOf(
+    x: Tensor,
+    c: Tensor | undefined,
+    mode: PassMode,
+    seed?: number,
+  ): { loss: Tensor; info: LossInfo; reads: Record<string, Tensor> } {
     const info: LossInfo = {};
+    const reads: Record<string, Tensor> = {};
     const loss = tf.tidy(() => {
       let input = x;
       let logQ: Tensor | null = null;
       if (this.dequantizer) {
-        const d = this.dequantizer.dequantize(x);
+        const d = this.dequantizer.dequantize(x, seed);
         input = d.y;
         logQ = d.logQ;
       }
-      const r = this.bijector.forward(this.toEvent(input), c, { training: true });
+      const r = this.bijector.forward(this.toEvent(input), c, mode);
       let logp = tf.add(this.baseLogProb(r.y), r.logDet);
       if (logQ) logp = tf.sub(tf.sub(logp, this.dim * Math.log(this.pixelLevels)), logQ);
       const nll = tf.neg(tf.mean(logp));
       readExtras(r.extras, info);
       if (!r.extras?.penalty) return nll;
-      info.nll = nll.dataSync()[0];
-      for (const [k, v] of Object.entries(r.extras.terms ?? {})) info[k] = tf.mean(v).dataSync()[0];
+      reads.nll = tf.keep(tf.clone(nll));
+      for (const [k, v] of Object.entries(r.extras.terms ?? {})) reads[k] = tf.keep(tf.mean(v));
       return tf.add(nll, tf.mean(r.extras.penalty));
     });
-    return { loss, info };
+    return { loss, info, reads };
   }
 
   /**

@@ -55,12 +55,65 @@ export interface Bijector {
    * @param mode How the pass runs (training or evaluation); layers without a training behaviour ignore it.
    */
   inverseAsync?(y: Tensor, context?: Tensor, mode?: PassMode): Promise<InverseResult>;
+  /**
+   * Phase one of a training pass that reads nothing synchronously (for backends without
+   * synchronous reads): makes, asynchronously and off the gradient tape, every choice the layer's
+   * training pass reads numbers for (a CNF block's adaptive steps, end time and Hutchinson probe;
+   * ActNorm's initialisation), and returns the image `y` of the training pass and a {@link PassPlan}.
+   * Phase two is `forward(x, context, { training: true, plan })`: synchronous and free of reads,
+   * so it runs under `tf.variableGrads`, with the value and gradient of the synchronous training
+   * pass for the same choices. Layers whose forward pass reads nothing need not implement it
+   * (a chain runs their `forward` instead).
+   *
+   * @param x Input batch `[B, ...]` (data side).
+   * @param context Per-example context `[B, C]`, or absent.
+   */
+  planAsync?(
+    x: Tensor,
+    context?: Tensor,
+  ): Promise<{
+    /** The image of the training pass (owned by the caller). */
+    y: Tensor;
+    /** The choices made, for `forward(x, context, { training: true, plan })`; the caller disposes it. */
+    plan: PassPlan;
+  }>;
+  /**
+   * {@link planAsync} for a training pass that runs this layer in its inverse direction (a layer
+   * used through `invert`, such as planar and radial flows, whose density direction is the
+   * inverse): the choices of `inverse(y, context, { training: true, plan })`.
+   *
+   * @param y Input batch `[B, ...]` (latent side).
+   * @param context Per-example context `[B, C]`, or absent.
+   */
+  planInverseAsync?(
+    y: Tensor,
+    context?: Tensor,
+  ): Promise<{
+    /** The preimage of the training pass (owned by the caller). */
+    x: Tensor;
+    /** The choices made, for `inverse(y, context, { training: true, plan })`; the caller disposes it. */
+    plan: PassPlan;
+  }>;
+}
+
+/**
+ * What a layer's {@link Bijector.planAsync} chose for one training pass; only that layer reads its
+ * fields. It may own tensors (a Hutchinson probe): `dispose` frees them.
+ */
+export interface PassPlan {
+  /** Frees any tensors the plan owns. */
+  dispose(): void;
 }
 
 /** How a pass runs (see {@link Bijector}). */
 export interface PassMode {
   /** Training pass: layers use their training settings and report regularizers. Default false. */
   readonly training?: boolean;
+  /**
+   * A training pass that replays the choices of {@link Bijector.planAsync} (made by this layer
+   * for the same input), reading nothing synchronously. Only with `training: true`.
+   */
+  readonly plan?: PassPlan;
 }
 
 /**

@@ -20,11 +20,9 @@ export const MAX_EXACT_BATCH = 512;
  * Squared Euclidean distances between the rows of a [n, D] and b [m, D], in float64 on the JS
  * side (the points are read back once; n·m·D flops are cheaper here than wasm kernel launches).
  */
-function squaredDistances(a: Tensor, b: Tensor): Float64Array {
+function squaredDistances(a: Tensor, b: Tensor, av: ArrayLike<number>, bv: ArrayLike<number>): Float64Array {
   const [n, d] = a.shape;
   const m = b.shape[0];
-  const av = a.dataSync();
-  const bv = b.dataSync();
   const out = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
@@ -67,10 +65,44 @@ export function couple(
   kind: CouplingKind,
   options: CouplingOptions = {},
 ): [Tensor, Tensor] {
+  if (kind === 'independent') return coupleWith(x0, x1, kind, options, [], []);
+  const [av, bv] = [x0.dataSync(), x1.dataSync()];
+  return tf.tidy(() => coupleWith(x0, x1, kind, options, av, bv));
+}
+
+/**
+ * {@link couple} reading the points with `await data()` (backends without synchronous reads):
+ * the same pairs.
+ *
+ * @param x0 Source points `[n, D]`.
+ * @param x1 Data points `[n, D]`.
+ * @param kind `'independent'`, `'exact'` or `'sinkhorn'`.
+ * @param options Sinkhorn regularisation and the seed of the plan draw.
+ */
+export async function coupleAsync(
+  x0: Tensor,
+  x1: Tensor,
+  kind: CouplingKind,
+  options: CouplingOptions = {},
+): Promise<[Tensor, Tensor]> {
+  if (kind === 'independent') return coupleWith(x0, x1, kind, options, [], []);
+  const [av, bv] = [await x0.data(), await x1.data()];
+  return tf.tidy(() => coupleWith(x0, x1, kind, options, av, bv));
+}
+
+/** The coupling, given the points' values (read by the caller). */
+function coupleWith(
+  x0: Tensor,
+  x1: Tensor,
+  kind: CouplingKind,
+  options: CouplingOptions,
+  av: ArrayLike<number>,
+  bv: ArrayLike<number>,
+): [Tensor, Tensor] {
   const n = x0.shape[0];
   if (x1.shape[0] !== n) throw new Error(`coupling needs equal batch sizes; got ${n} and ${x1.shape[0]}`);
   if (kind === 'independent') return [tf.clone(x0), tf.clone(x1)];
-  const cost = squaredDistances(x0, x1);
+  const cost = squaredDistances(x0, x1, av, bv);
   if (kind === 'exact') {
     if (n > MAX_EXACT_BATCH) {
       throw new Error(

@@ -1,4 +1,5 @@
 import { solveIvp } from '../../solvers/odeint.js';
+import { solveIvpAsync } from '../../solvers/solve-ivp-async.js';
 import type { SolverOptions } from '../../solvers/options.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { CnfBlock } from '../cnf/block.js';
@@ -8,11 +9,12 @@ import { type ConfigReader, readerOf } from '../core/config-reader.js';
 import { FlowModel } from '../core/flow-model.js';
 import type { Sampler } from '../data/toy.js';
 import { toySampler } from '../data/toy.js';
-import type { LossInfo, ModelConfig } from '../model.js';
+import type { LossInfo, ModelConfig, TrainPass } from '../model.js';
 import { ACTIVATIONS } from '../nn/activations.js';
 import { LAYER_KINDS } from '../nn/layers.js';
 import { type MlpField, type MlpFieldOptions, mlpField } from '../nn/mlp.js';
 import { ConfigError, checkNumber, checkOneOf, checkOptionsObject } from '../validate.js';
+import { coupleAsync } from './coupling.js';
 import {
   DEFAULT_OBJECTIVE,
   type FlowMatchingObjective,
@@ -220,6 +222,50 @@ export class FlowMatchingModel extends FlowModel {
   }
 
   /**
+   * {@link logProb} for backends without synchronous reads (standard normal source only).
+   *
+   * @param x Data `[B, dim]`.
+   * @param context Passed on to {@link FlowModel.logProbAsync}; the model is unconditional, so leave it out.
+   */
+  override async logProbAsync(x: Tensor, context?: Tensor): Promise<Tensor> {
+    this.requireNormal('logProbAsync');
+    return super.logProbAsync(x, context);
+  }
+
+  /**
+   * {@link sample} for backends without synchronous reads.
+   *
+   * @param n Number of points.
+   * @param context A number here is the seed; the model takes no context.
+   * @param seed Seed of the source draw (as in {@link sample}).
+   */
+  override async sampleAsync(n: number, context?: Tensor | number, seed?: number): Promise<Tensor> {
+    if (this.fm.source === 'normal') return super.sampleAsync(n, context, seed);
+    const s = typeof context === 'number' ? context : seed;
+    const x0 = this.sourceSample(n, s ?? 0);
+    try {
+      const r = await solveIvpAsync(this.field, x0, [0, 1], this.fm.eval);
+      const x1 = tf.tidy(() => tf.reshape(tf.slice(r.ys, [1, 0, 0], [1, -1, -1]), x0.shape));
+      r.ys.dispose();
+      return x1;
+    } finally {
+      x0.dispose();
+    }
+  }
+
+  /**
+   * {@link sampleAndLogProb} for backends without synchronous reads (standard normal source only).
+   *
+   * @param n Number of points.
+   * @param context A number here is the seed; the model takes no context.
+   * @param seed Seed of the source draw; unseeded when omitted.
+   */
+  override async sampleAndLogProbAsync(n: number, context?: Tensor | number, seed?: number) {
+    this.requireNormal('sampleAndLogProbAsync');
+    return super.sampleAndLogProbAsync(n, context, seed);
+  }
+
+  /**
    * {@link sample} and log p from one pass (standard normal source only).
    *
    * @param n Number of points.
@@ -278,12 +324,49 @@ export class FlowMatchingModel extends FlowModel {
     /** Counts and loss terms, as numbers. */
     info: LossInfo;
   } {
-    const seed = this.fm.seed * 100_003 + this.step++;
-    const n = x.shape[0];
+    const seed = this.nextSeed(x);
+    return { loss: this.lossAt(x, seed), info: { nfe: 1 } };
+  }
+
+  /**
+   * {@link trainLoss} in two phases for backends without synchronous reads: the OT coupling of
+   * 'ot-cfm' (the one read) is made here asynchronously; the pass's `loss()` is the regression on
+   * the coupled pairs, with the same draws, value and gradient as `trainLoss`.
+   *
+   * @param x Data batch x1 `[B, dim]` (after reflow, its size sets the batch of pairs).
+   */
+  override async trainPassAsync(x: Tensor): Promise<TrainPass> {
+    const seed = this.nextSeed(x);
+    const s = this.settings();
+    if (this.pairs || s.objective !== 'ot-cfm') {
+      return { loss: () => ({ loss: this.lossAt(x, seed), info: { nfe: 1 }, reads: {} }), dispose: () => {} };
+    }
+    const x0 = this.sourceSample(x.shape[0], seed);
+    let pairs: [Tensor, Tensor];
+    try {
+      pairs = await coupleAsync(x0, x, s.coupling, { reg: s.reg, seed });
+    } finally {
+      x0.dispose();
+    }
+    const [a, b] = pairs;
+    return {
+      loss: () => ({ loss: flowMatchingLoss(this.field, a, b, s, seed, true), info: { nfe: 1 }, reads: {} }),
+      dispose: () => tf.dispose([a, b]),
+    };
+  }
+
+  /** The seed of the next training draw (advancing the step), after checking the batch's shape. */
+  private nextSeed(x: Tensor): number {
     if (x.rank !== 2 || x.shape[1] !== this.dim) {
       throw new Error(`flow-matching input has shape [${x.shape.join(', ')}]; expected [B, ${this.dim}]`);
     }
-    const loss = tf.tidy(() => {
+    return this.fm.seed * 100_003 + this.step++;
+  }
+
+  /** The regression loss on batch x with the draws of `seed`. */
+  private lossAt(x: Tensor, seed: number): Tensor {
+    const n = x.shape[0];
+    return tf.tidy(() => {
       if (this.pairs) {
         const m = this.pairs.x0.shape[0];
         const idx = tf.randomUniformInt([n], 0, m, seed);
@@ -298,7 +381,6 @@ export class FlowMatchingModel extends FlowModel {
       }
       return flowMatchingLoss(this.field, this.sourceSample(n, seed), x, this.settings(), seed);
     });
-    return { loss, info: { nfe: 1 } };
   }
 
   override config(): FlowMatchingConfig {

@@ -6,6 +6,7 @@ export type {
   ForwardResult,
   InverseResult,
   PassMode,
+  PassPlan,
 } from '../core/transform.js';
 
 /**

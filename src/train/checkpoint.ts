@@ -91,10 +91,11 @@ function toBytes(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   return out;
 }
 
-function assertFinite(model: DensityModel): void {
-  model.params.forEach((p, i) => {
-    if (p.dtype !== 'float32') return;
-    const v = p.dataSync();
+/** Reads every parameter with `await data()` (no synchronous read: checkpoints are written on WebGPU too). */
+async function assertFinite(model: DensityModel): Promise<void> {
+  for (const [i, p] of model.params.entries()) {
+    if (p.dtype !== 'float32') continue;
+    const v = await p.data();
     for (let k = 0; k < v.length; k++) {
       if (!Number.isFinite(v[k])) {
         throw new Error(
@@ -103,7 +104,7 @@ function assertFinite(model: DensityModel): void {
         );
       }
     }
-  });
+  }
 }
 
 /**
@@ -124,7 +125,7 @@ export async function saveCheckpoint(
   state: CheckpointState,
   optimizer?: AdamW,
 ): Promise<void> {
-  assertFinite(model);
+  await assertFinite(model);
   removeStaleTemps(dir);
   const previous = ownBinaries(dir);
   const tag = `${String(state.iteration).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;

@@ -58,3 +58,43 @@ export function evaluate(model: DensityModel, x: Tensor, batchSize = 1000): Eval
   const nll = meanNll(model, x, batchSize);
   return imageInfo(model) ? { nll, bitsPerDim: nllToBitsPerDim(nll, model.dim) } : { nll };
 }
+
+/**
+ * {@link meanNll} without synchronous reads: the model's `logProbAsync` where it has one (its
+ * `logProb` otherwise), each batch's sum read with `await data()`. Same numbers as {@link meanNll}.
+ *
+ * @param model Any density model.
+ * @param x Data `[n, dim]`.
+ * @param batchSize Points per batch. Default 1000.
+ */
+export async function meanNllAsync(model: DensityModel, x: Tensor, batchSize = 1000): Promise<number> {
+  const n = x.shape[0];
+  let total = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const batch = tf.slice(x, [start, 0], [size, -1]);
+    let lp: Tensor;
+    try {
+      lp = model.logProbAsync ? await model.logProbAsync(batch) : model.logProb(batch);
+    } finally {
+      batch.dispose();
+    }
+    const s = tf.sum(lp);
+    lp.dispose();
+    total -= (await s.data())[0];
+    s.dispose();
+  }
+  return total / n;
+}
+
+/**
+ * {@link evaluate} without synchronous reads ({@link meanNllAsync}).
+ *
+ * @param model The model to score.
+ * @param x Points `[n, dim]` (not disposed).
+ * @param batchSize Points per `logProbAsync` call. Default 1000.
+ */
+export async function evaluateAsync(model: DensityModel, x: Tensor, batchSize = 1000): Promise<Evaluation> {
+  const nll = await meanNllAsync(model, x, batchSize);
+  return imageInfo(model) ? { nll, bitsPerDim: nllToBitsPerDim(nll, model.dim) } : { nll };
+}

@@ -4,9 +4,11 @@ export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
 export {
   type Evaluation,
   evaluate,
+  evaluateAsync,
   type ImageInfo,
   imageInfo,
   meanNll,
+  meanNllAsync,
   nllToBitsPerDim,
 } from './evaluate.js';
 export {

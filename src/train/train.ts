@@ -8,7 +8,7 @@ import type { DensityModel, LossInfo } from '../model.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
 import type { Checkpoint } from './checkpoint.js';
 import { checkpointWriter } from './checkpoint-writer.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, evaluateAsync } from './evaluate.js';
 import { checkTrainOptions } from './options-check.js';
 import { Progress, type ProgressSink } from './progress.js';
 
@@ -39,6 +39,18 @@ export interface TrainOptions extends AdamWOptions {
    * otherwise), a sink writes there, `false` shows nothing. Default true.
    */
   progress?: boolean | ProgressSink;
+  /**
+   * How the model's training pass reads numbers back from the device. `'sync'`: `trainLoss`
+   * under the gradient tape (an adaptive CNF solve reads each step's error norm with `dataSync`).
+   * `'async'`: two phases — the model's `trainPassAsync` makes every choice that needs a read
+   * (a CNF's steps, end time, probe; an OT coupling) with `await data()`, then its read-free loss
+   * runs under the tape; evaluation uses `logProbAsync`. Same numbers either way; `'async'` is
+   * what works on a backend without synchronous reads (WebGPU in Node). Everything else `train`
+   * reads (loss, gradient norm, held-out NLL, checkpoint weights) is read asynchronously in both.
+   * Default: `'async'` on the `webgpu` backend, `'sync'` elsewhere (one forward solve cheaper per
+   * CNF iteration).
+   */
+  reads?: 'sync' | 'async';
   /**
    * Called after every iteration (after evaluation and checkpointing), e.g. to update a notebook
    * plot. Returning `false` (or a promise of it) stops training after this iteration.
@@ -142,6 +154,13 @@ export async function train(
   const dir = options.checkpointDir;
   const started = performance.now();
   const params = model.params;
+  const asyncReads = (options.reads ?? (tf.getBackend() === 'webgpu' ? 'async' : 'sync')) === 'async';
+  const trainPassAsync = asyncReads ? model.trainPassAsync?.bind(model) : undefined;
+  if (asyncReads && !trainPassAsync) {
+    throw new Error(
+      `train: reads 'async' needs the model's trainPassAsync; this '${model.config().kind}' model has none (use reads 'sync' on a backend with synchronous reads)`,
+    );
+  }
 
   const optimizer = new AdamW(options);
   const history: IterationRecord[] = [...(options.resume?.state.history ?? [])];
@@ -182,17 +201,28 @@ export async function train(
       throw err;
     }
   };
+  /** Awaits a forward computation; a solver failure in it is divergence at `at`. */
+  const guardAsync = async <T>(at: number, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (err) {
+      if (err instanceof OdeError) diverge(at, `ODE solver failed (${firstClause(err)})`);
+      throw err;
+    }
+  };
   /** The NLL of the stepped weights on batch `x` must be finite before they are saved. */
-  const checkStepped = (at: number, x: Tensor): void => {
-    const v = guard(at, () => {
-      let l: Tensor;
+  const checkStepped = async (at: number, x: Tensor): Promise<void> => {
+    const v = await guardAsync(at, async () => {
+      let lp: Tensor;
       try {
-        l = tf.tidy(() => tf.neg(tf.mean(model.logProb(x))));
+        lp = asyncReads && model.logProbAsync ? await model.logProbAsync(x) : model.logProb(x);
       } catch (err) {
         if (err instanceof OdeError) throw err;
         return 0; // a model without log-densities (e.g. flow matching from a data source): weights are checked finite on save
       }
-      const n = l.dataSync()[0];
+      const l = tf.neg(tf.mean(lp));
+      lp.dispose();
+      const n = (await l.data())[0];
       l.dispose();
       return n;
     });
@@ -209,10 +239,20 @@ export async function train(
       const x = sampler(batchSize, iteration);
       try {
         let info: LossInfo = {};
+        let reads: Record<string, Tensor> = {};
         let value: Tensor;
         let grads: tf.NamedTensorMap;
+        const at = iteration;
+        // phase one of a read-free step: the model's choices, made with async reads
+        const pass = trainPassAsync ? await guardAsync(at, () => trainPassAsync(x)) : undefined;
         try {
           ({ value, grads } = tf.variableGrads(() => {
+            if (pass) {
+              const out = pass.loss();
+              info = out.info;
+              reads = out.reads;
+              return out.loss as tf.Scalar;
+            }
             const out = model.trainLoss(x);
             info = out.info;
             return out.loss as tf.Scalar;
@@ -220,13 +260,20 @@ export async function train(
         } catch (err) {
           // a throwing forward or backward pass leaves tfjs's tape (and its saved tensors) behind
           releaseTape();
+          tf.dispose(Object.values(reads));
           if (err instanceof OdeError) diverge(iteration, `ODE solver failed (${firstClause(err)})`);
           throw err;
+        } finally {
+          pass?.dispose();
+        }
+        for (const [k, t] of Object.entries(reads)) {
+          info[k] = (await t.data())[0];
+          t.dispose();
         }
         const gradList = params.map((p) => grads[p.name]);
         const sq = tf.tidy(() => tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
-        const loss = value.dataSync()[0];
-        const gradNorm = Math.sqrt(sq.dataSync()[0]);
+        const loss = (await value.data())[0];
+        const gradNorm = Math.sqrt((await sq.data())[0]);
         tf.dispose([value, sq]);
         if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
           tf.dispose(gradList);
@@ -249,7 +296,10 @@ export async function train(
           elapsed: elapsedBefore + (performance.now() - started) / 1000,
         };
         if (testData && (iteration % evalEvery === 0 || iteration === iterations)) {
-          const ev = guard(iteration, () => evaluate(model, testData, options.evalBatch ?? 1000));
+          const evalBatch = options.evalBatch ?? 1000;
+          const ev = asyncReads
+            ? await guardAsync(iteration, () => evaluateAsync(model, testData, evalBatch))
+            : guard(iteration, () => evaluate(model, testData, evalBatch));
           if (!Number.isFinite(ev.nll)) diverge(iteration, `held-out NLL after the step is ${ev.nll}`);
           record.testNll = ev.nll;
           if (ev.bitsPerDim !== undefined) record.testBpd = ev.bitsPerDim;
@@ -264,14 +314,14 @@ export async function train(
         if (due && dir) {
           if (record.testNll !== undefined) await checkpoint(iteration);
           else if (last) {
-            checkStepped(iteration, x);
+            await checkStepped(iteration, x);
             await checkpoint(iteration);
           } else pending = iteration;
         }
         if ((await options.onIteration?.(record, model)) === false) {
           stopped = 'callback';
           if (dir && checkpointIteration !== iteration) {
-            if (record.testNll === undefined) checkStepped(iteration, x);
+            if (record.testNll === undefined) await checkStepped(iteration, x);
             await checkpoint(iteration);
           }
           pending = undefined;

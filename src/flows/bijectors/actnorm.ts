@@ -1,5 +1,5 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
-import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
+import type { Bijector, ForwardResult, InverseResult, PassPlan } from '../bijector.js';
 import { constVariable } from '../init.js';
 
 /**
@@ -61,6 +61,24 @@ export class ActNorm implements Bijector {
 
   private perExample(shape: readonly number[]): number {
     return shape.slice(1).reduce((a, b) => a * b, 1) / this.channels;
+  }
+
+  /**
+   * Phase one of a read-free training pass: the initialisation check with async reads (the
+   * first batch of a fresh layer initialises it), then the image. The plan is empty: the
+   * training pass itself reads nothing once the layer is initialised.
+   *
+   * @param x Input batch whose last axis has `channels` entries.
+   */
+  async planAsync(x: Tensor): Promise<{ y: Tensor; plan: PassPlan }> {
+    if (!this.initialized) {
+      const v = [...(await this.bias.data()), ...(await this.logScale.data())];
+      if (v.some((a) => a !== 0)) this.initialized = true;
+      else this.initialize(x);
+    }
+    const r = this.forward(x);
+    r.logDet.dispose();
+    return { y: r.y, plan: { dispose: () => {} } };
   }
 
   forward(x: Tensor): ForwardResult {

@@ -98,10 +98,28 @@ export class LuLinear implements Bijector {
   }
 
   inverse(y: Tensor): InverseResult {
-    const c = this.channels;
     const w = tf.tidy(() => this.weight());
-    const winv = invertMatrix(toRows(w.dataSync(), c));
+    const values = w.dataSync();
     w.dispose();
+    return this.inverseWith(y, values);
+  }
+
+  /**
+   * {@link inverse} reading the weight matrix with `await data()` (backends without synchronous reads).
+   *
+   * @param y Input `[B, ..., C]`.
+   */
+  async inverseAsync(y: Tensor): Promise<InverseResult> {
+    const w = tf.tidy(() => this.weight());
+    const values = await w.data();
+    w.dispose();
+    return this.inverseWith(y, values);
+  }
+
+  /** The inverse map, given the weight matrix's values (inverted on the JS side). */
+  private inverseWith(y: Tensor, weight: ArrayLike<number>): InverseResult {
+    const c = this.channels;
+    const winv = invertMatrix(toRows(weight, c));
     return tf.tidy(() => {
       const winvT = tf.transpose(tf.tensor2d(winv.flat(), [c, c]));
       const x = tf.reshape(tf.matMul(tf.reshape(y, [-1, c]), winvT as tf.Tensor2D), y.shape);

@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
-import { sumExtras } from '../../core/extras.js';
-import type { Extras } from '../../core/transform.js';
+import { extrasTensors, sumExtras } from '../../core/extras.js';
+import { layerMode, PlanList, planLayer } from '../../core/plan.js';
+import type { Extras, PassPlan } from '../../core/transform.js';
 import type { Bijector, ForwardResult, InverseResult, PassMode } from '../bijector.js';
 
 /**
@@ -39,7 +40,7 @@ export class MultiScale implements Bijector {
       let logDet: Tensor = tf.zeros([b]);
       let extras: Extras | undefined;
       this.levels.forEach((level, i) => {
-        const r = level.forward(h, context, mode);
+        const r = level.forward(h, context, layerMode(this, mode, i));
         logDet = tf.add(logDet, r.logDet);
         extras = sumExtras(extras, r.extras);
         if (i + 1 < this.levels.length) {
@@ -52,6 +53,137 @@ export class MultiScale implements Bijector {
         }
       });
       return { y: tf.concat(parts, 1), logDet, extras };
+    });
+  }
+
+  /**
+   * Phase one of a read-free training pass: each level's plan in turn (see {@link Bijector.planAsync}).
+   *
+   * @param x Input `[B, H, W, C]`.
+   * @param context Per-example context `[B, C]`, or absent.
+   */
+  async planAsync(x: Tensor, context?: Tensor): Promise<{ y: Tensor; plan: PassPlan }> {
+    const plans: (PassPlan | undefined)[] = [];
+    const parts: Tensor[] = [];
+    let h = x;
+    try {
+      for (let i = 0; i < this.levels.length; i++) {
+        const r = await planLayer(this.levels[i], h, context);
+        plans.push(r.plan);
+        if (h !== x && r.y !== h) h.dispose();
+        const [part, next] = this.splitLevel(r.y, i);
+        parts.push(part);
+        if (next !== r.y) r.y.dispose();
+        h = next;
+      }
+      const y = tf.concat(parts, 1);
+      return { y, plan: new PlanList(this, plans) };
+    } catch (err) {
+      for (const p of plans) p?.dispose();
+      throw err;
+    } finally {
+      if (h !== x) h.dispose();
+      tf.dispose(parts);
+    }
+  }
+
+  /**
+   * {@link forward} with each level's async forward pass (levels that have one await their reads).
+   *
+   * @param x Input `[B, H, W, C]`.
+   * @param context Per-example context `[B, C]`, or absent.
+   * @param mode Evaluation or training (training passes that must not read use {@link planAsync}).
+   */
+  async forwardAsync(x: Tensor, context?: Tensor, mode?: PassMode): Promise<ForwardResult> {
+    const b = x.shape[0];
+    const parts: Tensor[] = [];
+    let h = x;
+    let logDet: Tensor = tf.zeros([b]);
+    let extras: Extras | undefined;
+    try {
+      for (let i = 0; i < this.levels.length; i++) {
+        const level = this.levels[i];
+        const r = level.forwardAsync
+          ? await level.forwardAsync(h, context, mode)
+          : level.forward(h, context, mode);
+        if (h !== x && r.y !== h) h.dispose();
+        const next = tf.add(logDet, r.logDet);
+        logDet.dispose();
+        r.logDet.dispose();
+        logDet = next;
+        const summed = sumExtras(extras, r.extras);
+        const old = [...extrasTensors(extras), ...extrasTensors(r.extras)];
+        const kept = new Set(extrasTensors(summed));
+        for (const t of old) if (!kept.has(t)) t.dispose();
+        extras = summed;
+        const [part, rest] = this.splitLevel(r.y, i);
+        parts.push(part);
+        if (rest !== r.y) r.y.dispose();
+        h = rest;
+      }
+      return { y: tf.concat(parts, 1), logDet, extras };
+    } finally {
+      if (h !== x) h.dispose();
+      tf.dispose(parts);
+    }
+  }
+
+  /**
+   * {@link inverse} with each level's async inverse pass.
+   *
+   * @param y Latent `[B, D]`.
+   * @param context Per-example context `[B, C]`, or absent.
+   * @param mode Passed to the levels.
+   */
+  async inverseAsync(y: Tensor, context?: Tensor, mode?: PassMode): Promise<InverseResult> {
+    const b = y.shape[0];
+    const n = this.levels.length;
+    const sizes = this.shapes.map(([hh, ww, cc], i) => (hh * ww * cc) / (i + 1 < n ? 2 : 1));
+    const parts = tf.split(y, sizes, 1);
+    let logDet: Tensor = tf.zeros([b]);
+    let extras: Extras | undefined;
+    let h: Tensor = tf.reshape(parts[n - 1], [b, ...this.shapes[n - 1]]);
+    try {
+      for (let i = n - 1; i >= 0; i--) {
+        if (i + 1 < n) {
+          const [hh, ww, cc] = this.shapes[i];
+          const joined = tf.tidy(() => tf.concat([tf.reshape(parts[i], [b, hh, ww, cc / 2]), h], 3));
+          h.dispose();
+          h = joined;
+        }
+        const level = this.levels[i];
+        const r = level.inverseAsync
+          ? await level.inverseAsync(h, context, mode)
+          : level.inverse(h, context, mode);
+        if (r.x !== h) h.dispose();
+        h = r.x;
+        const next = tf.add(logDet, r.logDet);
+        logDet.dispose();
+        r.logDet.dispose();
+        logDet = next;
+        const summed = sumExtras(extras, r.extras);
+        const old = [...extrasTensors(extras), ...extrasTensors(r.extras)];
+        const kept = new Set(extrasTensors(summed));
+        for (const t of old) if (!kept.has(t)) t.dispose();
+        extras = summed;
+      }
+      return { x: h, logDet, extras };
+    } catch (err) {
+      tf.dispose([h, logDet]);
+      throw err;
+    } finally {
+      tf.dispose(parts);
+    }
+  }
+
+  /** Level i's output → the part factored out `[B, ·]` and what continues (the last level: all of it, flattened). */
+  private splitLevel(out: Tensor, i: number): [Tensor, Tensor] {
+    const b = out.shape[0];
+    if (i + 1 === this.levels.length) return [tf.reshape(out, [b, -1]), out];
+    return tf.tidy(() => {
+      const c = out.shape[3] as number;
+      const [part, keep] = tf.split(out, [c / 2, c / 2], 3);
+      return [tf.reshape(part, [b, -1]), keep];
     });
   }
 

@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
-import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
+import { NumbersPlan, planNumbers } from '../../core/plan.js';
+import type { Bijector, ForwardResult, InverseResult, PassMode, PassPlan } from '../bijector.js';
 import { constVariable, normalVariable, SeedStream } from '../init.js';
 import { solveMonotone } from '../scalar-solve.js';
 
@@ -69,18 +70,59 @@ export class Planar implements Bijector {
     });
   }
 
-  inverse(y: Tensor): InverseResult {
-    const { c, wu } = tf.tidy(() => {
+  inverse(y: Tensor, _context?: Tensor, mode?: PassMode): InverseResult {
+    const planned = planNumbers(this, mode);
+    if (planned) return this.inverseWith(y, planned[0], planned[1][0]);
+    const { c, wu } = this.inverseInputs(y);
+    const cv = Float64Array.from(c.dataSync());
+    const k = wu.dataSync()[0];
+    tf.dispose([c, wu]);
+    return this.inverseWith(y, cv, k);
+  }
+
+  /**
+   * {@link inverse} reading its two inputs of the scalar root solve with `await data()`.
+   *
+   * @param y Input `[B, D]`.
+   */
+  async inverseAsync(y: Tensor): Promise<InverseResult> {
+    const { c, wu } = this.inverseInputs(y);
+    const cv = Float64Array.from(await c.data());
+    const k = (await wu.data())[0];
+    tf.dispose([c, wu]);
+    return this.inverseWith(y, cv, k);
+  }
+
+  /**
+   * Phase one of a read-free training pass through the inverse (a planar flow's density
+   * direction): reads the root solve's inputs asynchronously; `inverse(y, c, { training: true,
+   * plan })` then solves from them without reading.
+   *
+   * @param y Input `[B, D]`.
+   */
+  async planInverseAsync(y: Tensor): Promise<{ x: Tensor; plan: PassPlan }> {
+    const { c, wu } = this.inverseInputs(y);
+    const cv = Float64Array.from(await c.data());
+    const k = Float64Array.from(await wu.data());
+    tf.dispose([c, wu]);
+    const r = this.inverseWith(y, cv, k[0]);
+    r.logDet.dispose();
+    return { x: r.x, plan: new NumbersPlan(this, [cv, k]) };
+  }
+
+  /** w·y + b `[B, 1]` and w·û, what the scalar root solve of the inverse needs. */
+  private inverseInputs(y: Tensor): { c: Tensor; wu: Tensor } {
+    return tf.tidy(() => {
       const uh = this.uHat();
       return {
         c: tf.add(tf.matMul(y as tf.Tensor2D, this.w as tf.Tensor2D), this.b),
         wu: tf.sum(tf.mul(tf.reshape(this.w, [1, this.dim]), uh)),
       };
     });
-    const cv = Float64Array.from(c.dataSync());
-    const k = wu.dataSync()[0];
-    c.dispose();
-    wu.dispose();
+  }
+
+  /** The inverse, given w·y + b and w·û as numbers: root solve on the JS side, then one tracked Newton step. */
+  private inverseWith(y: Tensor, cv: Float64Array, k: number): InverseResult {
     const r = Math.abs(k) + 1e-6;
     const lo = cv.map((v) => v - r);
     const hi = cv.map((v) => v + r);

@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
-import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
+import { NumbersPlan, planNumbers } from '../../core/plan.js';
+import type { Bijector, ForwardResult, InverseResult, PassMode, PassPlan } from '../bijector.js';
 import { constVariable, normalVariable, SeedStream } from '../init.js';
 import { solveMonotone } from '../scalar-solve.js';
 
@@ -64,16 +65,57 @@ export class Radial implements Bijector {
     });
   }
 
-  inverse(y: Tensor): InverseResult {
-    const [rho, ab] = tf.tidy(() => {
+  inverse(y: Tensor, _context?: Tensor, mode?: PassMode): InverseResult {
+    const planned = planNumbers(this, mode);
+    if (planned) return this.inverseWith(y, planned[0], planned[1][0], planned[1][1]);
+    const [rho, ab] = this.inverseInputs(y);
+    const rv = Float64Array.from(rho.dataSync());
+    const [al, be] = ab.dataSync();
+    tf.dispose([rho, ab]);
+    return this.inverseWith(y, rv, al, be);
+  }
+
+  /**
+   * {@link inverse} reading the inputs of its scalar root solve with `await data()`.
+   *
+   * @param y Input `[B, D]`.
+   */
+  async inverseAsync(y: Tensor): Promise<InverseResult> {
+    const [rho, ab] = this.inverseInputs(y);
+    const rv = Float64Array.from(await rho.data());
+    const [al, be] = await ab.data();
+    tf.dispose([rho, ab]);
+    return this.inverseWith(y, rv, al, be);
+  }
+
+  /**
+   * Phase one of a read-free training pass through the inverse (a radial flow's density
+   * direction): reads the root solve's inputs asynchronously; `inverse(y, c, { training: true,
+   * plan })` then solves from them without reading.
+   *
+   * @param y Input `[B, D]`.
+   */
+  async planInverseAsync(y: Tensor): Promise<{ x: Tensor; plan: PassPlan }> {
+    const [rho, ab] = this.inverseInputs(y);
+    const rv = Float64Array.from(await rho.data());
+    const abv = Float64Array.from(await ab.data());
+    tf.dispose([rho, ab]);
+    const r = this.inverseWith(y, rv, abv[0], abv[1]);
+    r.logDet.dispose();
+    return { x: r.x, plan: new NumbersPlan(this, [rv, abv]) };
+  }
+
+  /** ‖y − z0‖ `[B]` and [α, β]: what the scalar root solve of the inverse needs. */
+  private inverseInputs(y: Tensor): [Tensor, Tensor] {
+    return tf.tidy(() => {
       const { alpha, beta } = this.ab();
       const d = tf.sub(y, this.z0);
       return [tf.sqrt(tf.add(tf.sum(tf.square(d), 1), 1e-12)), tf.stack([alpha, beta])];
     });
-    const rv = Float64Array.from(rho.dataSync());
-    const [al, be] = ab.dataSync();
-    rho.dispose();
-    ab.dispose();
+  }
+
+  /** The inverse, given ‖y − z0‖, α and β as numbers: root solve on the JS side, then one tracked Newton step. */
+  private inverseWith(y: Tensor, rv: Float64Array, al: number, be: number): InverseResult {
     const lo = new Float64Array(rv.length);
     const hi = rv.map((v) => v + Math.abs(be) + 1e-6);
     const roots = solveMonotone(
