@@ -1,7 +1,7 @@
 // The pure-JS backend is registered on import, so plain tfjs calls always have a backend.
 import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../solvers/tf.js';
-import { backendWorks, gpuCandidates, inNode } from './backend/gpu-auto.js';
+import { backendWorksAsync, type CandidateOptions, gpuCandidates, inNode } from './backend/gpu-auto.js';
 import { installNodeWebGpu } from './backend/webgpu-node.js';
 import { patchWasmMatMul } from './wasm-matmul.js';
 
@@ -128,7 +128,7 @@ function envBackend(): BackendName | undefined {
 /** The automatic selection in progress or done (memoized), or null before the first use. */
 let auto: Promise<BackendName> | null = null;
 
-async function select(name: BackendName | undefined): Promise<BackendName> {
+async function select(name: BackendName | undefined, options: InitOptions = {}): Promise<BackendName> {
   // tfjs prints a "use tfjs-node" hint on first cpu use in Node; odeflow documents that itself.
   tf.env().set('PROD', true);
   const requested = name ?? envBackend();
@@ -136,10 +136,10 @@ async function select(name: BackendName | undefined): Promise<BackendName> {
     await activate(requested);
     return requested;
   }
-  for (const candidate of ['tensorflow', ...(await gpuCandidates()), 'wasm', 'cpu'] as const) {
+  for (const candidate of ['tensorflow', ...(await gpuCandidates(options)), 'wasm', 'cpu'] as const) {
     try {
       await activate(candidate);
-      if (!backendWorks()) continue;
+      if (!(await backendWorksAsync())) continue;
       return candidate;
     } catch {
       // try the next one
@@ -148,25 +148,33 @@ async function select(name: BackendName | undefined): Promise<BackendName> {
   throw new BackendUnavailableError('no tfjs backend could be initialised (tried tensorflow, wasm, cpu)');
 }
 
+/** Options of {@link initBackend}. */
+export type InitOptions = CandidateOptions;
+
 /**
  * Chooses and initialises the tfjs backend, and returns the name in use.
  *
  * With no `name`: the env variable `ODEFLOW_BACKEND` if set; else `tensorflow` if
- * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be loaded; else, in a browser, a
- * hardware GPU backend (`webgpu`, then `webgl`; never a software renderer); else `wasm`; else
- * `cpu` — each only if it computes a small check correctly. In Node, `webgpu` (Dawn, npm package
- * `webgpu`) is used only when asked for by name: it has no synchronous reads there.
+ * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be loaded; else a hardware GPU
+ * backend — in a browser `webgpu`, then `webgl`; in Node `webgpu` through Dawn when the optional
+ * `webgpu` package is installed and finds a hardware adapter (never a software renderer such as
+ * lavapipe or SwiftShader, which are slower than wasm); else `wasm`; else `cpu` — each only if it
+ * computes a small check correctly, read back asynchronously within 5 s (probes are bounded in
+ * time, so nothing hangs). On `webgpu` in Node every synchronous read throws: use the async API
+ * there (`odeintAsync`, `logProbAsync`, `sampleAsync`; `train` reads asynchronously), or pass
+ * `{ syncReads: true }` (what the CLI does) to leave it out of the automatic choice.
  * A backend that is asked for by name (argument or env) and cannot be used throws
  * {@link BackendUnavailableError} saying why; automatic selection falls through silently.
  * Calling it is optional: {@link ready} makes the same automatic choice on first use.
  * Gradients of every op are registered as a side effect of importing odeflow.
  *
  * @param name `tensorflow`, `wasm`, `cpu`, `webgl` or `webgpu`; omitted: chosen automatically as above.
+ * @param options `syncReads: true` leaves backends without synchronous reads out of the automatic choice.
  * @example
  * const backend = await initBackend(); // e.g. 'wasm'
  */
-export async function initBackend(name?: BackendName): Promise<BackendName> {
-  const chosen = select(name);
+export async function initBackend(name?: BackendName, options: InitOptions = {}): Promise<BackendName> {
+  const chosen = select(name, options);
   auto = chosen;
   chosen.catch(() => {
     if (auto === chosen) auto = null; // a failed choice leaves automatic selection to a later use
@@ -184,8 +192,12 @@ export async function initBackend(name?: BackendName): Promise<BackendName> {
 export function ready(): Promise<BackendName> {
   if (!auto) {
     auto = select(undefined).then((name) => {
+      const noSync =
+        name === 'webgpu' && inNode()
+          ? '; it has no synchronous reads here: use the async API (odeintAsync, logProbAsync, sampleAsync)'
+          : '';
       console.info(
-        `odeflow: using the '${name}' tfjs backend (initBackend(name) or ODEFLOW_BACKEND to choose)`,
+        `odeflow: using the '${name}' tfjs backend${noSync} (initBackend(name) or ODEFLOW_BACKEND to choose)`,
       );
       return name;
     });

@@ -64,8 +64,12 @@ export function choice<T extends string>(flags: Flags, name: string, choices: re
   return hit;
 }
 
-/** Starts the backend named by --backend (automatic when absent) and says which one runs. */
+/**
+ * Starts the backend named by --backend (automatic when absent) and says which one runs. The
+ * automatic choice needs synchronous reads (the CLI's reports, sample and eval read synchronously),
+ * so in Node it does not pick webgpu by itself; `--backend webgpu` asks for it.
+ */
 export async function backend(flags: Flags, io: ViIO): Promise<void> {
-  const name = await initBackend(str(flags, 'backend') as BackendName | undefined);
+  const name = await initBackend(str(flags, 'backend') as BackendName | undefined, { syncReads: true });
   io.stderr.write(`backend: ${name}\n`);
 }

@@ -271,7 +271,11 @@ export async function train(
           t.dispose();
         }
         const gradList = params.map((p) => grads[p.name]);
-        const sq = tf.tidy(() => tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
+        // pairwise adds, not addN: WebGPU refuses a kernel with more storage buffers than its
+        // per-stage limit (8 on many adapters), and an AddN of every gradient exceeds it
+        const sq = tf.tidy(() =>
+          gradList.map((g) => tf.sum(tf.square(g))).reduce((acc, t) => tf.add(acc, t)),
+        );
         const loss = (await value.data())[0];
         const gradNorm = Math.sqrt((await sq.data())[0]);
         tf.dispose([value, sq]);

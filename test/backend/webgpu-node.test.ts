@@ -1,15 +1,21 @@
 /**
  * WebGPU in Node (Dawn, npm package `webgpu`) on whatever Vulkan driver is installed — on CI's
  * CPU-only machine Mesa lavapipe from bookworm-backports, which .ci/run installs. Compared with
- * wasm: odeintAsync (adaptive and fixed-step), a CNF's log-density computed asynchronously, and a
- * CNF training step's gradients (rk4 plan + replay, no reads). Skips, saying why, only when Dawn
- * finds no adapter (no Vulkan driver) outside CI; in CI a missing driver fails.
+ * wasm: odeintAsync (adaptive and fixed-step), a CNF's log-density computed asynchronously, a
+ * CNF training step's gradients (the model's read-free training pass), and a whole `train` run
+ * (reads 'async', the default there; checkpoints written) that lowers the held-out NLL with the
+ * first iterations' numbers of wasm. Every synchronous read throws on this backend, so any
+ * dataSync left on these paths fails the tests. Skips, saying why, only when Dawn finds no
+ * adapter (no Vulkan driver) outside CI; in CI a missing driver fails.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installNodeWebGpu } from '../../src/backend/webgpu-node.js';
-import { cnfLogProbAsync, cnfTrainLossReplay, cnfTrainPlanAsync } from '../../src/cnf/cnf-async.js';
-import { initBackend, odeintAsync, tf } from '../../src/index.js';
+import { initBackend, odeintAsync, tf, toySampler } from '../../src/index.js';
+import { createModel, evaluateAsync, loadCheckpoint, train } from '../../src/node.js';
 import { disposeModel, eightGaussians, smallCnf } from '../cnf/helpers.js';
 import { relErr } from '../gradients/helpers.js';
 import { linspace, vanDerPol } from '../solvers/problems.js';
@@ -74,7 +80,7 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     const cnf = smallCnf({ blocks: 1 });
     const x = eightGaussians(64, 5);
     const lp = async () => {
-      const t = await cnfLogProbAsync(cnf, x);
+      const t = await cnf.logProbAsync(x);
       const v = Array.from(await t.data());
       t.dispose();
       return v;
@@ -86,14 +92,15 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     disposeModel(cnf);
   });
 
-  it('CNF training step (rk4, plan + replay) has the gradients of wasm', async () => {
+  it('CNF training step (rk4, read-free training pass) has the gradients of wasm', async () => {
     await initBackend('wasm');
     const cnf = smallCnf({ blocks: 1 });
     const x = eightGaussians(64, 6);
     const vars = [...cnf.params] as tf.Variable[];
     const step = async () => {
-      const plan = await cnfTrainPlanAsync(cnf, x);
-      const { value, grads } = tf.variableGrads(() => cnfTrainLossReplay(cnf, x, plan) as tf.Scalar, vars);
+      const pass = await cnf.trainPassAsync(x);
+      const { value, grads } = tf.variableGrads(() => pass.loss().loss as tf.Scalar, vars);
+      pass.dispose();
       const flat: number[] = [];
       for (const v of vars) flat.push(...(await grads[v.name].data()));
       const loss = (await value.data())[0];
@@ -107,6 +114,56 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     tf.dispose(x);
     disposeModel(cnf);
   });
+
+  it('a whole train run (CNF, dopri5, trainable T): first iterations as on wasm, held-out NLL lowered, checkpoint written', async () => {
+    const config = {
+      dim: 2,
+      hidden: [16, 16],
+      seed: 1,
+      solver: { method: 'dopri5', rtol: 1e-3, atol: 1e-3 },
+    };
+    const options = { batchSize: 64, learningRate: 2e-2, testSize: 256, progress: false } as const;
+    // three iterations on each backend, from the same weights and batches
+    const first = async (backend: 'wasm' | 'webgpu') => {
+      await initBackend('wasm');
+      const model = createModel('cnf', config);
+      await initBackend(backend);
+      const r = await train(model, toySampler('8gaussians', 3), { ...options, iterations: 3, evalEvery: 0 });
+      await initBackend('wasm');
+      return { history: r.history, model };
+    };
+    const ref = await first('wasm');
+    ref.model.params.forEach((p) => p.dispose());
+    const got = await first('webgpu');
+    got.model.params.forEach((p) => p.dispose());
+    for (let i = 0; i < 3; i++) {
+      expect(relErr([got.history[i].loss, got.history[i].gradNorm], [ref.history[i].loss, ref.history[i].gradNorm])).toBeLessThan(1e-3);
+      expect(got.history[i].info.nfe).toBe(ref.history[i].info.nfe);
+    }
+
+    // 40 iterations on webgpu (reads 'async' by default there), evaluated and checkpointed
+    await initBackend('wasm');
+    const model = createModel('cnf', config);
+    const test = toySampler('8gaussians', 9)(256, -1);
+    await initBackend('webgpu');
+    const before = (await evaluateAsync(model, test)).nll;
+    const dir = mkdtempSync(join(tmpdir(), 'odeflow-webgpu-'));
+    const r = await train(model, toySampler('8gaussians', 3), {
+      ...options,
+      iterations: 40,
+      evalEvery: 20,
+      testData: test,
+      checkpointDir: dir,
+    });
+    expect(r.history.length).toBe(40);
+    expect(r.testNll).toBeLessThan(before - 0.3);
+    await initBackend('wasm');
+    const saved = await loadCheckpoint(dir);
+    expect(saved.state.iteration).toBe(40);
+    saved.model.params.forEach((p) => p.dispose());
+    saved.optimizer?.forEach((t) => t.tensor.dispose());
+    model.params.forEach((p) => p.dispose());
+  }, 300_000);
 });
 
 it("with no Vulkan driver, initBackend('webgpu') says what to install", () => {
