@@ -1,18 +1,23 @@
 /**
  * The async solves against the sync ones (same steps, same numbers): wall time of solveIvp vs
- * solveIvpAsync, of backprop through solveIvp vs solveIvpAsync + replayIvp under the tape, and of
- * odeintAdjoint's backward pass vs adjointGradAsync. Rows alternate sync/async per repetition
- * and report medians, so machine load hits both alike.
+ * solveIvpAsync, of backprop through solveIvp vs solveIvpAsync + replayIvp under the tape, of
+ * odeintAdjoint's backward pass vs adjointGradAsync, and for a CNF in FFJORD's setting (batch 100,
+ * concatsquash 64-64-64 tanh, dopri5 1e-5, trainable T): logProb vs logProbAsync and one
+ * training step's gradient by trainLoss (train's reads 'sync') vs trainPassAsync + its replay
+ * (reads 'async'). Rows alternate sync/async per repetition and report medians, so machine load
+ * hits both alike; the load average is printed and stored.
  *
  *   npx tsx bench/async.ts [--backend wasm|cpu] [--reps N]
  *
  * Each sample is the mean of 5 calls in a row. Prints a table and writes JSON to bench/results/async-<backend>.json.
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   adjointGradAsync,
   type BackendName,
+  CNF,
   initBackend,
   odeintAdjoint,
   odeintAsync,
@@ -39,14 +44,14 @@ async function time(fn: () => unknown, inner = 5): Promise<number> {
 }
 
 /** Runs sync and async alternately (one warm-up each) and returns their median ms. */
-async function pair(sync: () => unknown, async_: () => Promise<unknown>) {
-  await time(sync);
-  await time(async_);
+async function pair(sync: () => unknown, async_: () => Promise<unknown>, inner = 5) {
+  await time(sync, inner);
+  await time(async_, inner);
   const s: number[] = [];
   const a: number[] = [];
   for (let i = 0; i < reps; i++) {
-    s.push(await time(sync));
-    a.push(await time(async_));
+    s.push(await time(sync, inner));
+    a.push(await time(async_, inner));
   }
   return { syncMs: median(s), asyncMs: median(a) };
 }
@@ -64,8 +69,8 @@ const grads = (fn: () => tf.Scalar) => {
 };
 
 const rows: Array<{ row: string; syncMs: number; asyncMs: number }> = [];
-const add = async (row: string, sync: () => unknown, async_: () => Promise<unknown>) => {
-  rows.push({ row, ...(await pair(sync, async_)) });
+const add = async (row: string, sync: () => unknown, async_: () => Promise<unknown>, inner = 5) => {
+  rows.push({ row, ...(await pair(sync, async_, inner)) });
   const r = rows[rows.length - 1];
   console.log(`${row.padEnd(58)} ${r.syncMs.toFixed(1).padStart(8)} ${r.asyncMs.toFixed(1).padStart(8)}`);
 };
@@ -101,6 +106,42 @@ await add(
     tf.dispose([ys, dLdys, g.dy0, ...g.dParams]);
   },
 );
+const cnf = new CNF({
+  dim: 2,
+  hidden: [64, 64, 64],
+  layer: 'concatsquash',
+  activation: 'tanh',
+  T: 0.5,
+  solver: { method: 'dopri5', rtol: 1e-5, atol: 1e-5 },
+  seed: 0,
+});
+const cnfVars = cnf.params as tf.Variable[];
+const batch = tf.tidy(() => tf.mul(tf.randomNormal([100, 2], 0, 1, 'float32', 3), 2));
+await add(
+  'CNF (FFJORD setting) [100, 2]: logProb | logProbAsync',
+  () => tf.dispose(cnf.logProb(batch)),
+  async () => tf.dispose(await cnf.logProbAsync(batch)),
+  1,
+);
+await add(
+  "same: training gradient, train's reads 'sync' | 'async'",
+  () => {
+    const { value, grads: g } = tf.variableGrads(() => cnf.trainLoss(batch).loss as tf.Scalar, cnfVars);
+    tf.dispose([value, ...Object.values(g)]);
+  },
+  async () => {
+    const pass = await cnf.trainPassAsync(batch);
+    const { value, grads: g } = tf.variableGrads(() => pass.loss().loss as tf.Scalar, cnfVars);
+    pass.dispose();
+    tf.dispose([value, ...Object.values(g)]);
+  },
+  1,
+);
+const load = loadavg().map((l) => Number(l.toFixed(2)));
+console.log(`load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${navigator.hardwareConcurrency ?? '?'} cores`);
 const out = `bench/results/async-${backend}.json`;
-writeFileSync(out, `${JSON.stringify({ backend, reps, date: new Date().toISOString(), rows }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ backend, reps, date: new Date().toISOString(), loadAverage: load, rows }, null, 2)}\n`,
+);
 console.log(`wrote ${out}`);
