@@ -157,7 +157,7 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     });
     console.log(`webgpu train: held-out NLL ${before.toFixed(3)} → ${r.testNll?.toFixed(3)} in 30 iterations`);
     expect(r.history.length).toBe(30);
-    expect(r.testNll).toBeLessThan(before - 0.3);
+    expect(r.testNll).toBeLessThan(before - 1);
     await initBackend('wasm');
     const saved = await loadCheckpoint(dir);
     expect(saved.state.iteration).toBe(30);
