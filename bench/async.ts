@@ -138,7 +138,9 @@ await add(
   1,
 );
 const load = loadavg().map((l) => Number(l.toFixed(2)));
-console.log(`load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${navigator.hardwareConcurrency ?? '?'} cores`);
+console.log(
+  `load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${navigator.hardwareConcurrency ?? '?'} cores`,
+);
 const out = `bench/results/async-${backend}.json`;
 writeFileSync(
   out,

@@ -57,7 +57,11 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): P
 /** In Node: true when the optional `webgpu` package (Dawn) loads and offers a hardware adapter. */
 async function nodeWebGpuHardware(): Promise<boolean> {
   try {
-    const adapter = await withTimeout(installNodeWebGpu(), GPU_PROBE_TIMEOUT_MS, 'the WebGPU adapter request');
+    const adapter = await withTimeout(
+      installNodeWebGpu(),
+      GPU_PROBE_TIMEOUT_MS,
+      'the WebGPU adapter request',
+    );
     return !adapter.software;
   } catch {
     return false; // no package, no Vulkan driver, or too slow: not a candidate

@@ -5,7 +5,14 @@ import type { SolvePlan } from '../../solvers/plan.js';
 import { replayIvp, solveIvpAsync } from '../../solvers/solve-ivp-async.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeFunc, SolveResult, SolveStats } from '../../solvers/types.js';
-import type { Bijector, Extras, ForwardResult, InverseResult, PassMode, PassPlan } from '../core/transform.js';
+import type {
+  Bijector,
+  Extras,
+  ForwardResult,
+  InverseResult,
+  PassMode,
+  PassPlan,
+} from '../core/transform.js';
 import { type NoiseKind, probeNoise } from '../nn/divergence.js';
 import { uniformRng } from '../nn/init.js';
 import type { VectorField } from '../nn/mlp.js';
@@ -269,7 +276,8 @@ export class CnfBlock implements Bijector {
     if (!(plan instanceof CnfBlockPlan) || plan.block !== this) {
       throw new Error('CnfBlock: this plan was not made by this block (use the plan its planAsync returned)');
     }
-    if (mode.training !== true) throw new Error('CnfBlock: a plan replays a training pass: pass { training: true, plan }');
+    if (mode.training !== true)
+      throw new Error('CnfBlock: a plan replays a training pass: pass { training: true, plan }');
     return tf.tidy(() => {
       const call = this.prepare(x, 1, true, context, [], plan.T, plan.probe);
       const r = replayIvp(call.F, call.y0, plan.solve);

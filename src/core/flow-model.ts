@@ -3,7 +3,7 @@ import type { DensityModel, LossInfo, ModelConfig, TrainPass } from '../model.js
 import { disposeReachable } from './dispose.js';
 import { extrasTensors } from './extras.js';
 import { standardNormalLogProb } from './normal.js';
-import type { Bijector, Extras, PassMode, PassPlan } from './transform.js';
+import type { Bijector, Extras, ForwardResult, PassMode, PassPlan } from './transform.js';
 
 /** For integer image data: how pixels become continuous values in (0, 1) (see src/flows/dequantize.ts). */
 export interface Dequantizer {
@@ -158,9 +158,15 @@ export class FlowModel implements DensityModel {
     const c = this.checkContext(context, x.shape[0]);
     const dq = this.dequantizer ? this.dequantizer.dequantize(x) : null;
     const input = dq ? dq.y : x;
-    const r = this.bijector.forwardAsync
-      ? await this.bijector.forwardAsync(this.toEvent(input), c)
-      : this.bijector.forward(this.toEvent(input), c);
+    const event = this.toEvent(input);
+    let r: ForwardResult;
+    try {
+      r = this.bijector.forwardAsync
+        ? await this.bijector.forwardAsync(event, c)
+        : this.bijector.forward(event, c);
+    } finally {
+      if (event !== input) event.dispose();
+    }
     const out = tf.tidy(() => {
       const lp = tf.add(this.baseLogProb(r.y), r.logDet);
       return dq ? tf.sub(tf.sub(lp, this.dim * Math.log(this.pixelLevels)), dq.logQ) : lp;

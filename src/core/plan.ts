@@ -57,7 +57,9 @@ export async function planLayer(
 export function layerMode(owner: Bijector, mode: PassMode | undefined, i: number): PassMode | undefined {
   if (mode?.plan === undefined) return mode;
   if (!(mode.plan instanceof PlanList) || mode.plan.owner !== owner) {
-    throw new Error(`${owner.name}: this plan was not made by this bijector (use the plan its planAsync returned)`);
+    throw new Error(
+      `${owner.name}: this plan was not made by this bijector (use the plan its planAsync returned)`,
+    );
   }
   return { training: mode.training, plan: mode.plan.plans[i] };
 }
@@ -106,10 +108,15 @@ export class NumbersPlan implements PassPlan {
  * @param owner The layer replaying.
  * @param mode Its pass mode.
  */
-export function planNumbers(owner: Bijector, mode: PassMode | undefined): readonly Float64Array[] | undefined {
+export function planNumbers(
+  owner: Bijector,
+  mode: PassMode | undefined,
+): readonly Float64Array[] | undefined {
   if (mode?.plan === undefined) return undefined;
   if (!(mode.plan instanceof NumbersPlan) || mode.plan.owner !== owner) {
-    throw new Error(`${owner.name}: this plan was not made by this layer (use the plan its planInverseAsync returned)`);
+    throw new Error(
+      `${owner.name}: this plan was not made by this layer (use the plan its planInverseAsync returned)`,
+    );
   }
   return mode.plan.numbers;
 }

@@ -1,6 +1,6 @@
 import { solveIvp } from '../../solvers/odeint.js';
-import { solveIvpAsync } from '../../solvers/solve-ivp-async.js';
 import type { SolverOptions } from '../../solvers/options.js';
+import { solveIvpAsync } from '../../solvers/solve-ivp-async.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { CnfBlock } from '../cnf/block.js';
 import { FFJORD_SOLVER } from '../cnf/solver-defaults.js';

@@ -28,48 +28,57 @@ it.each([
   ['cnf (Hutchinson)', 'cnf', { ...CNF, kinetic: 0, divergence: 'hutchinson' }],
   ['realnvp', 'realnvp', { dim: 2, hidden: [16], layers: 4, seed: 2 }],
   ['flow matching (exact OT)', 'flow-matching', { dim: 2, hidden: [16, 16], seed: 2 }],
-] as const)("%s: reads 'async' gives the numbers of reads 'sync', reading nothing synchronously", async (_n, kind, cfg) => {
-  const run = async (reads: 'sync' | 'async', dir: string) => {
-    const model = createModel(kind, cfg);
-    const r = await train(model, toySampler('8gaussians', 4), {
-      iterations: 6,
-      batchSize: 48,
-      evalEvery: 3,
-      testSize: 200,
-      learningRate: 1e-2,
-      checkpointDir: dir,
-      progress: false,
-      reads,
-    });
-    return { r, model };
-  };
-  const sync = await run('sync', mkdtempSync(join(tmpdir(), 'odeflow-sync-')));
-  const before = tf.memory().numTensors;
-  const dir = mkdtempSync(join(tmpdir(), 'odeflow-async-'));
-  const { value: asy, attempts } = await withoutSyncReads(() => run('async', dir));
-  expect(attempts).toBe(0);
-  const a = asy.r.history;
-  const s = sync.r.history;
-  expect(a.length).toBe(6);
-  for (let i = 0; i < a.length; i++) {
-    expect(Object.keys(a[i].info).sort()).toEqual(Object.keys(s[i].info).sort());
-    const pick = (h: typeof a) =>
-      [h[i].loss, h[i].gradNorm, ...Object.keys(s[i].info).sort().map((k) => h[i].info[k])];
-    expect(relErr(pick(a), pick(s)), `iteration ${i + 1}`).toBeLessThan(1e-5);
-    expect(a[i].testNll === undefined).toBe(s[i].testNll === undefined);
-    if (s[i].testNll !== undefined) expect(relErr([a[i].testNll ?? 0], [s[i].testNll ?? 0])).toBeLessThan(1e-5);
-  }
-  const weights = (m: DensityModel) => m.params.flatMap((p) => Array.from(p.dataSync()));
-  expect(relErr(weights(asy.model), weights(sync.model))).toBeLessThan(1e-4);
-  // the async run's checkpoint holds its final weights
-  const saved = await loadCheckpoint(dir);
-  expect(saved.state.iteration).toBe(6);
-  expect(relErr(weights(saved.model), weights(asy.model))).toBe(0);
-  for (const m of [saved.model, sync.model, asy.model]) m.params.forEach((p) => p.dispose());
-  saved.optimizer?.forEach((t) => t.tensor.dispose());
-  // model params were created during the run; everything else was freed
-  expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
-});
+] as const)(
+  "%s: reads 'async' gives the numbers of reads 'sync', reading nothing synchronously",
+  async (_n, kind, cfg) => {
+    const run = async (reads: 'sync' | 'async', dir: string) => {
+      const model = createModel(kind, cfg);
+      const r = await train(model, toySampler('8gaussians', 4), {
+        iterations: 6,
+        batchSize: 48,
+        evalEvery: 3,
+        testSize: 200,
+        learningRate: 1e-2,
+        checkpointDir: dir,
+        progress: false,
+        reads,
+      });
+      return { r, model };
+    };
+    const sync = await run('sync', mkdtempSync(join(tmpdir(), 'odeflow-sync-')));
+    const before = tf.memory().numTensors;
+    const dir = mkdtempSync(join(tmpdir(), 'odeflow-async-'));
+    const { value: asy, attempts } = await withoutSyncReads(() => run('async', dir));
+    expect(attempts).toBe(0);
+    const a = asy.r.history;
+    const s = sync.r.history;
+    expect(a.length).toBe(6);
+    for (let i = 0; i < a.length; i++) {
+      expect(Object.keys(a[i].info).sort()).toEqual(Object.keys(s[i].info).sort());
+      const pick = (h: typeof a) => [
+        h[i].loss,
+        h[i].gradNorm,
+        ...Object.keys(s[i].info)
+          .sort()
+          .map((k) => h[i].info[k]),
+      ];
+      expect(relErr(pick(a), pick(s)), `iteration ${i + 1}`).toBeLessThan(1e-5);
+      expect(a[i].testNll === undefined).toBe(s[i].testNll === undefined);
+      if (s[i].testNll !== undefined)
+        expect(relErr([a[i].testNll ?? 0], [s[i].testNll ?? 0])).toBeLessThan(1e-5);
+    }
+    const weights = (m: DensityModel) => m.params.flatMap((p) => Array.from(p.dataSync()));
+    expect(relErr(weights(asy.model), weights(sync.model))).toBeLessThan(1e-4);
+    // the async run's checkpoint holds its final weights
+    const saved = await loadCheckpoint(dir);
+    expect(saved.state.iteration).toBe(6);
+    expect(relErr(weights(saved.model), weights(asy.model))).toBe(0);
+    for (const m of [saved.model, sync.model, asy.model]) for (const p of m.params) p.dispose();
+    for (const t of saved.optimizer ?? []) t.tensor.dispose();
+    // model params were created during the run; everything else was freed
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+  },
+);
 
 it("refuses reads 'async' for a model without trainPassAsync, naming it", async () => {
   const m = createModel('realnvp', { dim: 2, hidden: [8], layers: 2 });
@@ -81,8 +90,8 @@ it("refuses reads 'async' for a model without trainPassAsync, naming it", async 
     trainLoss: (x) => m.trainLoss(x),
     config: () => m.config(),
   };
-  await expect(train(bare, toySampler('moons', 0), { iterations: 1, reads: 'async', progress: false })).rejects.toThrow(
-    /reads 'async' needs the model's trainPassAsync; this 'realnvp' model has none/,
-  );
-  m.params.forEach((p) => p.dispose());
+  await expect(
+    train(bare, toySampler('moons', 0), { iterations: 1, reads: 'async', progress: false }),
+  ).rejects.toThrow(/reads 'async' needs the model's trainPassAsync; this 'realnvp' model has none/);
+  for (const p of m.params) p.dispose();
 });

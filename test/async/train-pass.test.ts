@@ -41,7 +41,7 @@ function flat(vars: readonly tf.Variable[], g: tf.NamedTensorMap): number[] {
 const x = tf.tidy(() => tf.mul(tf.randomNormal([32, 2], 0, 1, 'float32', 7), 1.5));
 
 describe.each(CASES)('trainPassAsync: %s', (_name, kind, extra) => {
-  it("= trainLoss (loss, info, gradients), with no synchronous read and no leak", async () => {
+  it('= trainLoss (loss, info, gradients), with no synchronous read and no leak', async () => {
     const a = build(kind, extra);
     const b = build(kind, extra);
     let infoA: Record<string, number> = {};
@@ -87,7 +87,9 @@ describe.each(CASES)('trainPassAsync: %s', (_name, kind, extra) => {
 it("names what has no read-free training pass: the CNF's adjoint gradient", async () => {
   const m = build('cnf', { hidden: [8], solver: rk4, gradient: 'adjoint' });
   const before = tf.memory().numTensors;
-  await expect(m.trainPassAsync(x)).rejects.toThrow(/gradient 'adjoint' has no training pass free of synchronous reads/);
+  await expect(m.trainPassAsync(x)).rejects.toThrow(
+    /gradient 'adjoint' has no training pass free of synchronous reads/,
+  );
   expect(tf.memory().numTensors).toBe(before);
   m.dispose();
 });
@@ -109,7 +111,8 @@ describe('every kind of the model table: logProbAsync and sampleAsync read nothi
     const m = build(kind, SMALL[kind]);
     // move every weight off its initial value (no layer is the identity), seeded
     m.params.forEach((p, i) => {
-      if (p.trainable) p.assign(tf.tidy(() => tf.add(p, tf.randomNormal(p.shape, 0, 0.1, 'float32', 50 + i))));
+      if (p.trainable)
+        p.assign(tf.tidy(() => tf.add(p, tf.randomNormal(p.shape, 0, 0.1, 'float32', 50 + i))));
     });
     const lpSync = m.logProb(x);
     const sSync = m.sample(8, 5);
@@ -126,4 +129,67 @@ describe('every kind of the model table: logProbAsync and sampleAsync read nothi
     tf.dispose([lpSync, sSync]);
     m.dispose();
   });
+});
+
+describe('image models (dequantization, logit, multi-scale levels)', () => {
+  const IMAGES: Array<[string, Record<string, unknown>]> = [
+    ['glow', { imageShape: [4, 4, 1], steps: 1, hidden: [8], pixelLevels: 4 }],
+    [
+      'realnvp',
+      { imageShape: [4, 4, 1], layers: 1, hidden: [8], pixelLevels: 4, dequantization: 'variational' },
+    ],
+    [
+      'ffjord-multiscale',
+      {
+        imageShape: [4, 4, 1],
+        levels: 2,
+        hidden: [8],
+        pixelLevels: 4,
+        train: rk4,
+        eval: { method: 'rk4', stepSize: 0.25 },
+      },
+    ],
+  ];
+  const pixels = tf.tidy(() => tf.floor(tf.randomUniform([6, 16], 0, 4, 'float32', 9)));
+
+  it.each(IMAGES)(
+    '%s: trainPassAsync = trainLoss for the same dequantization draw; logProbAsync / sampleAsync read nothing',
+    async (kind, cfg) => {
+      const make = () => {
+        const m = createModel(kind, { dim: 16, seed: 5, ...cfg }) as FlowModel;
+        // one dequantization draw for both paths (trainLoss draws unseeded)
+        const dq = m.dequantizer;
+        if (dq) {
+          const draw = dq.dequantize.bind(dq);
+          (dq as { dequantize: typeof draw }).dequantize = (v) => draw(v, 123);
+        }
+        return m;
+      };
+      const a = make();
+      const b = make();
+      const ref = tf.variableGrads(() => a.trainLoss(pixels).loss as tf.Scalar, a.params as tf.Variable[]);
+      const before = tf.memory().numTensors;
+      const { value: got, attempts } = await withoutSyncReads(async () => {
+        const pass = await b.trainPassAsync(pixels);
+        const g = tf.variableGrads(() => {
+          const out = pass.loss();
+          tf.dispose(Object.values(out.reads));
+          return out.loss as tf.Scalar;
+        }, b.params as tf.Variable[]);
+        pass.dispose();
+        const lp = await b.logProbAsync(pixels);
+        const s = await b.sampleAsync(3, 4);
+        tf.dispose([lp, s]);
+        return g;
+      });
+      expect(attempts).toBe(0);
+      expect(relErr(got.value.dataSync(), ref.value.dataSync())).toBeLessThan(1e-6);
+      expect(relErr(flat(b.params, got.grads), flat(a.params, ref.grads))).toBeLessThan(1e-5);
+      tf.dispose([got.value, ...Object.values(got.grads)]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([ref.value, ...Object.values(ref.grads)]);
+      a.dispose();
+      b.dispose();
+    },
+  );
 });

@@ -1,7 +1,12 @@
 import { expect, it } from 'vitest';
-import { backendWorksAsync, GPU_PROBE_TIMEOUT_MS, gpuCandidates, inNode, withTimeout } from '../../src/backend/gpu-auto.js';
-import { installNodeWebGpu } from '../../src/backend/webgpu-node.js';
-import { isSoftwareRenderer } from '../../src/backend/webgpu-node.js';
+import {
+  backendWorksAsync,
+  GPU_PROBE_TIMEOUT_MS,
+  gpuCandidates,
+  inNode,
+  withTimeout,
+} from '../../src/backend/gpu-auto.js';
+import { installNodeWebGpu, isSoftwareRenderer } from '../../src/backend/webgpu-node.js';
 
 it('in Node the automatic choice tries webgpu only on a hardware adapter, and never when synchronous reads are required', async () => {
   expect(inNode()).toBe(true);

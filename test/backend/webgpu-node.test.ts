@@ -133,11 +133,16 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
       return { history: r.history, model };
     };
     const ref = await first('wasm');
-    ref.model.params.forEach((p) => p.dispose());
+    for (const p of ref.model.params) p.dispose();
     const got = await first('webgpu');
-    got.model.params.forEach((p) => p.dispose());
+    for (const p of got.model.params) p.dispose();
     for (let i = 0; i < 3; i++) {
-      expect(relErr([got.history[i].loss, got.history[i].gradNorm], [ref.history[i].loss, ref.history[i].gradNorm])).toBeLessThan(1e-3);
+      expect(
+        relErr(
+          [got.history[i].loss, got.history[i].gradNorm],
+          [ref.history[i].loss, ref.history[i].gradNorm],
+        ),
+      ).toBeLessThan(1e-3);
       expect(got.history[i].info.nfe).toBe(ref.history[i].info.nfe);
     }
 
@@ -155,15 +160,17 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
       testData: test,
       checkpointDir: dir,
     });
-    console.log(`webgpu train: held-out NLL ${before.toFixed(3)} → ${r.testNll?.toFixed(3)} in 30 iterations`);
+    console.log(
+      `webgpu train: held-out NLL ${before.toFixed(3)} → ${r.testNll?.toFixed(3)} in 30 iterations`,
+    );
     expect(r.history.length).toBe(30);
     expect(r.testNll).toBeLessThan(before - 1);
     await initBackend('wasm');
     const saved = await loadCheckpoint(dir);
     expect(saved.state.iteration).toBe(30);
-    saved.model.params.forEach((p) => p.dispose());
-    saved.optimizer?.forEach((t) => t.tensor.dispose());
-    model.params.forEach((p) => p.dispose());
+    for (const p of saved.model.params) p.dispose();
+    for (const t of saved.optimizer ?? []) t.tensor.dispose();
+    for (const p of model.params) p.dispose();
   }, 300_000);
 });
 
