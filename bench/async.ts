@@ -12,7 +12,7 @@
  * Each sample is the mean of 5 calls in a row. Prints a table and writes JSON to bench/results/async-<backend>.json.
  */
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   adjointGradAsync,
@@ -139,7 +139,7 @@ await add(
 );
 const load = loadavg().map((l) => Number(l.toFixed(2)));
 console.log(
-  `load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${navigator.hardwareConcurrency ?? '?'} cores`,
+  `load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${cpus().length} cores`,
 );
 const out = `bench/results/async-${backend}.json`;
 writeFileSync(
