@@ -34,7 +34,12 @@ const rows: Row[] = [];
 let adapter: WebGpuAdapterDescription | { error: string } | null = null;
 for (const backend of backends) {
   try {
-    if (backend === 'webgpu') adapter = await installNodeWebGpu();
+    if (backend === 'webgpu') {
+      adapter = await installNodeWebGpu();
+      // a literal import, so that esbuild bundles the backend into the kit (odeflow's own import
+      // of this optional package is hidden from bundlers); it registers itself now that navigator.gpu exists
+      await import('@tensorflow/tfjs-backend-webgpu');
+    }
     if (backend === 'wasm' && wasmPaths) {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       wasm.setWasmPaths(wasmPaths);
