@@ -138,9 +138,7 @@ await add(
   1,
 );
 const load = loadavg().map((l) => Number(l.toFixed(2)));
-console.log(
-  `load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${cpus().length} cores`,
-);
+console.log(`load average (1, 5, 15 min) at the end: ${load.join(', ')} on ${cpus().length} cores`);
 const out = `bench/results/async-${backend}.json`;
 writeFileSync(
   out,

@@ -1,7 +1,16 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { extrasTensors, sumExtras } from './extras.js';
 import { layerMode, PlanList, planInverseLayer, planLayer } from './plan.js';
-import type { Bijector, Extras, ForwardResult, InverseResult, PassMode, PassPlan } from './transform.js';
+import type {
+  Bijector,
+  Extras,
+  ForwardResult,
+  InverseResult,
+  PassMode,
+  PassPlan,
+  PlannedForward,
+  PlannedInverse,
+} from './transform.js';
 
 /**
  * Composition of bijectors — discrete layers and CNF blocks alike: `forward` applies them first
@@ -42,7 +51,7 @@ export class Chain implements Bijector {
    * @param x Input batch `[B, ...]` (data side).
    * @param context Per-example context `[B, C]`, or absent.
    */
-  async planAsync(x: Tensor, context?: Tensor): Promise<{ y: Tensor; plan: PassPlan }> {
+  async planAsync(x: Tensor, context?: Tensor): Promise<PlannedForward> {
     const plans: (PassPlan | undefined)[] = [];
     let h = x;
     try {
@@ -66,7 +75,7 @@ export class Chain implements Bijector {
    * @param y Input batch `[B, ...]` (latent side).
    * @param context Per-example context `[B, C]`, or absent.
    */
-  async planInverseAsync(y: Tensor, context?: Tensor): Promise<{ x: Tensor; plan: PassPlan }> {
+  async planInverseAsync(y: Tensor, context?: Tensor): Promise<PlannedInverse> {
     const plans: (PassPlan | undefined)[] = new Array(this.bijectors.length).fill(undefined);
     let h = y;
     try {
@@ -200,7 +209,7 @@ export class Invert implements Bijector {
    * @param x Input batch (data side of the inverted map).
    * @param context Per-example context `[B, C]`, or absent.
    */
-  async planAsync(x: Tensor, context?: Tensor): Promise<{ y: Tensor; plan: PassPlan }> {
+  async planAsync(x: Tensor, context?: Tensor): Promise<PlannedForward> {
     const r = await planInverseLayer(this.inner, x, context);
     return { y: r.x, plan: r.plan ?? NO_PLAN };
   }
@@ -210,7 +219,7 @@ export class Invert implements Bijector {
    * @param y Input batch (latent side of the inverted map).
    * @param context Per-example context `[B, C]`, or absent.
    */
-  async planInverseAsync(y: Tensor, context?: Tensor): Promise<{ x: Tensor; plan: PassPlan }> {
+  async planInverseAsync(y: Tensor, context?: Tensor): Promise<PlannedInverse> {
     const r = await planLayer(this.inner, y, context);
     return { x: r.y, plan: r.plan ?? NO_PLAN };
   }

@@ -68,15 +68,7 @@ export interface Bijector {
    * @param x Input batch `[B, ...]` (data side).
    * @param context Per-example context `[B, C]`, or absent.
    */
-  planAsync?(
-    x: Tensor,
-    context?: Tensor,
-  ): Promise<{
-    /** The image of the training pass (owned by the caller). */
-    y: Tensor;
-    /** The choices made, for `forward(x, context, { training: true, plan })`; the caller disposes it. */
-    plan: PassPlan;
-  }>;
+  planAsync?(x: Tensor, context?: Tensor): Promise<PlannedForward>;
   /**
    * {@link planAsync} for a training pass that runs this layer in its inverse direction (a layer
    * used through `invert`, such as planar and radial flows, whose density direction is the
@@ -85,15 +77,23 @@ export interface Bijector {
    * @param y Input batch `[B, ...]` (latent side).
    * @param context Per-example context `[B, C]`, or absent.
    */
-  planInverseAsync?(
-    y: Tensor,
-    context?: Tensor,
-  ): Promise<{
-    /** The preimage of the training pass (owned by the caller). */
-    x: Tensor;
-    /** The choices made, for `inverse(y, context, { training: true, plan })`; the caller disposes it. */
-    plan: PassPlan;
-  }>;
+  planInverseAsync?(y: Tensor, context?: Tensor): Promise<PlannedInverse>;
+}
+
+/** What {@link Bijector.planAsync} returns. */
+export interface PlannedForward {
+  /** The image of the training pass (owned by the caller). */
+  y: Tensor;
+  /** The choices made, for `forward(x, context, { training: true, plan })`; the caller disposes it. */
+  plan: PassPlan;
+}
+
+/** What {@link Bijector.planInverseAsync} returns. */
+export interface PlannedInverse {
+  /** The preimage of the training pass (owned by the caller). */
+  x: Tensor;
+  /** The choices made, for `inverse(y, context, { training: true, plan })`; the caller disposes it. */
+  plan: PassPlan;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
-import type { Bijector, ForwardResult, InverseResult, PassPlan } from '../bijector.js';
+import type { PlannedForward } from '../../core/transform.js';
+import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
 import { constVariable } from '../init.js';
 
 /**
@@ -70,7 +71,7 @@ export class ActNorm implements Bijector {
    *
    * @param x Input batch whose last axis has `channels` entries.
    */
-  async planAsync(x: Tensor): Promise<{ y: Tensor; plan: PassPlan }> {
+  async planAsync(x: Tensor): Promise<PlannedForward> {
     if (!this.initialized) {
       const v = [...(await this.bias.data()), ...(await this.logScale.data())];
       if (v.some((a) => a !== 0)) this.initialized = true;

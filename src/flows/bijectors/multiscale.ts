@@ -1,7 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
 import { extrasTensors, sumExtras } from '../../core/extras.js';
 import { layerMode, PlanList, planLayer } from '../../core/plan.js';
-import type { Extras, PassPlan } from '../../core/transform.js';
+import type { Extras, PassPlan, PlannedForward } from '../../core/transform.js';
 import type { Bijector, ForwardResult, InverseResult, PassMode } from '../bijector.js';
 
 /**
@@ -62,7 +62,7 @@ export class MultiScale implements Bijector {
    * @param x Input `[B, H, W, C]`.
    * @param context Per-example context `[B, C]`, or absent.
    */
-  async planAsync(x: Tensor, context?: Tensor): Promise<{ y: Tensor; plan: PassPlan }> {
+  async planAsync(x: Tensor, context?: Tensor): Promise<PlannedForward> {
     const plans: (PassPlan | undefined)[] = [];
     const parts: Tensor[] = [];
     let h = x;

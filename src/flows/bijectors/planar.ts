@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
 import { NumbersPlan, planNumbers } from '../../core/plan.js';
-import type { Bijector, ForwardResult, InverseResult, PassMode, PassPlan } from '../bijector.js';
+import type { PlannedInverse } from '../../core/transform.js';
+import type { Bijector, ForwardResult, InverseResult, PassMode } from '../bijector.js';
 import { constVariable, normalVariable, SeedStream } from '../init.js';
 import { solveMonotone } from '../scalar-solve.js';
 
@@ -70,6 +71,14 @@ export class Planar implements Bijector {
     });
   }
 
+  /**
+   * The inverse: a scalar root solve on the JS side from numbers read back, then one tracked
+   * Newton step (implicit gradient). With a plan from {@link planInverseAsync}, the numbers are the plan's (no read).
+   *
+   * @param y Input `[B, D]`.
+   * @param _context Unused (the layer is unconditional).
+   * @param mode A training pass with a plan replays the plan's numbers.
+   */
   inverse(y: Tensor, _context?: Tensor, mode?: PassMode): InverseResult {
     const planned = planNumbers(this, mode);
     if (planned) return this.inverseWith(y, planned[0], planned[1][0]);
@@ -100,7 +109,7 @@ export class Planar implements Bijector {
    *
    * @param y Input `[B, D]`.
    */
-  async planInverseAsync(y: Tensor): Promise<{ x: Tensor; plan: PassPlan }> {
+  async planInverseAsync(y: Tensor): Promise<PlannedInverse> {
     const { c, wu } = this.inverseInputs(y);
     const cv = Float64Array.from(await c.data());
     const k = Float64Array.from(await wu.data());
