@@ -8,6 +8,7 @@ import type { DensityModel, LossInfo } from '../model.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
 import type { Checkpoint } from './checkpoint.js';
 import { checkpointWriter } from './checkpoint-writer.js';
+import { DeviceErrorGuard } from './device-errors.js';
 import { evaluate, evaluateAsync } from './evaluate.js';
 import { checkTrainOptions } from './options-check.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -236,6 +237,9 @@ export async function train(
     if (start === 0 || !options.resume || options.resume.dir !== dir) await checkpoint(start);
     for (iteration = start + 1; iteration <= iterations; iteration++) {
       const t0 = performance.now();
+      // on webgpu: an invalid kernel or a failed allocation is only reported to an error scope
+      const deviceErrors = new DeviceErrorGuard();
+      deviceErrors.open();
       const x = sampler(batchSize, iteration);
       try {
         let info: LossInfo = {};
@@ -279,6 +283,14 @@ export async function train(
         const loss = (await value.data())[0];
         const gradNorm = Math.sqrt((await sq.data())[0]);
         tf.dispose([value, sq]);
+        const deviceError = await deviceErrors.close();
+        if (deviceError !== null) {
+          tf.dispose(gradList);
+          throw new Error(
+            `train: the WebGPU device reported an error during iteration ${iteration} (${deviceError.split('\n')[0]}); ` +
+              'its numbers cannot be trusted, so training stops before this step is applied',
+          );
+        }
         if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
           tf.dispose(gradList);
           diverge(iteration, Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`);
@@ -333,6 +345,7 @@ export async function train(
         }
       } finally {
         x.dispose();
+        await deviceErrors.close();
       }
     }
   } finally {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installNodeWebGpu } from '../../src/backend/webgpu-node.js';
 import { initBackend, odeintAsync, tf, toySampler } from '../../src/index.js';
+import type { DensityModel } from '../../src/model.js';
 import { createModel, evaluateAsync, loadCheckpoint, train } from '../../src/node.js';
 import { disposeModel, eightGaussians, smallCnf } from '../cnf/helpers.js';
 import { relErr } from '../gradients/helpers.js';
@@ -172,6 +173,31 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     for (const t of saved.optimizer ?? []) t.tensor.dispose();
     for (const p of model.params) p.dispose();
   }, 300_000);
+
+  it('a kernel the device refuses (AddN over 20 inputs: more storage buffers than allowed) stops train loudly', async () => {
+    await initBackend('webgpu');
+    const w = tf.variable(tf.ones([64, 64]), true, 'wideAddN');
+    const model: DensityModel = {
+      dim: 2,
+      params: [w],
+      logProb: (x) => tf.zeros([x.shape[0]]),
+      sample: (n) => tf.zeros([n, 2]),
+      config: () => ({ kind: 'wide-addn' }),
+      trainLoss: () => ({
+        loss: tf.tidy(() => tf.mean(tf.addN(Array.from({ length: 20 }, (_, i) => tf.mul(w, i + 1))))),
+        info: {},
+      }),
+      trainPassAsync: async () => ({
+        loss: () => ({ ...model.trainLoss(tf.zeros([1, 2])), reads: {} }),
+        dispose: () => {},
+      }),
+    };
+    await expect(
+      train(model, toySampler('moons', 0), { iterations: 2, evalEvery: 0, progress: false }),
+    ).rejects.toThrow(/WebGPU device reported an error during iteration 1 \(.*storage buffers/);
+    w.dispose();
+    await initBackend('wasm');
+  });
 });
 
 it("with no Vulkan driver, initBackend('webgpu') says what to install", () => {
