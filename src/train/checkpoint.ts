@@ -192,21 +192,27 @@ function readGroup(dir: string, groups: ManifestGroup[], path: string, what: str
       `${what} file(s) ${files} hold ${bytes.byteLength} bytes, the manifest describes ${expected} (truncated or foreign file)`,
     );
   }
-  const map = tf.io.decodeWeights(bytes.buffer as ArrayBuffer, specs);
-  const out = specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
-  for (const { name, tensor } of out) {
-    if (tensor.dtype !== 'float32') continue;
-    const v = tensor.dataSync();
-    for (let k = 0; k < v.length; k++) {
-      if (!Number.isFinite(v[k])) {
-        tf.dispose(out.map((o) => o.tensor));
-        throw new CheckpointError(
-          path,
-          `${what} '${name}' in ${files} has a non-finite value (${v[k]}) at flat index ${k}`,
-        );
+  // checked on the bytes, before any tensor exists (no read back from a device: loads on WebGPU too)
+  let offset = 0;
+  for (const spec of specs) {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.dtype === 'float32') {
+      const v = new Float32Array(
+        bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 4 * n),
+      );
+      for (let k = 0; k < n; k++) {
+        if (!Number.isFinite(v[k])) {
+          throw new CheckpointError(
+            path,
+            `${what} '${spec.name}' in ${files} has a non-finite value (${v[k]}) at flat index ${k}`,
+          );
+        }
       }
     }
+    offset += n * (spec.dtype === 'float32' || spec.dtype === 'int32' ? 4 : 1);
   }
+  const map = tf.io.decodeWeights(bytes.buffer as ArrayBuffer, specs);
+  const out = specs.map((s) => ({ name: s.name, tensor: map[s.name] }));
   return out;
 }
 

@@ -116,7 +116,7 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     disposeModel(cnf);
   });
 
-  it('a whole train run (CNF, dopri5, trainable T): first iterations as on wasm, held-out NLL lowered, checkpoint written', async () => {
+  it('a whole train run (CNF, dopri5, trainable T): first iterations as on wasm, held-out NLL lowered, checkpoint written, loaded and resumed', async () => {
     const config = {
       dim: 2,
       hidden: [16, 16],
@@ -166,9 +166,19 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     );
     expect(r.history.length).toBe(30);
     expect(r.testNll).toBeLessThan(before - 1);
-    await initBackend('wasm');
+    // loaded and resumed on webgpu (the checkpoint's values are checked on its bytes, no read)
     const saved = await loadCheckpoint(dir);
     expect(saved.state.iteration).toBe(30);
+    const resumed = await train(saved.model, toySampler('8gaussians', 3), {
+      ...options,
+      iterations: 32,
+      evalEvery: 0,
+      resume: saved,
+      checkpointDir: dir,
+    });
+    expect(resumed.history.length).toBe(32);
+    expect(resumed.history[31].loss).toBeLessThan(r.history[0].loss);
+    await initBackend('wasm');
     for (const p of saved.model.params) p.dispose();
     for (const t of saved.optimizer ?? []) t.tensor.dispose();
     for (const p of model.params) p.dispose();
