@@ -6,11 +6,23 @@ interface ErrorScopes {
   popErrorScope(): Promise<{ message: string } | null>;
 }
 
+function isErrorScopes(d: unknown): d is ErrorScopes {
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    'pushErrorScope' in d &&
+    typeof d.pushErrorScope === 'function' &&
+    'popErrorScope' in d &&
+    typeof d.popErrorScope === 'function'
+  );
+}
+
 /** The WebGPU device of the active backend when it is `webgpu` (null on every other backend). */
 function webgpuDevice(): ErrorScopes | null {
   if (tf.getBackend() !== 'webgpu') return null;
-  const device = (tf.backend() as unknown as { device?: ErrorScopes }).device;
-  return device && typeof device.pushErrorScope === 'function' ? device : null;
+  const backend: object = tf.backend();
+  const device = 'device' in backend ? backend.device : undefined;
+  return isErrorScopes(device) ? device : null;
 }
 
 /**
