@@ -21,7 +21,6 @@ import { VERSION } from './version.js';
 provideCheckpointWriter(saveCheckpoint); // train({ checkpointDir }) writes with it
 useNodeTerminal(); // the progress bar and colours of Node terminals
 
-export { DEFAULT_ITERATIONS } from './cli/train.js';
 export type { CliIO };
 
 const HELP = `odeflow — neural ODEs and continuous normalizing flows on TensorFlow.js

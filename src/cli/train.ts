@@ -14,7 +14,7 @@ import { cmdTrainVae, wantsVae } from './train-vae.js';
 import { type CliIO, outPath, printHelp, UsageError } from './usage.js';
 
 /** Default iterations of `train` per model kind: small enough that `npm start` ends in minutes on 2 cores. */
-export const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 800, 'flow-matching': 1000 };
+const DEFAULT_ITERATIONS: Record<string, number> = { cnf: 800, 'flow-matching': 1000 };
 
 /**
  * Batch size, learning rate and weight decay per model kind where they differ from the general
