@@ -47,10 +47,31 @@ export interface Ring {
  * How a toy density is known: a mixture of curves plus Gaussian noise (plotted on [−half, half]²),
  * noisy rings (radially symmetric), or the checkerboard (uniform on 8 squares of area 4).
  */
-export type ToyDensitySpec =
-  | { readonly kind: 'curves'; readonly components: readonly CurveComponent[]; readonly half: number }
-  | { readonly kind: 'rings'; readonly rings: readonly Ring[] }
-  | { readonly kind: 'checkerboard' };
+export type ToyDensitySpec = CurvesDensity | RingsDensity | CheckerboardDensity;
+
+/** A mixture of curves plus isotropic Gaussian noise. */
+export interface CurvesDensity {
+  /** Which form. */
+  readonly kind: 'curves';
+  /** The mixture's components. */
+  readonly components: readonly CurveComponent[];
+  /** The entropy grid covers [−half, half]² (padded by 6σ). */
+  readonly half: number;
+}
+
+/** Noisy rings, radially symmetric. */
+export interface RingsDensity {
+  /** Which form. */
+  readonly kind: 'rings';
+  /** The rings. */
+  readonly rings: readonly Ring[];
+}
+
+/** Uniform on the 8 dark squares of side 2 in [−4, 4]². */
+export interface CheckerboardDensity {
+  /** Which form. */
+  readonly kind: 'checkerboard';
+}
 
 const TAU = 2 * Math.PI;
 
@@ -77,6 +98,13 @@ const EIGHT_CENTERS: readonly (readonly [number, number])[] = [
   [-S, S],
   [-S, -S],
 ];
+
+/** A density of the curves form, typed as such. */
+const curvesDensity = (d: CurvesDensity): CurvesDensity => d;
+/** A density of the rings form, typed as such. */
+const ringsDensity = (d: RingsDensity): RingsDensity => d;
+/** The checkerboard's density. */
+const checkerboard: CheckerboardDensity = { kind: 'checkerboard' };
 
 /** 8gaussians: component std before FFJORD's division. */
 const EIGHT_STD = 0.5;
@@ -126,7 +154,7 @@ export const TOY_SPECS = {
       return out;
     },
     /** A mixture of 8 isotropic Gaussians: closed form. */
-    density: {
+    density: curvesDensity({
       kind: 'curves',
       half: 4,
       components: EIGHT_CENTERS.map(([cx, cy]) => ({
@@ -135,7 +163,7 @@ export const TOY_SPECS = {
         curve: () => [(4 * cx) / FFJORD_8G_DIVISOR, (4 * cy) / FFJORD_8G_DIVISOR] as const,
         length: 0,
       })),
-    },
+    }),
   },
   /** The `2spirals` toy density. */
   '2spirals': {
@@ -188,7 +216,7 @@ export const TOY_SPECS = {
       return out;
     },
     /** Uniform on 8 squares of side 2 (area 32). */
-    density: { kind: 'checkerboard' },
+    density: checkerboard,
   },
   /** The `moons` toy density. */
   moons: {
@@ -225,7 +253,7 @@ export const TOY_SPECS = {
       return out;
     },
     /** Two half circles (uniform angle) plus noise, the sampler's maps applied to the curves. */
-    density: {
+    density: curvesDensity({
       kind: 'curves',
       half: 4,
       components: [
@@ -247,7 +275,7 @@ export const TOY_SPECS = {
           length: MOONS_SCALE * Math.PI,
         },
       ],
-    },
+    }),
   },
   /** The `circles` toy density. */
   circles: {
@@ -282,14 +310,14 @@ export const TOY_SPECS = {
       return out;
     },
     /** Two noisy circles, half the points each. */
-    density: {
+    density: ringsDensity({
       kind: 'rings',
       rings: CIRCLES_RADII.map((r) => ({
         w: 0.5,
         R: CIRCLES_SCALE * r,
         sigma: CIRCLES_SCALE * CIRCLES_NOISE,
       })),
-    },
+    }),
   },
   /** The `pinwheel` toy density. */
   pinwheel: {
@@ -344,7 +372,7 @@ export const TOY_SPECS = {
       return out;
     },
     /** A point uniform in u along t = 1.5π(1 + 2u), plus noise. */
-    density: {
+    density: curvesDensity({
       kind: 'curves',
       half: 4,
       components: [
@@ -359,7 +387,7 @@ export const TOY_SPECS = {
           length: ((4.5 * Math.PI) ** 2 - (1.5 * Math.PI) ** 2 + 6 * Math.PI) / (2 * SWISS_DIVISOR),
         },
       ],
-    },
+    }),
   },
   /** The `rings` toy density. */
   rings: {
@@ -390,10 +418,10 @@ export const TOY_SPECS = {
       return out;
     },
     /** Four noisy rings, a quarter of the points each. */
-    density: {
+    density: ringsDensity({
       kind: 'rings',
       rings: RINGS_RADII.map((r) => ({ w: 0.25, R: RINGS_SCALE * r, sigma: RINGS_NOISE })),
-    },
+    }),
   },
 } as const satisfies Record<string, ToySpec>;
 

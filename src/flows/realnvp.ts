@@ -28,7 +28,7 @@ export interface RealNVPOptions extends ImageOptions {
 
 /**
  * RealNVP (Dinh et al. 2017). Vector data: `layers` affine couplings with alternating half-split
- * masks. Images (`imageShape`): the multi-scale layout of {@link multiScaleCouplings} with affine
+ * masks. Images (`imageShape`): the multi-scale layout of `multiScaleCouplings` (multiscale-couplings.ts) with affine
  * couplings, preceded by dequantization and logit preprocessing.
  *
  * @param opts Dimension, number of coupling layers, hidden widths, masks, seed, and for images `imageShape`: see {@link RealNVPOptions}.
