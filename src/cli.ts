@@ -18,6 +18,8 @@ import type { IterationRecord } from './metrics/history.js';
 import type { DensityModel } from './model.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
+import { provideShardPool } from './train/shards.js';
+import { createWorkerPool } from './train/worker-pool.js';
 import { evaluate, imageInfo } from './train/evaluate.js';
 import { availableKinds, createModel, MODEL_TABLE, type ModelTable } from './train/models.js';
 import type { ProgressSink } from './train/progress.js';
@@ -26,6 +28,7 @@ import { TrainingDivergedError, train } from './train/train.js';
 import { VERSION } from './version.js';
 
 provideCheckpointWriter(saveCheckpoint); // train({ checkpointDir }) writes with it
+provideShardPool(createWorkerPool); // train({ workers }) starts worker threads with it
 useNodeTerminal(); // the progress bar and colours of Node terminals
 
 /** Where the CLI writes; tests pass their own. */
