@@ -29,6 +29,8 @@ export interface Shard {
 export interface ShardPool {
   /** Number of worker threads (the calling thread computes one more shard itself). */
   readonly size: number;
+  /** Worker threads that have not exited yet (0 after {@link ShardPool.close}). */
+  readonly running: number;
   /**
    * Sends the parameters and one shard to each worker; resolves with their results in order.
    *

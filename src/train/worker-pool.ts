@@ -64,6 +64,7 @@ export async function createWorkerPool(
   /** A worker's death (error or exit), kept so a later call fails at once instead of hanging. */
   const dead: Array<Error | undefined> = [];
   let closed = false;
+  let exited = 0;
   const fail = (i: number, e: Error) => {
     dead[i] ??= e;
     const w = waiting[i];
@@ -98,6 +99,7 @@ export async function createWorkerPool(
       fail(i, new ShardWorkerError(`worker ${i + 1} crashed: ${e.message}`, e.name, false)),
     );
     w.on('exit', (code) => {
+      exited++;
       if (!closed) fail(i, new ShardWorkerError(`worker ${i + 1} exited (code ${code})`, 'Exit', false));
     });
   }
@@ -110,6 +112,9 @@ export async function createWorkerPool(
   let id = 0;
   return {
     size: threads,
+    get running() {
+      return threads - exited;
+    },
     async gradients(params: Float32Array, shards: readonly Shard[]): Promise<ShardResult[]> {
       if (closed) throw new ShardWorkerError('the worker pool is closed', 'Closed', false);
       if (shards.length !== threads) {
