@@ -65,8 +65,9 @@ describe('data-parallel workers', () => {
     try {
       const params = flatten(model.params);
       const values = x.dataSync() as Float32Array;
-      const others = pool.gradients(params, [{ x: values.slice(32 * 2), rows: 32, cols: 2 }]);
-      const x0 = tf.slice(x, 0, 32);
+      // unequal shards (40 + 24 rows), so a wrong weighting of the shard means shows
+      const others = pool.gradients(params, [{ x: values.slice(40 * 2), rows: 24, cols: 2 }]);
+      const x0 = tf.slice(x, 0, 40);
       const mine = shardGradient(model, x0);
       x0.dispose();
       const both = combineShards([mine, ...(await others)]);
