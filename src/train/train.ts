@@ -5,7 +5,7 @@ import { ready } from '../backend.js';
 import type { Sampler } from '../data/toy.js';
 import type { IterationRecord } from '../metrics/history.js';
 import type { DensityModel, LossInfo } from '../model.js';
-import { AdamW, type AdamWOptions } from './adamw.js';
+import { AdamW, type AdamWOptions, flatten } from './adamw.js';
 import type { Checkpoint } from './checkpoint.js';
 import { checkpointWriter } from './checkpoint-writer.js';
 import { evaluate } from './evaluate.js';
@@ -97,6 +97,26 @@ export class TrainingDivergedError extends Error {
 /** An error's first sentence (solver errors go on with advice about options training does not have). */
 function firstClause(err: Error): string {
   return `${err.name}: ${err.message.split(/\. (?=[A-Z])|; (?=raise|loosen)/)[0]}`;
+}
+
+/**
+ * The loss and its gradients (in `params` order) on batch `x`: the model's own hand-written
+ * gradient when it has one ({@link DensityModel.lossAndGradients}), else tfjs autodiff of `trainLoss`.
+ */
+function lossAndGradients(
+  model: DensityModel,
+  x: Tensor,
+  params: readonly tf.Variable[],
+): { value: Tensor; grads: Tensor[]; info: LossInfo } {
+  const own = model.lossAndGradients?.(x);
+  if (own) return { value: own.loss, grads: own.grads, info: own.info };
+  let info: LossInfo = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const out = model.trainLoss(x);
+    info = out.info;
+    return out.loss as tf.Scalar;
+  }, params as tf.Variable[]);
+  return { value, grads: params.map((p) => grads[p.name]), info };
 }
 
 function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
@@ -210,26 +230,23 @@ export async function train(
       try {
         let info: LossInfo = {};
         let value: Tensor;
-        let grads: tf.NamedTensorMap;
+        let grads: Tensor[];
         try {
-          ({ value, grads } = tf.variableGrads(() => {
-            const out = model.trainLoss(x);
-            info = out.info;
-            return out.loss as tf.Scalar;
-          }, params as tf.Variable[]));
+          ({ value, grads, info } = lossAndGradients(model, x, params));
         } catch (err) {
           // a throwing forward or backward pass leaves tfjs's tape (and its saved tensors) behind
           releaseTape();
           if (err instanceof OdeError) diverge(iteration, `ODE solver failed (${firstClause(err)})`);
           throw err;
         }
-        const gradList = params.map((p) => grads[p.name]);
-        const sq = tf.tidy(() => tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
+        const flat = flatten(grads);
+        tf.dispose(grads);
+        const sq = tf.tidy(() => tf.sum(tf.square(flat)));
         const loss = value.dataSync()[0];
         const gradNorm = Math.sqrt(sq.dataSync()[0]);
         tf.dispose([value, sq]);
         if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-          tf.dispose(gradList);
+          flat.dispose();
           diverge(iteration, Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`);
         }
         // the weights a deferred checkpoint holds just gave a finite loss: save them now
@@ -237,8 +254,8 @@ export async function train(
           await checkpoint(pending);
           pending = undefined;
         }
-        optimizer.step(params, gradList);
-        tf.dispose(gradList);
+        optimizer.step(params, flat);
+        flat.dispose();
         const seconds = (performance.now() - t0) / 1000;
         const record: IterationRecord = {
           iteration,
