@@ -80,7 +80,7 @@ describe('AdamW (flat moments)', () => {
     ).toBeLessThan(1e-6);
     // a fresh optimizer on fresh variables with the same values continues the same way
     const b = vars('b');
-    b.forEach((p, i) => p.assign(a[i]));
+    for (let i = 0; i < b.length; i++) b[i].assign(a[i]);
     const restored = new AdamW({ learningRate: 0.02, weightDecay: 0 });
     await restored.setState(ours);
     for (const g of grads.slice(3)) {
