@@ -1,10 +1,15 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 
 /** Activation names of {@link mlpField}. */
-export type ActivationName = 'tanh' | 'softplus' | 'swish' | 'sigmoid' | 'elu';
+export type ActivationName = 'tanh' | 'softplus' | 'swish' | 'sigmoid' | 'elu' | 'selu';
 
 /** The activation names, for validation and help text. */
-export const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'softplus', 'swish', 'sigmoid', 'elu'];
+export const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'softplus', 'swish', 'sigmoid', 'elu', 'selu'];
+
+/** SELU's scale λ (Klambauer et al. 2017; PyTorch's and tfjs's constant). */
+export const SELU_SCALE = 1.0507009873554804934193349852946;
+/** SELU's α. */
+export const SELU_ALPHA = 1.6732632423543772848170429916717;
 
 /**
  * An activation written as act(z) = α·g(c·z) + β with a cheap core g. Layers fold c into their
@@ -35,11 +40,17 @@ export interface Activation {
 
 let one: Tensor | null = null;
 let zero: Tensor | null = null;
+let seluScale: Tensor | null = null;
+let seluScaleAlpha: Tensor | null = null;
 /** Kept scalar constants (created once, so no scalar upload per call). */
-function consts(): { one: Tensor; zero: Tensor } {
+function consts(): { one: Tensor; zero: Tensor; seluScale: Tensor; seluScaleAlpha: Tensor } {
   if (one === null || one.isDisposed) one = tf.keep(tf.scalar(1));
   if (zero === null || zero.isDisposed) zero = tf.keep(tf.scalar(0));
-  return { one, zero };
+  if (seluScale === null || seluScale.isDisposed) seluScale = tf.keep(tf.scalar(SELU_SCALE));
+  if (seluScaleAlpha === null || seluScaleAlpha.isDisposed) {
+    seluScaleAlpha = tf.keep(tf.scalar(SELU_SCALE * SELU_ALPHA));
+  }
+  return { one, zero, seluScale, seluScaleAlpha };
 }
 
 function sigmoidCore(z: Tensor): { u: Tensor; du: Tensor } {
@@ -79,6 +90,18 @@ const TABLE: Record<ActivationName, Activation> = {
       const k = consts();
       // elu'(z) = 1 for z > 0, e^z = u + 1 otherwise: min(u, 0) + 1
       return { u, du: tf.add(tf.minimum(u, k.zero), k.one) };
+    },
+  },
+  selu: {
+    name: 'selu',
+    c: 1,
+    alpha: 1,
+    beta: 0,
+    core: (z) => {
+      const u = tf.selu(z);
+      const k = consts();
+      // selu'(z) = λ for z > 0, λα·e^z = u + λα otherwise (u > 0 exactly when z > 0)
+      return { u, du: tf.where(tf.greater(u, k.zero), k.seluScale, tf.add(u, k.seluScaleAlpha)) };
     },
   },
 };

@@ -11,7 +11,7 @@ export function flatSize(tensors: readonly Tensor[]): number {
  *
  * @param tensors Tensors to read (synchronously), in a fixed order.
  */
-export function flatten(tensors: readonly Tensor[]): Float32Array {
+export function readFlat(tensors: readonly Tensor[]): Float32Array {
   const out = new Float32Array(flatSize(tensors));
   let at = 0;
   for (const t of tensors) {
@@ -25,7 +25,7 @@ export function flatten(tensors: readonly Tensor[]): Float32Array {
  * Assigns consecutive slices of `flat` to `params` (in order, each reshaped to its variable).
  *
  * @param params Variables to overwrite.
- * @param flat Their values, concatenated, as {@link flatten} writes them.
+ * @param flat Their values, concatenated, as {@link readFlat} writes them.
  */
 export function assignFlat(params: readonly tf.Variable[], flat: Float32Array): void {
   const need = flatSize(params);
@@ -41,19 +41,4 @@ export function assignFlat(params: readonly tf.Variable[], flat: Float32Array): 
     v.dispose();
     at += p.size;
   }
-}
-
-/**
- * Tensors shaped like `like`, cut from consecutive slices of `flat` (the caller disposes them).
- *
- * @param like Tensors whose shapes to use, in order.
- * @param flat Values concatenated in that order.
- */
-export function unflatten(like: readonly Tensor[], flat: Float32Array): Tensor[] {
-  let at = 0;
-  return like.map((t) => {
-    const out = tf.tensor(flat.slice(at, at + t.size), t.shape, 'float32');
-    at += t.size;
-    return out;
-  });
 }

@@ -6,11 +6,12 @@ import type { Sampler } from '../data/toy.js';
 import type { IterationRecord } from '../metrics/history.js';
 import type { DensityModel, LossInfo } from '../model.js';
 import { ConfigError } from '../validate.js';
-import { AdamW, type AdamWOptions } from './adamw.js';
+import { AdamW, type AdamWOptions, flatten } from './adamw.js';
 import type { Checkpoint } from './checkpoint.js';
 import { checkpointWriter } from './checkpoint-writer.js';
 import { evaluate } from './evaluate.js';
-import { flatten, unflatten } from './flat.js';
+import { readFlat } from './flat.js';
+import { lossAndGradients } from './loss-gradients.js';
 import { checkTrainOptions } from './options-check.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { shardGradient } from './shard-gradient.js';
@@ -142,7 +143,7 @@ async function parallelGradient(
     shards.push({ x: values.slice(at, at + n * cols), rows: n, cols });
     at += n * cols;
   }
-  const params = flatten(model.params);
+  const params = readFlat(model.params);
   const others = pool.gradients(params, shards);
   // a failure here still waits for the workers' replies, so none is left unhandled
   const own = () => {
@@ -278,7 +279,7 @@ export async function train(
         let info: LossInfo = {};
         let loss: number;
         let gradNorm: number;
-        let gradList: Tensor[];
+        let flat: Tensor;
         if (pool) {
           const r = await parallelGradient(model, pool, x, workers).catch((err: unknown) => {
             if (err instanceof OdeError || (err instanceof ShardWorkerError && err.ode)) {
@@ -291,29 +292,26 @@ export async function train(
           if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
             diverge(iteration, Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`);
           }
-          gradList = unflatten(params, r.grads);
+          flat = tf.tensor1d(r.grads, 'float32');
         } else {
           let value: Tensor;
-          let grads: tf.NamedTensorMap;
+          let grads: Tensor[];
           try {
-            ({ value, grads } = tf.variableGrads(() => {
-              const out = model.trainLoss(x);
-              info = out.info;
-              return out.loss as tf.Scalar;
-            }, params as tf.Variable[]));
+            ({ value, grads, info } = lossAndGradients(model, x, params));
           } catch (err) {
             // a throwing forward or backward pass leaves tfjs's tape (and its saved tensors) behind
             releaseTape();
             if (err instanceof OdeError) diverge(iteration, `ODE solver failed (${firstClause(err)})`);
             throw err;
           }
-          gradList = params.map((p) => grads[p.name]);
-          const sq = tf.tidy(() => tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
+          flat = flatten(grads);
+          tf.dispose(grads);
+          const sq = tf.tidy(() => tf.sum(tf.square(flat)));
           loss = value.dataSync()[0];
           gradNorm = Math.sqrt(sq.dataSync()[0]);
           tf.dispose([value, sq]);
           if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-            tf.dispose(gradList);
+            flat.dispose();
             diverge(iteration, Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`);
           }
         }
@@ -322,8 +320,8 @@ export async function train(
           await checkpoint(pending);
           pending = undefined;
         }
-        optimizer.step(params, gradList);
-        tf.dispose(gradList);
+        optimizer.step(params, flat);
+        flat.dispose();
         const seconds = (performance.now() - t0) / 1000;
         const record: IterationRecord = {
           iteration,

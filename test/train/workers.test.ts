@@ -4,7 +4,7 @@ import { CNF, FFJORD_TOY } from '../../src/cnf/index.js';
 import { toyData, toySampler } from '../../src/data/index.js';
 import { ConfigError } from '../../src/validate.js';
 import { TrainingDivergedError, train } from '../../src/node.js';
-import { assignFlat, flatten } from '../../src/train/flat.js';
+import { assignFlat, readFlat } from '../../src/train/flat.js';
 import { shardGradient } from '../../src/train/shard-gradient.js';
 import {
   combineShards,
@@ -63,7 +63,7 @@ describe('data-parallel workers', () => {
     const whole = shardGradient(model, x);
     const pool = await createWorkerPool(model.config(), 1, tf.getBackend());
     try {
-      const params = flatten(model.params);
+      const params = readFlat(model.params);
       const values = x.dataSync() as Float32Array;
       // unequal shards (40 + 24 rows), so a wrong weighting of the shard means shows
       const others = pool.gradients(params, [{ x: values.slice(40 * 2), rows: 24, cols: 2 }]);
@@ -93,7 +93,7 @@ describe('data-parallel workers', () => {
     const pool = await createWorkerPool(model.config(), 1, tf.getBackend());
     try {
       const values = x.dataSync() as Float32Array;
-      const others = pool.gradients(flatten(model.params), [{ x: values.slice(50 * 2), rows: 50, cols: 2 }]);
+      const others = pool.gradients(readFlat(model.params), [{ x: values.slice(50 * 2), rows: 50, cols: 2 }]);
       const x0 = tf.slice(x, 0, 50);
       const mine = shardGradient(model, x0);
       x0.dispose();
@@ -120,7 +120,7 @@ describe('data-parallel workers', () => {
         progress: false,
         workers,
       });
-      const p = flatten(model.params);
+      const p = readFlat(model.params);
       model.dispose();
       return { losses: result.history.map((r) => r.loss), p };
     };
@@ -167,12 +167,12 @@ describe('data-parallel workers', () => {
 
 // keeps assignFlat covered: round trip through the flat layout
 describe('flat parameters', () => {
-  it('assignFlat(flatten(p)) is the identity and refuses a wrong length', () => {
+  it('assignFlat(readFlat(p)) is the identity and refuses a wrong length', () => {
     const model = cnf({ method: 'rk4', stepSize: 0.25 });
-    const f = flatten(model.params);
+    const f = readFlat(model.params);
     const g = f.map((v) => v * 2);
     assignFlat(model.params, g);
-    expect(Array.from(flatten(model.params))).toEqual(Array.from(g));
+    expect(Array.from(readFlat(model.params))).toEqual(Array.from(g));
     expect(() => assignFlat(model.params, new Float32Array(3))).toThrow(/3 values/);
     model.dispose();
   });
