@@ -22,6 +22,10 @@ import {
   toySampler,
   train,
 } from '../src/index.js';
+import { provideShardPool } from '../src/train/shards.js';
+import { createWorkerPool } from '../src/train/worker-pool.js';
+
+provideShardPool(createWorkerPool); // --workers
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     every: { type: 'string', default: '100' },
     methods: { type: 'string', default: 'ml,cfm,ot-cfm' },
     batch: { type: 'string', default: '256' },
+    workers: { type: 'string', default: '1' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -40,6 +45,7 @@ if (values.help) {
   --every N      evaluate the held-out NLL every N iterations (default 100)
   --methods L    comma list of ml (FFJORD objective, rk4 training steps), cfm, ot-cfm
   --batch N      flow-matching batch size (default 256; ml uses 100)
+  --workers N    data-parallel threads for every method (default 1)
 Prints a table and writes bench/results/flow-matching-<backend>.json.`);
   process.exit(0);
 }
@@ -119,6 +125,7 @@ for (const method of values.methods.split(',')) {
           train(cnf, sampler, {
             iterations: 100_000,
             batchSize: 100,
+            workers: Number(values.workers),
             learningRate: 3e-3,
             evalEvery: 0,
             progress: false,
@@ -141,6 +148,7 @@ for (const method of values.methods.split(',')) {
             sigma: method === 'cfm' ? 0.1 : 0,
             iterations: 100_000,
             batchSize: Number(values.batch),
+            workers: Number(values.workers),
             learningRate: 3e-3,
             progress: false,
             onIteration: (r, m) => cb(r.iteration, m),
