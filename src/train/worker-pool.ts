@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,20 +14,28 @@ interface Reply extends Partial<ShardResult> {
 }
 
 /**
- * The worker entry next to this module: the .js build as is; the .ts source (under tsx or vitest)
- * through a small ES module, given as a data: URL, that registers tsx's loader and imports it.
+ * The worker's entry module. From the sources (under tsx or vitest): grad-worker.ts next to this
+ * file, through a small ES module given as a data: URL that registers tsx's loader first. From the
+ * build: dist/esm/grad-worker.js (an entry of scripts/build.mjs), found from an ESM entry, an ESM
+ * chunk (dist/esm/chunks/) or the CommonJS bundle (dist/cjs/).
  */
 function workerEntry(): URL {
   const self = import.meta.url;
-  if (!/\.ts$/.test(self)) return new URL('./grad-worker.js', self);
-  const tsx = pathToFileURL(
-    join(dirname(createRequire(self).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
-  );
-  const code =
-    `import { register } from ${JSON.stringify(tsx.href)};\n` +
-    `register();\n` +
-    `await import(${JSON.stringify(new URL('./grad-worker.ts', self).href)});\n`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+  if (/\.ts$/.test(self)) {
+    const tsx = pathToFileURL(
+      join(dirname(createRequire(self).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+    );
+    const code =
+      `import { register } from ${JSON.stringify(tsx.href)};\n` +
+      `register();\n` +
+      `await import(${JSON.stringify(new URL('./grad-worker.ts', self).href)});\n`;
+    return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+  }
+  for (const rel of ['./grad-worker.js', '../grad-worker.js', '../esm/grad-worker.js']) {
+    const url = new URL(rel, self);
+    if (existsSync(url)) return url;
+  }
+  throw new Error(`createWorkerPool: the worker module grad-worker.js was not found next to ${self}`);
 }
 
 /**
