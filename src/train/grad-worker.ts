@@ -40,7 +40,9 @@ try {
       const x = tf.tensor2d(req.x, [req.rows, req.cols], 'float32');
       try {
         const r = shardGradient(model, x);
-        port.postMessage({ id: req.id, ...r, tensors: tf.memory().numTensors }, [r.grads.buffer as ArrayBuffer]);
+        port.postMessage({ id: req.id, ...r, tensors: tf.memory().numTensors }, [
+          r.grads.buffer as ArrayBuffer,
+        ]);
       } finally {
         x.dispose();
       }

@@ -10,6 +10,8 @@ export interface ShardResult {
   grads: Float32Array;
   /** The model's loss info for the shard (NFE and the like). */
   info: LossInfo;
+  /** From a worker: its live tensor count after answering (constant from call to call: no leak). */
+  tensors?: number;
 }
 
 /** A batch shard sent to a worker: row-major values `[rows, cols]`. */

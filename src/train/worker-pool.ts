@@ -145,6 +145,7 @@ export async function createWorkerPool(
           loss: r.loss ?? Number.NaN,
           grads: r.grads ?? new Float32Array(0),
           info: r.info ?? {},
+          tensors: r.tensors,
         };
       });
     },

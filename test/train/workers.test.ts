@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { tf } from '../../solvers/tf.js';
 import { CNF, FFJORD_TOY } from '../../src/cnf/index.js';
 import { toyData, toySampler } from '../../src/data/index.js';
-import { ConfigError } from '../../src/validate.js';
 import { TrainingDivergedError, train } from '../../src/node.js';
 import { assignFlat, readFlat } from '../../src/train/flat.js';
 import { shardGradient } from '../../src/train/shard-gradient.js';
@@ -15,10 +14,19 @@ import {
   shardRows,
 } from '../../src/train/shards.js';
 import { createWorkerPool } from '../../src/train/worker-pool.js';
+import { ConfigError } from '../../src/validate.js';
 
 /** FFJORD's toy CNF with the given solver; rk4 with a fixed step makes shard solves identical to the batch's. */
 const cnf = (solver: Record<string, unknown>, seed = 3) =>
-  new CNF({ dim: 2, ...FFJORD_TOY, hidden: [16, 16], divergence: 'exact', gradient: 'backprop', solver, seed });
+  new CNF({
+    dim: 2,
+    ...FFJORD_TOY,
+    hidden: [16, 16],
+    divergence: 'exact',
+    gradient: 'backprop',
+    solver,
+    seed,
+  });
 
 const maxRel = (a: Float32Array, b: Float32Array) => {
   let num = 0;
@@ -70,8 +78,18 @@ describe('data-parallel workers', () => {
       const x0 = tf.slice(x, 0, 40);
       const mine = shardGradient(model, x0);
       x0.dispose();
-      const both = combineShards([mine, ...(await others)]);
+      const theirs = await others;
+      const both = combineShards([mine, ...theirs]);
       expect(both.rows).toBe(64);
+      // the worker leaks nothing from call to call
+      const again = async () =>
+        (await pool.gradients(params, [{ x: values.slice(40 * 2), rows: 24, cols: 2 }]))[0];
+      const second = await again();
+      const third = await again();
+      expect(theirs[0].tensors).toBeGreaterThan(0);
+      expect(second.tensors).toBe(theirs[0].tensors);
+      expect(third.tensors).toBe(theirs[0].tensors);
+      expect(Array.from(third.grads)).toEqual(Array.from(theirs[0].grads));
       expect(Math.abs(both.loss - whole.loss)).toBeLessThan(1e-5 * Math.abs(whole.loss));
       // float32 sums in another order: a few ulps of the largest entry
       expect(maxRel(both.grads, whole.grads)).toBeLessThan(2e-5);
@@ -141,7 +159,13 @@ describe('data-parallel workers', () => {
     const model = cnf({ method: 'dopri5', rtol: 1e-5, atol: 1e-5, maxSteps: 1 });
     const before = tf.memory().numTensors;
     await expect(
-      train(model, toySampler('8gaussians', 2), { iterations: 3, batchSize: 20, evalEvery: 0, progress: false, workers: 2 }),
+      train(model, toySampler('8gaussians', 2), {
+        iterations: 3,
+        batchSize: 20,
+        evalEvery: 0,
+        progress: false,
+        workers: 2,
+      }),
     ).rejects.toThrow(TrainingDivergedError);
     expect(tf.memory().numTensors).toBe(before);
     expect(rec.pools[0].running).toBe(0);
@@ -150,17 +174,21 @@ describe('data-parallel workers', () => {
 
   it('a worker that fails to start rejects the start of the pool with its reason', async () => {
     const rec = recordingFactory();
-    await expect(rec.factory({ kind: 'no-such-model' }, 2, tf.getBackend())).rejects.toThrow(ShardWorkerError);
+    await expect(rec.factory({ kind: 'no-such-model' }, 2, tf.getBackend())).rejects.toThrow(
+      ShardWorkerError,
+    );
     await expect(rec.factory({ kind: 'no-such-model' }, 1, tf.getBackend())).rejects.toThrow(/no-such-model/);
   });
 
   it('refuses workers out of range, naming the value', async () => {
     const model = cnf({ method: 'rk4', stepSize: 0.25 });
     const s = toySampler('8gaussians', 0);
-    await expect(train(model, s, { iterations: 1, batchSize: 4, workers: 5, progress: false })).rejects.toThrow(
-      ConfigError,
+    await expect(
+      train(model, s, { iterations: 1, batchSize: 4, workers: 5, progress: false }),
+    ).rejects.toThrow(ConfigError);
+    await expect(train(model, s, { iterations: 1, workers: 0, progress: false })).rejects.toThrow(
+      /workers = 0/,
     );
-    await expect(train(model, s, { iterations: 1, workers: 0, progress: false })).rejects.toThrow(/workers = 0/);
     model.dispose();
   });
 });
