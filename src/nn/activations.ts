@@ -7,9 +7,9 @@ export type ActivationName = 'tanh' | 'softplus' | 'swish' | 'sigmoid' | 'elu' |
 export const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'softplus', 'swish', 'sigmoid', 'elu', 'selu'];
 
 /** SELU's scale λ (Klambauer et al. 2017; PyTorch's and tfjs's constant). */
-export const SELU_SCALE = 1.0507009873554804934193349852946;
+export const SELU_SCALE = 1.0507009873554805;
 /** SELU's α. */
-export const SELU_ALPHA = 1.6732632423543772848170429916717;
+export const SELU_ALPHA = 1.6732632423543772;
 
 /**
  * An activation written as act(z) = α·g(c·z) + β with a cheap core g. Layers fold c into their
