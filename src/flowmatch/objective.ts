@@ -25,7 +25,7 @@ export interface ObjectiveSettings {
   objective: FlowMatchingObjective;
   /** Width σ of the Gaussian paths (0 for rectified flow). */
   sigma: number;
-  /** OT coupling of `ot-cfm`: exact (Hungarian, batches ≤ 512) or Sinkhorn. */
+  /** OT coupling of `ot-cfm`: exact (Jonker–Volgenant, batches ≤ 1024) or Sinkhorn. */
   coupling: Exclude<CouplingKind, 'independent'>;
   /** Sinkhorn regularisation, relative to the mean cost. */
   reg: number;
