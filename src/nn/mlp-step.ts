@@ -45,7 +45,7 @@ function timeGrad(t: Tensor, delta: Tensor, s: number): Tensor {
  * The regression loss L = mean_b ‖f(t_b, x_b) − y_b‖² of an {@link mlpField} at one time per
  * example and its gradients with respect to all the field's variables, by a hand-written
  * first-order backward pass: no tape, no tf.grad, a few kernels per layer (forward: the layer's
- * per-example weights, one fused matMul, the activation core; backward: two matMuls and a
+ * per-example weights, one matMul and a bias add (tf.fused.matMul reshapes to rank 3 around its kernel: 4 engine kernels instead of 2), the activation core; backward: two matMuls and a
  * column sum per layer, plus the gate's and the time term's). Flow matching's training step is
  * exactly this (src/flowmatch), so each iteration dispatches ~⅓ of the kernels tfjs autodiff
  * records for the same loss.
@@ -95,7 +95,7 @@ export function mlpRegressionStep(
       const last = i === layers.length - 1;
       fold = { alpha: fold.alpha, beta: fold.beta, c: last ? 1 : act.c };
       const pe = layer.perExample(t, fold);
-      const p = tf.fused.matMul({ a: u, b: pe.w, bias: pe.b });
+      const p = tf.add(tf.matMul(u, pe.w), pe.b);
       let z = pe.gate === null ? p : tf.mul(p, pe.gate);
       if (pe.shift !== null) z = tf.add(z, pe.shift);
       const s: Saved = {
