@@ -7,9 +7,9 @@ export type ActivationName = 'tanh' | 'softplus' | 'swish' | 'sigmoid' | 'elu' |
 export const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'softplus', 'swish', 'sigmoid', 'elu', 'selu'];
 
 /** SELU's scale λ (Klambauer et al. 2017; PyTorch's and tfjs's constant). */
-export const SELU_SCALE = 1.0507009873554804934193349852946;
+export const SELU_SCALE = 1.0507009873554805;
 /** SELU's α. */
-export const SELU_ALPHA = 1.6732632423543772848170429916717;
+export const SELU_ALPHA = 1.6732632423543772;
 
 /**
  * An activation written as act(z) = α·g(c·z) + β with a cheap core g. Layers fold c into their
@@ -40,17 +40,18 @@ export interface Activation {
 
 let one: Tensor | null = null;
 let zero: Tensor | null = null;
-let seluScale: Tensor | null = null;
 let seluScaleAlpha: Tensor | null = null;
+let seluGap: Tensor | null = null;
 /** Kept scalar constants (created once, so no scalar upload per call). */
-function consts(): { one: Tensor; zero: Tensor; seluScale: Tensor; seluScaleAlpha: Tensor } {
+function consts(): { one: Tensor; zero: Tensor; seluScaleAlpha: Tensor; seluGap: Tensor } {
   if (one === null || one.isDisposed) one = tf.keep(tf.scalar(1));
   if (zero === null || zero.isDisposed) zero = tf.keep(tf.scalar(0));
-  if (seluScale === null || seluScale.isDisposed) seluScale = tf.keep(tf.scalar(SELU_SCALE));
+  if (seluGap === null || seluGap.isDisposed)
+    seluGap = tf.keep(tf.scalar(SELU_SCALE - SELU_SCALE * SELU_ALPHA));
   if (seluScaleAlpha === null || seluScaleAlpha.isDisposed) {
     seluScaleAlpha = tf.keep(tf.scalar(SELU_SCALE * SELU_ALPHA));
   }
-  return { one, zero, seluScale, seluScaleAlpha };
+  return { one, zero, seluScaleAlpha, seluGap };
 }
 
 function sigmoidCore(z: Tensor): { u: Tensor; du: Tensor } {
@@ -100,8 +101,12 @@ const TABLE: Record<ActivationName, Activation> = {
     core: (z) => {
       const u = tf.selu(z);
       const k = consts();
-      // selu'(z) = λ for z > 0, λα·e^z = u + λα otherwise (u > 0 exactly when z > 0)
-      return { u, du: tf.where(tf.greater(u, k.zero), k.seluScale, tf.add(u, k.seluScaleAlpha)) };
+      // selu'(z) = λ for z > 0, λα·e^z = u + λα otherwise (u > 0 exactly when z > 0):
+      // u + λα + step(u)·(λ − λα − u), five element-wise kernels (tf.where with a scalar adds a
+      // broadcast and two copies)
+      const s = tf.step(u);
+      const du = tf.add(tf.add(u, k.seluScaleAlpha), tf.mul(s, tf.sub(k.seluGap, u)));
+      return { u, du };
     },
   },
 };
