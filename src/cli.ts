@@ -18,13 +18,13 @@ import type { IterationRecord } from './metrics/history.js';
 import type { DensityModel } from './model.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
-import { provideShardPool } from './train/shards.js';
-import { createWorkerPool } from './train/worker-pool.js';
 import { evaluate, imageInfo } from './train/evaluate.js';
 import { availableKinds, createModel, MODEL_TABLE, type ModelTable } from './train/models.js';
 import type { ProgressSink } from './train/progress.js';
+import { provideShardPool } from './train/shards.js';
 import { useNodeTerminal } from './train/terminal.js';
 import { TrainingDivergedError, train } from './train/train.js';
+import { createWorkerPool } from './train/worker-pool.js';
 import { VERSION } from './version.js';
 
 provideCheckpointWriter(saveCheckpoint); // train({ checkpointDir }) writes with it
