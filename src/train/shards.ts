@@ -47,6 +47,10 @@ export interface ShardPool {
 /**
  * Starts a {@link ShardPool} of `threads` workers, each building the model from `config` on the
  * named tfjs backend.
+ *
+ * @param config The model's configuration (`model.config()`), rebuilt by the model table.
+ * @param threads Number of worker threads.
+ * @param backend tfjs backend name for the workers.
  */
 export type ShardPoolFactory = (config: ModelConfig, threads: number, backend: string) => Promise<ShardPool>;
 
