@@ -96,9 +96,11 @@ const TABLE: Record<ActivationName, Activation> = {
     core: (z) => {
       const e = tf.elu(z);
       const s = tf.step(z, SELU_ALPHA);
-      const k = consts();
-      // g'(z) = 1 for z > 0, α·e^z = α·(elu(z) + 1) otherwise: step(z)·(min(elu(z), 0) + 1)
-      return { u: tf.mul(e, s), du: tf.mul(s, tf.add(tf.minimum(e, k.zero), k.one)) };
+      // g'(z) = 1 for z > 0, α·e^z = α·(elu(z) + 1) otherwise: tfjs's EluGrad kernel with dy = step(z)
+      // (dy·(y + 1) where y = elu(z) < 0, dy elsewhere) — one kernel where min/add/mul take three
+      // (and wasm's Minimum with a scalar is slow)
+      const du = tf.engine().runKernel('EluGrad', { dy: s, y: e }) as Tensor;
+      return { u: tf.mul(e, s), du };
     },
   },
 };

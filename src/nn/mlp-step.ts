@@ -139,7 +139,12 @@ export function mlpRegressionStep(
         grads.set(gateVars.g, weightedSum(tRow, eps, 1));
         grads.set(gateVars.c, weightedSum(ones, eps, 1));
       }
-      const dw = tf.matMul(input, dp, true, false);
+      // uᵀ·dp transposes u on wasm (src/wasm-matmul.ts); when the layer narrows (the output layer,
+      // dout ≪ din) transposing the narrow dp and the small product is cheaper: (dpᵀ·u)ᵀ
+      const dw =
+        layer.dout < layer.din
+          ? tf.transpose(tf.matMul(dp, input, true, false))
+          : tf.matMul(input, dp, true, false);
       const db = weightedSum(ones, dp, 1);
       const s = f.alpha * f.c;
       let dW = s === 1 ? dw : tf.mul(dw, s);
