@@ -35,9 +35,13 @@ interface Saved {
   du: Tensor | null;
 }
 
-/** Σ_b t_b·δ_b as a [dout] vector, times s: the gradient of a per-example time term s·t·v. */
-function timeGrad(t: Tensor, delta: Tensor, s: number): Tensor {
-  const g = tf.reshape(tf.matMul(t, delta, true, false), [-1]);
+/**
+ * Σ_b w_b·δ_b as a [dout] vector, times s, for weights w `[1, B]` (a row of ones: the column sum;
+ * the times tᵀ: the gradient of a per-example time term s·t·v). A [1, B]·[B, dout] matMul: on
+ * wasm `tf.sum(δ, 0)` transposes δ first and costs ~100× more at B = 1024.
+ */
+function weightedSum(w: Tensor, delta: Tensor, s: number): Tensor {
+  const g = tf.reshape(tf.matMul(w, delta), [-1]);
   return s === 1 ? g : tf.mul(g, s);
 }
 
@@ -121,20 +125,27 @@ export function mlpRegressionStep(
     const loss = tf.mean(tf.sum(tf.square(diff), 1));
     // backward: δ = ∂L/∂z̃ of the current layer
     let delta = tf.mul(diff, 2 / batch);
+    const ones = tf.ones([1, batch]);
+    const tRow = tf.reshape(t, [1, batch]);
     const grads = new Map<tf.Variable, Tensor>();
     for (let i = saved.length - 1; i >= 0; i--) {
       const { layer, fold: f, input, w, p, gate } = saved[i];
       const { W, b, time, gate: gateVars } = layer.weights;
-      if (time !== null) grads.set(time, timeGrad(t, delta, f.c));
+      if (time !== null) grads.set(time, weightedSum(tRow, delta, f.c));
       let dp = delta;
       if (gate !== null && p !== null && gateVars !== null) {
         dp = tf.mul(delta, gate);
         const eps = tf.mul(tf.mul(dp, p), tf.sub(1, gate));
-        grads.set(gateVars.g, timeGrad(t, eps, 1));
-        grads.set(gateVars.c, tf.sum(eps, 0));
+        grads.set(gateVars.g, weightedSum(tRow, eps, 1));
+        grads.set(gateVars.c, weightedSum(ones, eps, 1));
       }
-      const dw = tf.matMul(input, dp, true, false);
-      const db = tf.sum(dp, 0);
+      // uᵀ·dp transposes u on wasm (src/wasm-matmul.ts); when the layer narrows (the output layer,
+      // dout ≪ din) transposing the narrow dp and the small product is cheaper: (dpᵀ·u)ᵀ
+      const dw =
+        layer.dout < layer.din
+          ? tf.transpose(tf.matMul(dp, input, true, false))
+          : tf.matMul(input, dp, true, false);
+      const db = weightedSum(ones, dp, 1);
       const s = f.alpha * f.c;
       let dW = s === 1 ? dw : tf.mul(dw, s);
       if (f.beta !== 0) dW = tf.add(dW, tf.mul(db, f.c * f.beta));
