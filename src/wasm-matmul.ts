@@ -11,6 +11,16 @@ interface WasmHeap {
   typedArrayFromHeap(x: Info): Float32Array;
 }
 
+/**
+ * Whether a backend exposes the wasm heap methods the tiled transpose uses.
+ *
+ * @param b A kernel's backend.
+ */
+function isWasmHeap(b: unknown): b is WasmHeap {
+  const o = b as Partial<WasmHeap> | null;
+  return typeof o?.makeOutput === 'function' && typeof o.typedArrayFromHeap === 'function';
+}
+
 /** Matrices at least this large are transposed in JS (below that the wasm kernel is as fast). */
 const JS_TRANSPOSE_MIN = 16_384;
 
@@ -61,8 +71,14 @@ export function patchWasmMatMul(): void {
       const temps: Info[] = [];
       const flip = (x: Info): Info => {
         const r = x.shape.length;
-        if (r === 2 && x.dtype === 'float32' && x.shape[0] * x.shape[1] >= JS_TRANSPOSE_MIN) {
-          const out = tiledTranspose(x, args.backend as unknown as WasmHeap);
+        const heap = args.backend;
+        if (
+          r === 2 &&
+          x.dtype === 'float32' &&
+          x.shape[0] * x.shape[1] >= JS_TRANSPOSE_MIN &&
+          isWasmHeap(heap)
+        ) {
+          const out = tiledTranspose(x, heap);
           temps.push(out);
           return out;
         }
