@@ -5,6 +5,14 @@
  * (concatsquash 64-64-64, tanh).
  * Run: `npx tsx bench/flow-matching.ts [--target 3.0] [--budget 300] [--every 100] [--methods ml,cfm,ot-cfm]`.
  * Writes bench/results/flow-matching-<backend>.json.
+ *
+ * `--peer` is the per-iteration mode with exactly the torchcfm peer's settings
+ * (../shared/peers/torchcfm_8gaussians.py: an MLP on [x, t], 64-64-64, SELU, σ = 0, Adam lr 3e-3,
+ * batches 128 and 1024): ms per training iteration (data draw, coupling, step), kernels, matMul
+ * FLOPs and achieved GFLOP/s per iteration next to the backend's matMul peak (bench/lib/cost.ts),
+ * and the held-out NLL after the run (off the clock). Run:
+ * `npx tsx bench/flow-matching.ts --peer [--iters 1000] [--batches 128,1024] [--methods cfm,ot-cfm]`;
+ * writes bench/results/flow-matching-peer-<backend>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -22,6 +30,12 @@ import {
   toySampler,
   train,
 } from '../src/index.js';
+import { provideShardPool } from '../src/train/shards.js';
+import { createWorkerPool } from '../src/train/worker-pool.js';
+
+import { formatCost, kernelBreakdown, matMulPeak, perUnit, startCounting } from './lib/cost.js';
+
+provideShardPool(createWorkerPool); // --workers
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +44,10 @@ const { values } = parseArgs({
     every: { type: 'string', default: '100' },
     methods: { type: 'string', default: 'ml,cfm,ot-cfm' },
     batch: { type: 'string', default: '256' },
+    workers: { type: 'string', default: '1' },
+    peer: { type: 'boolean', default: false },
+    iters: { type: 'string', default: '1000' },
+    batches: { type: 'string', default: '128,1024' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -40,11 +58,20 @@ if (values.help) {
   --every N      evaluate the held-out NLL every N iterations (default 100)
   --methods L    comma list of ml (FFJORD objective, rk4 training steps), cfm, ot-cfm
   --batch N      flow-matching batch size (default 256; ml uses 100)
-Prints a table and writes bench/results/flow-matching-<backend>.json.`);
+  --workers N    data-parallel threads for every method (default 1; not in --peer mode)
+  --peer         per-iteration mode with the torchcfm peer's settings (MLP on [x, t] 64³ SELU,
+                 σ = 0, lr 3e-3): ms, kernels, FLOPs, GFLOP/s per iteration, NLL after --iters
+  --iters N      iterations per run in --peer mode (default 1000)
+  --batches L    comma list of batch sizes in --peer mode (default 128,1024)
+Prints a table and writes bench/results/flow-matching-<backend>.json (…-peer-… with --peer).`);
   process.exit(0);
 }
 
 const backend = await initBackend();
+if (values.peer) {
+  await peerMode();
+  process.exit(0);
+}
 const target = Number(values.target);
 const budget = Number(values.budget);
 const every = Number(values.every);
@@ -119,6 +146,7 @@ for (const method of values.methods.split(',')) {
           train(cnf, sampler, {
             iterations: 100_000,
             batchSize: 100,
+            workers: Number(values.workers),
             learningRate: 3e-3,
             evalEvery: 0,
             progress: false,
@@ -141,6 +169,7 @@ for (const method of values.methods.split(',')) {
             sigma: method === 'cfm' ? 0.1 : 0,
             iterations: 100_000,
             batchSize: Number(values.batch),
+            workers: Number(values.workers),
             learningRate: 3e-3,
             progress: false,
             onIteration: (r, m) => cb(r.iteration, m),
@@ -170,3 +199,59 @@ writeFileSync(
   `bench/results/flow-matching-${backend}.json`,
   `${JSON.stringify({ backend, date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, target, rows }, null, 2)}\n`,
 );
+
+/** The per-iteration comparison with torchcfm (see the file's comment). */
+async function peerMode(): Promise<void> {
+  const iters = Number(values.iters);
+  const methods = values.methods === 'ml,cfm,ot-cfm' ? ['cfm', 'ot-cfm'] : values.methods.split(',');
+  const peak = await matMulPeak();
+  console.log(
+    `matMul peak (${backend}, ${peak.n}²·${peak.n}²): ${peak.ms.toFixed(2)} ms, ${peak.gflops.toFixed(1)} GFLOP/s`,
+  );
+  const test = toyData('8gaussians', 2000, 99);
+  const rows: Record<string, unknown>[] = [];
+  for (const batch of values.batches.split(',').map(Number)) {
+    for (const method of methods) {
+      const objective = method as 'cfm' | 'ot-cfm';
+      const field = mlpField({ dim: 2, hidden: [64, 64, 64], layer: 'mlp', activation: 'selu', seed: 1 });
+      const settings = {
+        objective,
+        sigma: 0,
+        batchSize: batch,
+        learningRate: 3e-3,
+        progress: false,
+      } as const;
+      const sampler = toySampler('8gaussians', 1);
+      const { model, result } = await flowMatching(field, sampler, { ...settings, iterations: iters });
+      // training time as the peer measures it: each iteration from data draw to optimizer step
+      const seconds = result.history.reduce((a, r) => a + r.seconds, 0);
+      const ms = (1000 * seconds) / iters;
+      const nll = meanNll(model, test, 2000);
+      // kernels and FLOPs of 20 more iterations (counted apart, so the hook costs nothing above)
+      const stop = startCounting();
+      await flowMatching(field, sampler, { ...settings, iterations: 20 });
+      const cost = perUnit(stop(), 20);
+      console.log(
+        `${method} B=${batch}: ${formatCost(ms, cost, peak)}; held-out NLL ${nll.toFixed(3)} after ${iters} it (${seconds.toFixed(1)} s)`,
+      );
+      console.log(`  kernels: ${kernelBreakdown(cost, 12)}`);
+      rows.push({
+        method,
+        batch,
+        iters,
+        msPerIteration: ms,
+        trainSeconds: seconds,
+        nll,
+        kernels: cost.kernels,
+        flops: cost.flops,
+      });
+      model.dispose();
+    }
+  }
+  test.dispose();
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(
+    `bench/results/flow-matching-peer-${backend}.json`,
+    `${JSON.stringify({ backend, date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, peak, rows }, null, 2)}\n`,
+  );
+}

@@ -37,6 +37,8 @@ buildSync({
     'node-ready': 'src/node-ready.ts',
     cli: 'src/cli.ts',
     solvers: 'solvers/index.ts',
+    // the data-parallel workers' thread entry (src/train/worker-pool.ts finds it)
+    'grad-worker': 'src/train/grad-worker.ts',
   },
   format: 'esm',
   platform: 'neutral',

@@ -67,6 +67,28 @@ function errorNorm(
 }
 
 /**
+ * {@link errorNorm} as one custom op: under a gradient tape (backprop through a solve) its dozen
+ * kernels then record no tape nodes and no saved-tensor copies. The norm only steers the step
+ * size — it is read, never differentiated (its gradient, were it asked for, is zero: the
+ * controller's choices are constants of the discrete solve).
+ */
+function untapedErrorNorm(
+  tab: EmbeddedTableau,
+  y: Tensor,
+  y1: Tensor,
+  ks: Tensor[],
+  h: number,
+  o: ResolvedOptions,
+): Tensor {
+  const inputs = [y, y1, ...ks];
+  const op = tf.customGrad(() => ({
+    value: errorNorm(tab, y, y1, ks, h, o),
+    gradFunc: () => inputs.map((t) => tf.zerosLike(t)),
+  }));
+  return op(...inputs);
+}
+
+/**
  * Adaptive integration with an embedded pair: error control in the mixed rtol/atol RMS norm,
  * the {@link PIController}, first-same-as-last reuse, and output at `ts` by the method's
  * continuous extension, so the step sequence does not depend on the output times. Written once
@@ -146,7 +168,7 @@ export function* adaptiveSteps(
       const step = tf.tidy(() => {
         const { ks, y1 } = rkStep(f, tab, t, yCur, h, kCur);
         ks.push(f(tNew, y1));
-        return { ks, y1, err: replay ? [] : [errorNorm(tab, yCur, y1, ks, h, o)] };
+        return { ks, y1, err: replay ? [] : [untapedErrorNorm(tab, yCur, y1, ks, h, o)] };
       });
       let err = 0;
       if (step.err.length > 0) {

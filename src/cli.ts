@@ -15,10 +15,13 @@ import { type CliIO, printHelp, UsageError } from './cli/usage.js';
 import { saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
 import { availableKinds } from './train/models.js';
+import { provideShardPool } from './train/shards.js';
 import { useNodeTerminal } from './train/terminal.js';
+import { createWorkerPool } from './train/worker-pool.js';
 import { VERSION } from './version.js';
 
 provideCheckpointWriter(saveCheckpoint); // train({ checkpointDir }) writes with it
+provideShardPool(createWorkerPool); // train({ workers }) starts worker threads with it
 useNodeTerminal(); // the progress bar and colours of Node terminals
 
 export type { CliIO };

@@ -51,6 +51,25 @@ export interface DensityModel {
     /** Counts and loss terms, as numbers. */
     info: LossInfo;
   };
+  /**
+   * Optional: the training loss and its gradients with respect to `params` (same order and
+   * shapes), computed by the model's own hand-written first-order backward pass, which
+   * {@link train} then uses instead of tfjs autodiff of {@link DensityModel.trainLoss} (fewer
+   * kernels: see src/nn/mlp-step.ts). Must equal what autodiff of `trainLoss` gives on the same
+   * draws. Returning `undefined` falls back to autodiff for this batch.
+   *
+   * @param x Training batch `[B, dim]`.
+   */
+  lossAndGradients?(x: Tensor):
+    | {
+        /** Scalar loss (as `trainLoss` would return). */
+        loss: Tensor;
+        /** Gradients in `params` order. */
+        grads: Tensor[];
+        /** Counts and loss terms, as numbers. */
+        info: LossInfo;
+      }
+    | undefined;
   /** Configuration to rebuild the model (see the model table, src/train/models.ts). */
   config(): ModelConfig;
   /**

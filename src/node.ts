@@ -33,10 +33,13 @@ export {
   watchInterrupt,
   yieldToEventLoop,
 } from './train/interrupt.js';
+export { createWorkerPool } from './train/worker-pool.js';
 export { binaryDigits } from './vae/data.js';
 
 import { saveCheckpoint } from './train/checkpoint.js';
 import { provideCheckpointWriter } from './train/checkpoint-writer.js';
+import { provideShardPool } from './train/shards.js';
+import { createWorkerPool } from './train/worker-pool.js';
 
 export {
   CHECKPOINT_FILE,
@@ -52,5 +55,7 @@ import { useNodeTerminal } from './train/terminal.js';
 
 // train({ checkpointDir }) writes through this (the main entry stays free of Node's fs).
 provideCheckpointWriter(saveCheckpoint);
+// train({ workers }) starts its worker threads through this (the main entry stays free of worker_threads)
+provideShardPool(createWorkerPool);
 // the progress bar and colours of Node terminals (cli-progress, picocolors)
 useNodeTerminal();

@@ -49,6 +49,8 @@ ${MODEL_FLAGS_HELP}
   --iters N            total iterations (default ${DEFAULT_ITERATIONS.cnf} for cnf — about a few minutes
                        on 2 cores; ${DEFAULT_ITERATIONS_OTHER} for other kinds)
   --batch B            batch size (default 100)
+  --workers N          data-parallel threads: the batch is split into N shards, one per thread, and
+                       their gradients combined (default 1; see docs/performance.md)
   --lr LR              learning rate (default 1e-3)
   --weight-decay WD    decoupled weight decay (default 1e-5)
   --eval-every K       held-out NLL every K iterations, checkpoint too (default 100)
@@ -83,6 +85,7 @@ export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
     ...Object.fromEntries(MODEL_FLAG_NAMES.map((n) => [n, 'string' as const])),
     iters: 'string',
     batch: 'string',
+    workers: 'string',
     lr: 'string',
     'weight-decay': 'string',
     'eval-every': 'string',
@@ -116,6 +119,7 @@ export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   const options = {
     iterations,
     batchSize: num(flags, 'batch', kindDefaults.batch, 'int'),
+    workers: num(flags, 'workers', 1, 'int'),
     learningRate: num(flags, 'lr', kindDefaults.lr),
     weightDecay: flags['weight-decay'] === '0' ? 0 : num(flags, 'weight-decay', kindDefaults.weightDecay),
     evalEvery: num(flags, 'eval-every', 100, 'nonneg-int'),

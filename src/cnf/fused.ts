@@ -47,7 +47,9 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared
     A.push(a);
     const shifted = beta === 0 ? b : tf.add(b, tf.mul(tf.sum(W, 0), beta));
     e.push(scale === 1 ? shifted : tf.mul(shifted, scale));
-    p.push(scale === 1 ? time : tf.mul(time, scale));
+    // a plain linear layer (the later layers of an `mlp` field) has no time term
+    const rate = time ?? tf.zeros([layer.dout]);
+    p.push(scale === 1 ? rate : tf.mul(rate, scale));
     if (gate !== null) {
       g.push(gate.g);
       c.push(gate.c);

@@ -1,9 +1,14 @@
 /**
- * Exact minimum-cost assignment by the shortest-augmenting-path method of Jonker & Volgenant
- * (Computing 38, 1987: LAPJV): column reduction, reduction transfer and two rounds of
- * augmenting row reduction assign most rows cheaply, then Dijkstra-like augmentation finishes the
- * rest exactly. For an n × n cost matrix it returns the permutation σ minimising Σ_i C[i][σ(i)].
- * Pure JS on float64; dense n = 256 takes a few milliseconds.
+ * Exact minimum-cost assignment: for an n × n cost matrix, the permutation σ minimising
+ * Σ_i C[i][σ(i)]. Two stages:
+ * 1. Bertsekas's forward auction with ε-scaling (Gauss–Seidel bids; "Auction algorithms for
+ *    network flow problems", 1992) finds column prices within n·ε_min of optimal duals in about
+ *    n log(C/ε) bids of O(n) each — fast on minibatch OT costs, where the shortest augmenting
+ *    paths from a cold start are long (sources in one blob, targets in clusters);
+ * 2. Jonker & Volgenant's shortest augmenting paths (Computing 38, 1987: LAPJV) make it exact:
+ *    every row whose assigned column is not exactly its cheapest under the prices is freed and
+ *    re-inserted by Dijkstra over non-negative reduced costs, which is optimal for any start.
+ * Pure JS on float64; n = 1024 from a minibatch of 8gaussians takes tens of milliseconds.
  *
  * @param cost row-major n × n costs
  * @param n Size of the square cost matrix.
@@ -12,117 +17,117 @@
  */
 export function linearAssignment(cost: ArrayLike<number>, n: number): Int32Array {
   if (cost.length !== n * n) throw new Error(`cost has ${cost.length} entries; expected n² = ${n * n}`);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < cost.length; k++) {
-    if (!Number.isFinite(cost[k]))
-      throw new Error(`cost[${Math.floor(k / n)}][${k % n}] = ${cost[k]} is not finite`);
+    const c = cost[k];
+    if (!Number.isFinite(c)) throw new Error(`cost[${Math.floor(k / n)}][${k % n}] = ${c} is not finite`);
+    if (c < lo) lo = c;
+    if (c > hi) hi = c;
   }
+  const c = cost instanceof Float64Array ? cost : Float64Array.from(cost);
   const rowsol = new Int32Array(n).fill(-1);
   const colsol = new Int32Array(n).fill(-1);
-  const v = new Float64Array(n); // column prices (duals)
+  const v = new Float64Array(n); // column duals: row i prefers the column minimising C[i][j] − v[j]
+  if (n === 0) return rowsol;
+  if (n === 1 || hi === lo) {
+    for (let i = 0; i < n; i++) rowsol[i] = i;
+    return rowsol;
+  }
+  auction(c, n, rowsol, colsol, v, hi - lo);
   const free = new Int32Array(n);
-  let numfree = columnReduction(cost, n, rowsol, colsol, v, free);
-  numfree = augmentingRowReduction(cost, n, rowsol, colsol, v, free, numfree);
-  augment(cost, n, rowsol, colsol, v, free, numfree);
+  const numfree = freeUnsettled(c, n, rowsol, colsol, v, free);
+  augment(c, n, rowsol, colsol, v, free, numfree);
   return rowsol;
 }
 
-/** Column reduction and reduction transfer; returns the number of free rows (listed in `free`). */
-function columnReduction(
-  c: ArrayLike<number>,
+/**
+ * Forward auction with ε-scaling: ε from range/4 down to range·1e-9, dividing by 6 per phase; each
+ * phase starts with every row unassigned and keeps the prices (v = −price). A bid raises the price
+ * of the row's best column so that it is ε worse than the second best.
+ */
+function auction(
+  c: Float64Array,
   n: number,
   rowsol: Int32Array,
   colsol: Int32Array,
   v: Float64Array,
-  free: Int32Array,
-): number {
-  const matches = new Int32Array(n);
-  for (let j = n - 1; j >= 0; j--) {
-    let min = c[j];
-    let imin = 0;
-    for (let i = 1; i < n; i++) {
-      if (c[i * n + j] < min) {
-        min = c[i * n + j];
-        imin = i;
-      }
-    }
-    v[j] = min;
-    if (++matches[imin] === 1) {
-      rowsol[imin] = j;
-      colsol[j] = imin;
-    } else if (v[j] < v[rowsol[imin]]) {
-      const j1 = rowsol[imin];
-      rowsol[imin] = j;
-      colsol[j] = imin;
-      colsol[j1] = -1;
-    } else {
-      colsol[j] = -1;
-    }
-  }
-  let numfree = 0;
-  for (let i = 0; i < n; i++) {
-    if (matches[i] === 0) {
-      free[numfree++] = i;
-    } else if (matches[i] === 1) {
-      const j1 = rowsol[i];
-      let min = Number.POSITIVE_INFINITY;
-      for (let j = 0; j < n; j++) if (j !== j1 && c[i * n + j] - v[j] < min) min = c[i * n + j] - v[j];
-      if (Number.isFinite(min)) v[j1] -= min;
-    }
-  }
-  return numfree;
-}
-
-/** Two rounds of augmenting row reduction (an auction-like pass); returns the rows still free. */
-function augmentingRowReduction(
-  c: ArrayLike<number>,
-  n: number,
-  rowsol: Int32Array,
-  colsol: Int32Array,
-  v: Float64Array,
-  free: Int32Array,
-  numfree0: number,
-): number {
-  let numfree = numfree0;
-  for (let round = 0; round < 2; round++) {
-    let k = 0;
-    const prvnumfree = numfree;
-    numfree = 0;
-    // a bound on the re-queued rows of one round, so ties in floating point cannot cycle forever
-    let budget = n >> 2;
-    while (k < prvnumfree) {
-      const i = free[k++];
-      let umin = c[i * n] - v[0];
+  range: number,
+): void {
+  const stack = new Int32Array(n);
+  const epsMin = range * 1e-9;
+  let eps = range / 4;
+  for (;;) {
+    rowsol.fill(-1);
+    colsol.fill(-1);
+    let top = 0;
+    for (let i = n - 1; i >= 0; i--) stack[top++] = i;
+    while (top > 0) {
+      const i = stack[--top];
+      const row = i * n;
+      let w1 = Number.POSITIVE_INFINITY;
+      let w2 = Number.POSITIVE_INFINITY;
       let j1 = 0;
-      let j2 = -1;
-      let usubmin = Number.POSITIVE_INFINITY;
-      for (let j = 1; j < n; j++) {
-        const h = c[i * n + j] - v[j];
-        if (h < usubmin) {
-          if (h >= umin) {
-            usubmin = h;
-            j2 = j;
-          } else {
-            usubmin = umin;
-            umin = h;
-            j2 = j1;
+      for (let j = 0; j < n; j++) {
+        const h = c[row + j] - v[j];
+        if (h < w2) {
+          if (h < w1) {
+            w2 = w1;
+            w1 = h;
             j1 = j;
+          } else {
+            w2 = h;
           }
         }
       }
-      let i0 = colsol[j1];
-      if (umin < usubmin) {
-        v[j1] -= usubmin - umin;
-      } else if (i0 > -1 && j2 >= 0) {
-        j1 = j2;
-        i0 = colsol[j2];
+      v[j1] -= w2 - w1 + eps;
+      const i0 = colsol[j1];
+      if (i0 >= 0) {
+        rowsol[i0] = -1;
+        stack[top++] = i0;
       }
       rowsol[i] = j1;
       colsol[j1] = i;
-      if (i0 > -1) {
-        rowsol[i0] = -1;
-        if (umin < usubmin && --budget > 0) free[--k] = i0;
-        else free[numfree++] = i0;
-      }
+    }
+    if (eps <= epsMin) return;
+    eps = Math.max(eps / 6, epsMin);
+  }
+}
+
+/**
+ * Makes the auction's assignment a valid start for shortest augmenting paths: raises each
+ * assigned column's dual so it is exactly its row's cheapest (the auction leaves it ≤ ε worse),
+ * then frees every row whose column is no longer exactly its cheapest (a neighbour's raise can
+ * undercut it). Returns the number of free rows, listed in `free`.
+ */
+function freeUnsettled(
+  c: Float64Array,
+  n: number,
+  rowsol: Int32Array,
+  colsol: Int32Array,
+  v: Float64Array,
+  free: Int32Array,
+): number {
+  const minOf = (i: number): number => {
+    let m = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) {
+      const h = c[i * n + j] - v[j];
+      if (h < m) m = h;
+    }
+    return m;
+  };
+  for (let i = 0; i < n; i++) {
+    const j = rowsol[i];
+    const slack = c[i * n + j] - v[j] - minOf(i);
+    if (slack > 0) v[j] += slack;
+  }
+  let numfree = 0;
+  for (let i = 0; i < n; i++) {
+    const j = rowsol[i];
+    if (c[i * n + j] - v[j] > minOf(i)) {
+      rowsol[i] = -1;
+      colsol[j] = -1;
+      free[numfree++] = i;
     }
   }
   return numfree;

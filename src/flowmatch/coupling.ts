@@ -15,7 +15,7 @@ export interface CouplingOptions {
 }
 
 /** Largest batch for the exact (Hungarian) coupling; O(n³) time. */
-export const MAX_EXACT_BATCH = 512;
+export const MAX_EXACT_BATCH = 1024;
 
 /**
  * Squared Euclidean distances between the rows of a [n, D] and b [m, D], in float64 on the JS
@@ -41,7 +41,7 @@ function squaredDistances(a: Tensor, b: Tensor, av: ArrayLike<number>, bv: Array
 /**
  * Pairs a minibatch of source points x0 [n, D] with data points x1 [n, D]:
  * - `independent`: as drawn (I-CFM);
- * - `exact`: the permutation of x1 minimising Σ‖x0_i − x1_σ(i)‖² (minibatch OT, Hungarian), n ≤ 512;
+ * - `exact`: the permutation of x1 minimising Σ‖x0_i − x1_σ(i)‖² (minibatch OT, Jonker–Volgenant), n ≤ 1024;
  * - `sinkhorn`: n pairs drawn from the entropic OT plan (with replacement, as torchcfm does).
  * Returns new tensors [x0', x1'].
  *

@@ -13,12 +13,14 @@ import type { LossInfo, ModelConfig, TrainPass } from '../model.js';
 import { ACTIVATIONS } from '../nn/activations.js';
 import { LAYER_KINDS } from '../nn/layers.js';
 import { type MlpField, type MlpFieldOptions, mlpField } from '../nn/mlp.js';
+import { canRegress } from '../nn/mlp-step.js';
 import { ConfigError, checkNumber, checkOneOf, checkOptionsObject } from '../validate.js';
 import { coupleAsync } from './coupling.js';
 import {
   DEFAULT_OBJECTIVE,
   type FlowMatchingObjective,
   flowMatchingLoss,
+  flowMatchingLossAndGrads,
   OBJECTIVES,
   type ObjectiveSettings,
 } from './objective.js';
@@ -357,9 +359,7 @@ export class FlowMatchingModel extends FlowModel {
 
   /** The seed of the next training draw (advancing the step), after checking the batch's shape. */
   private nextSeed(x: Tensor): number {
-    if (x.rank !== 2 || x.shape[1] !== this.dim) {
-      throw new Error(`flow-matching input has shape [${x.shape.join(', ')}]; expected [B, ${this.dim}]`);
-    }
+    this.checkBatch(x);
     return this.fm.seed * 100_003 + this.step++;
   }
 
@@ -381,6 +381,59 @@ export class FlowMatchingModel extends FlowModel {
       }
       return flowMatchingLoss(this.field, this.sourceSample(n, seed), x, this.settings(), seed);
     });
+  }
+
+  /**
+   * {@link trainLoss} and its gradients (in `params` order) by the field's hand-written backward
+   * pass ({@link flowMatchingLossAndGrads}): the same draws and loss, a third of the kernels of
+   * autodiff. Undefined for a field that pass cannot run (the training loop then differentiates
+   * {@link trainLoss}).
+   *
+   * @param x Data batch x1 `[B, dim]` (after reflow, its size sets the batch of pairs).
+   */
+  lossAndGradients(x: Tensor):
+    | {
+        /** Scalar loss. */
+        loss: Tensor;
+        /** Gradients in `params` order. */
+        grads: Tensor[];
+        /** Counts and loss terms, as numbers. */
+        info: LossInfo;
+      }
+    | undefined {
+    if (!canRegress(this.field)) return undefined;
+    this.checkBatch(x);
+    const seed = this.fm.seed * 100_003 + this.step++;
+    const n = x.shape[0];
+    let x0: Tensor;
+    let x1: Tensor;
+    let paired = false;
+    if (this.pairs) {
+      const m = this.pairs.x0.shape[0];
+      const pairs = this.pairs;
+      [x0, x1] = tf.tidy(() => {
+        const idx = tf.randomUniformInt([n], 0, m, seed);
+        return [tf.gather(pairs.x0, idx), tf.gather(pairs.x1, idx)];
+      });
+      paired = true;
+    } else {
+      x0 = this.sourceSample(n, seed);
+      x1 = x;
+    }
+    try {
+      const r = flowMatchingLossAndGrads(this.field, x0, x1, this.settings(), seed, paired);
+      if (r === undefined) throw new Error('flow matching: the field cannot take the hand-written step');
+      return { loss: r.loss, grads: r.grads, info: { nfe: 1 } };
+    } finally {
+      x0.dispose();
+      if (x1 !== x) x1.dispose();
+    }
+  }
+
+  private checkBatch(x: Tensor): void {
+    if (x.rank !== 2 || x.shape[1] !== this.dim) {
+      throw new Error(`flow-matching input has shape [${x.shape.join(', ')}]; expected [B, ${this.dim}]`);
+    }
   }
 
   override config(): FlowMatchingConfig {

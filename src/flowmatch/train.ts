@@ -62,7 +62,9 @@ export async function flowMatching(
   const rounds: TrainResult[] = [];
   for (let r = 0; r < reflows; r++) {
     model.reflow(options.reflowPairs ?? 10_000, 1000 + r);
-    rounds.push(await train(model, sampler, { ...trainOptions, resume: undefined }));
+    // reflow pairs live in this model only (worker threads rebuild the model from its config,
+    // without pairs), so reflow rounds train on this thread
+    rounds.push(await train(model, sampler, { ...trainOptions, resume: undefined, workers: 1 }));
   }
   model.clearPairs();
   return { model, result, rounds };

@@ -1,10 +1,15 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 
 /** Activation names of {@link mlpField}. */
-export type ActivationName = 'tanh' | 'softplus' | 'swish' | 'sigmoid' | 'elu';
+export type ActivationName = 'tanh' | 'softplus' | 'swish' | 'sigmoid' | 'elu' | 'selu';
 
 /** The activation names, for validation and help text. */
-export const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'softplus', 'swish', 'sigmoid', 'elu'];
+export const ACTIVATIONS: readonly ActivationName[] = ['tanh', 'softplus', 'swish', 'sigmoid', 'elu', 'selu'];
+
+/** SELU's scale λ (Klambauer et al. 2017; PyTorch's and tfjs's constant). */
+export const SELU_SCALE = 1.0507009873554805;
+/** SELU's α. */
+export const SELU_ALPHA = 1.6732632423543772;
 
 /**
  * An activation written as act(z) = α·g(c·z) + β with a cheap core g. Layers fold c into their
@@ -79,6 +84,23 @@ const TABLE: Record<ActivationName, Activation> = {
       const k = consts();
       // elu'(z) = 1 for z > 0, e^z = u + 1 otherwise: min(u, 0) + 1
       return { u, du: tf.add(tf.minimum(u, k.zero), k.one) };
+    },
+  },
+  selu: {
+    // selu(z) = λ·g(z) with g(z) = elu(z)·step(z) (step: 1 for z > 0, α otherwise), λ folded into
+    // the next layer like tanh's 2: wasm's own Selu kernel costs ~10× elu + step + mul at B = 1024
+    name: 'selu',
+    c: 1,
+    alpha: SELU_SCALE,
+    beta: 0,
+    core: (z) => {
+      const e = tf.elu(z);
+      const s = tf.step(z, SELU_ALPHA);
+      // g'(z) = 1 for z > 0, α·e^z = α·(elu(z) + 1) otherwise: tfjs's EluGrad kernel with dy = step(z)
+      // (dy·(y + 1) where y = elu(z) < 0, dy elsewhere) — one kernel where min/add/mul take three
+      // (and wasm's Minimum with a scalar is slow)
+      const du = tf.engine().runKernel('EluGrad', { dy: s, y: e }) as Tensor;
+      return { u: tf.mul(e, s), du };
     },
   },
 };

@@ -1,11 +1,15 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { type Uniform, uniformVariable } from './init.js';
 
-/** Time-dependent layer kinds of FFJORD. */
-export type LayerKind = 'concat' | 'concatsquash';
+/**
+ * How time enters the layers: FFJORD's `concat` and `concatsquash` (every layer), or `mlp`,
+ * torchcfm's `MLP(time_varying=True)`: t concatenated to the input only ([x, t] → Linear), the
+ * later layers plain Linear.
+ */
+export type LayerKind = 'concat' | 'concatsquash' | 'mlp';
 
 /** The layer kinds, for validation and help text. */
-export const LAYER_KINDS: readonly LayerKind[] = ['concat', 'concatsquash'];
+export const LAYER_KINDS: readonly LayerKind[] = ['concat', 'concatsquash', 'mlp'];
 
 /** The affine maps folded into a layer's weights (see `Activation`). */
 export interface Fold {
@@ -24,8 +28,8 @@ export interface Fold {
  * Both the value (fused matMul + bias) and the tangents (matMul, no bias) use the same `w`.
  */
 export interface TimeLayer {
-  /** How time enters: `'concat'` or `'concatsquash'`. */
-  readonly kind: LayerKind;
+  /** How time enters: `'concat'`, `'concatsquash'`, or `'linear'` (not at all: the later layers of `mlp`). */
+  readonly kind: LayerKind | 'linear';
   /** Input width. */
   readonly din: number;
   /** Output width. */
@@ -51,7 +55,8 @@ export interface TimeLayer {
   };
   /**
    * The layer at one time per example, t [B, 1]: z̃ = (u·w + b) ⊙ gate + shift with `w` [din, dout]
-   * and `b` [dout] independent of t, `gate` [B, dout] (or null: no gate) and `shift` [B, dout].
+   * and `b` [dout] independent of t, `gate` [B, dout] (or null: no gate) and `shift` [B, dout]
+   * (or null: no time term).
    * Tangents: dz̃ = (v·w) ⊙ gate.
    *
    * @param t Per-example times `[B, 1]`.
@@ -69,8 +74,8 @@ export interface LayerWeights {
   readonly W: tf.Variable;
   /** b [dout]. */
   readonly b: tf.Variable;
-  /** The time coefficients [dout]: w_t (concat) or d (concatsquash). */
-  readonly time: tf.Variable;
+  /** The time coefficients [dout]: w_t (concat) or d (concatsquash); null for a plain linear layer. */
+  readonly time: tf.Variable | null;
   /** The gate's g and c [dout] (concatsquash), or null. */
   readonly gate: {
     /** Gate weights g `[dout]`. */
@@ -85,7 +90,7 @@ export interface PerExample {
   w: Tensor;
   b: Tensor;
   gate: Tensor | null;
-  shift: Tensor;
+  shift: Tensor | null;
 }
 
 /** t [B, 1] times the row vector v [n] scaled by s: [B, n] (a [B,1]×[1,n] matMul, no broadcast op). */
@@ -162,9 +167,37 @@ export function concatSquashLayer(din: number, dout: number, rng: Uniform): Time
   };
 }
 
-/** A layer of the given kind. */
-export function timeLayer(kind: LayerKind, din: number, dout: number, rng: Uniform): TimeLayer {
+/**
+ * A plain Linear layer a·W + b (no time), PyTorch's default initialisation U(±1/√din): the
+ * layers after the first of an `mlp` field.
+ */
+export function linearLayer(din: number, dout: number, rng: Uniform): TimeLayer {
+  const bound = 1 / Math.sqrt(din);
+  const W = uniformVariable(rng, [din, dout], bound);
+  const b = uniformVariable(rng, [dout], bound);
+  return {
+    kind: 'linear',
+    din,
+    dout,
+    params: [W, b],
+    weights: { W, b, time: null, gate: null },
+    effective: (_t, fold) => foldInput(W, b, fold),
+    perExample: (_t, fold) => ({ ...foldInput(W, b, fold), gate: null, shift: null }),
+  };
+}
+
+/**
+ * Layer `index` of a field of the given kind (`mlp`: a concat layer first, then plain Linear).
+ *
+ * @param kind The field's layer kind.
+ * @param din Input width.
+ * @param dout Output width.
+ * @param rng Initialisation draws.
+ * @param index Position of the layer, input first. Default 0.
+ */
+export function timeLayer(kind: LayerKind, din: number, dout: number, rng: Uniform, index = 0): TimeLayer {
   if (kind === 'concat') return concatLayer(din, dout, rng);
   if (kind === 'concatsquash') return concatSquashLayer(din, dout, rng);
+  if (kind === 'mlp') return index === 0 ? concatLayer(din, dout, rng) : linearLayer(din, dout, rng);
   throw new Error(`unknown layer '${String(kind)}': expected one of ${LAYER_KINDS.join(', ')}`);
 }

@@ -176,7 +176,7 @@ function layerAtTensor(
     z = tf.mul(z, gate);
     if (dz !== null) dz = tf.mul(dz, gate);
   }
-  z = tf.add(z, shift);
+  if (shift !== null) z = tf.add(z, shift);
   return { z, dz: dz ?? z };
 }
 
@@ -278,7 +278,7 @@ export function mlpField(options: MlpFieldOptions): MlpField {
   const config = resolveMlpOptions(options);
   const rng = uniformRng(config.seed);
   const widths = [config.dim, ...config.hidden, config.dim];
-  const layers = widths.slice(1).map((w, i) => timeLayer(config.layer, widths[i], w, rng));
+  const layers = widths.slice(1).map((w, i) => timeLayer(config.layer, widths[i], w, rng, i));
   const act = activation(config.activation);
   const contextWeights =
     config.contextDim > 0

@@ -145,7 +145,7 @@ export async function saveCheckpoint(
     const state = await optimizer.getState();
     const opt = state.map((t, i) => ({ name: `opt${i}`, tensor: t.tensor }));
     const encoded = await tf.io.encodeWeights(opt);
-    // tfjs makes a fresh scalar for the step count ('iter'); the rest are the optimizer's own variables
+    // fresh tensors (AdamW keeps its moments flat and splits them per parameter here); dispose any that are not variables
     for (const t of state) if (!(t.tensor instanceof tf.Variable)) t.tensor.dispose();
     const optName = `optimizer-${tag}.bin`;
     writeFileAtomic(join(dir, optName), toBytes(encoded.data));

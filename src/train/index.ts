@@ -28,4 +28,14 @@ export {
   useColor,
   visibleLength,
 } from './progress.js';
+export {
+  combineShards,
+  provideShardPool,
+  type Shard,
+  type ShardPool,
+  type ShardPoolFactory,
+  type ShardResult,
+  ShardWorkerError,
+  shardRows,
+} from './shards.js';
 export { TrainingDivergedError, type TrainOptions, type TrainResult, train } from './train.js';

@@ -11,6 +11,7 @@ export function checkTrainOptions(o: TrainOptions): void {
   };
   opt('iterations', (v) => checkInt(WHERE, 'iterations', v, 0, 1e9));
   opt('batchSize', (v) => checkInt(WHERE, 'batchSize', v, 1, 1e6));
+  opt('workers', (v) => checkInt(WHERE, 'workers', v, 1, 256));
   opt('evalEvery', (v) => checkInt(WHERE, 'evalEvery', v, 0, 1e9));
   opt('testSize', (v) => checkInt(WHERE, 'testSize', v, 1, 1e7));
   opt('evalBatch', (v) => checkInt(WHERE, 'evalBatch', v, 1, 1e6));

@@ -5,13 +5,18 @@ import { ready } from '../backend.js';
 import type { Sampler } from '../data/toy.js';
 import type { IterationRecord } from '../metrics/history.js';
 import type { DensityModel, LossInfo } from '../model.js';
-import { AdamW, type AdamWOptions } from './adamw.js';
+import { ConfigError } from '../validate.js';
+import { AdamW, type AdamWOptions, flatten } from './adamw.js';
 import type { Checkpoint } from './checkpoint.js';
 import { checkpointWriter } from './checkpoint-writer.js';
 import { DeviceErrorGuard } from './device-errors.js';
 import { evaluate, evaluateAsync } from './evaluate.js';
+import { readFlat } from './flat.js';
+import { lossAndGradients } from './loss-gradients.js';
 import { checkTrainOptions } from './options-check.js';
 import { Progress, type ProgressSink } from './progress.js';
+import { shardGradient } from './shard-gradient.js';
+import { combineShards, type ShardPool, ShardWorkerError, shardPoolFactory, shardRows } from './shards.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions extends AdamWOptions {
@@ -19,6 +24,17 @@ export interface TrainOptions extends AdamWOptions {
   iterations?: number;
   /** Points per batch. Default 100. */
   batchSize?: number;
+  /**
+   * Data-parallel training over this many threads (Node only, `odeflow/node`): each iteration the
+   * batch is split into `workers` shards, the calling thread computes one and `workers − 1` worker
+   * threads (each with its own tfjs backend and a copy of the model, rebuilt from `model.config()`)
+   * the others; the gradients are combined as Σₖ (nₖ / B)·∇ₖ and one optimizer step is taken here.
+   * Exact for losses that are means over independent rows (the CNF with exact divergence: each
+   * shard solves its own adaptive ODE, and the batch loss is the mean of the shards' means);
+   * random draws inside the loss (Hutchinson probes, flow matching's noise, OT-CFM's minibatch
+   * coupling, which then pairs within a shard) are per shard. Default 1 (no threads).
+   */
+  workers?: number;
   /** Evaluate the held-out NLL every this many iterations, and at the end; 0 never. Default 100. */
   evalEvery?: number;
   /** Size of the held-out set drawn as `sampler(testSize, -1)` when no `testData` is given. Default 1000. */
@@ -122,6 +138,46 @@ function sinkOf(progress: TrainOptions['progress']): ProgressSink | undefined {
 }
 
 /**
+ * One iteration's loss and gradient over `workers` shards: the worker threads get the current
+ * parameters and shards 1…, this thread computes shard 0 meanwhile; combined by {@link combineShards}.
+ */
+async function parallelGradient(
+  model: DensityModel,
+  pool: ShardPool,
+  x: Tensor,
+  workers: number,
+): Promise<{ loss: number; grads: Float32Array; info: LossInfo }> {
+  const rows = shardRows(x.shape[0], workers);
+  const cols = x.shape[1] ?? 1;
+  const values = x.dataSync() as Float32Array;
+  const shards = [];
+  let at = rows[0] * cols;
+  for (const n of rows.slice(1)) {
+    shards.push({ x: values.slice(at, at + n * cols), rows: n, cols });
+    at += n * cols;
+  }
+  const params = readFlat(model.params);
+  const others = pool.gradients(params, shards);
+  // a failure here still waits for the workers' replies, so none is left unhandled
+  const own = () => {
+    const x0 = tf.slice(x, 0, rows[0]);
+    try {
+      return shardGradient(model, x0);
+    } finally {
+      x0.dispose();
+    }
+  };
+  let mine: ReturnType<typeof shardGradient>;
+  try {
+    mine = own();
+  } catch (err) {
+    await others.catch(() => undefined);
+    throw err;
+  }
+  return combineShards([mine, ...(await others)]);
+}
+
+/**
  * Trains `model` by minimising `model.trainLoss` on batches from `sampler`, with Adam and
  * decoupled weight decay ({@link AdamW}). Each iteration: draw `sampler(batchSize, iteration)`,
  * take first-order gradients of the loss, refuse a non-finite loss or gradient (throwing
@@ -160,6 +216,16 @@ export async function train(
   if (asyncReads && !trainPassAsync) {
     throw new Error(
       `train: reads 'async' needs the model's trainPassAsync; this '${model.config().kind}' model has none (use reads 'sync' on a backend with synchronous reads)`,
+    );
+  }
+
+  const workers = options.workers ?? 1;
+  if (workers > batchSize) {
+    throw new ConfigError(
+      'train options',
+      'workers',
+      workers,
+      `an integer from 1 to batchSize (${batchSize})`,
     );
   }
 
@@ -233,7 +299,9 @@ export async function train(
 
   let stopped: TrainResult['stopped'] = 'done';
   let iteration = start;
+  let pool: ShardPool | undefined;
   try {
+    if (workers > 1) pool = await shardPoolFactory()(model.config(), workers - 1, tf.getBackend());
     if (start === 0 || !options.resume || options.resume.dir !== dir) await checkpoint(start);
     for (iteration = start + 1; iteration <= iterations; iteration++) {
       const t0 = performance.now();
@@ -243,65 +311,78 @@ export async function train(
       const x = sampler(batchSize, iteration);
       try {
         let info: LossInfo = {};
-        let reads: Record<string, Tensor> = {};
-        let value: Tensor;
-        let grads: tf.NamedTensorMap;
-        const at = iteration;
-        // phase one of a read-free step: the model's choices, made with async reads
-        const pass = trainPassAsync ? await guardAsync(at, () => trainPassAsync(x)) : undefined;
-        try {
-          ({ value, grads } = tf.variableGrads(() => {
-            if (pass) {
-              const out = pass.loss();
-              info = out.info;
-              reads = out.reads;
-              return out.loss as tf.Scalar;
+        let loss: number;
+        let gradNorm: number;
+        let flat: Tensor;
+        if (pool) {
+          const r = await parallelGradient(model, pool, x, workers).catch((err: unknown) => {
+            if (err instanceof OdeError || (err instanceof ShardWorkerError && err.ode)) {
+              diverge(iteration, `ODE solver failed (${firstClause(err as Error)})`);
             }
-            const out = model.trainLoss(x);
-            info = out.info;
-            return out.loss as tf.Scalar;
-          }, params as tf.Variable[]));
-        } catch (err) {
-          // a throwing forward or backward pass leaves tfjs's tape (and its saved tensors) behind
-          releaseTape();
-          tf.dispose(Object.values(reads));
-          if (err instanceof OdeError) diverge(iteration, `ODE solver failed (${firstClause(err)})`);
-          throw err;
-        } finally {
-          pass?.dispose();
-        }
-        for (const [k, t] of Object.entries(reads)) {
-          info[k] = (await t.data())[0];
-          t.dispose();
-        }
-        const gradList = params.map((p) => grads[p.name]);
-        // pairwise adds, not addN: WebGPU refuses a kernel with more storage buffers than its
-        // per-stage limit (8 on many adapters), and an AddN of every gradient exceeds it
-        const sq = tf.tidy(() =>
-          gradList.map((g) => tf.sum(tf.square(g))).reduce((acc, t) => tf.add(acc, t)),
-        );
-        const loss = (await value.data())[0];
-        const gradNorm = Math.sqrt((await sq.data())[0]);
-        tf.dispose([value, sq]);
-        const deviceError = await deviceErrors.close();
-        if (deviceError !== null) {
-          tf.dispose(gradList);
-          throw new Error(
-            `train: the WebGPU device reported an error during iteration ${iteration} (${deviceError.split('\n')[0]}); ` +
-              'its numbers cannot be trusted, so training stops before this step is applied',
-          );
-        }
-        if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-          tf.dispose(gradList);
-          diverge(iteration, Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`);
+            throw err;
+          });
+          ({ loss, info } = r);
+          gradNorm = Math.sqrt(r.grads.reduce((a, g) => a + g * g, 0));
+          if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+            diverge(iteration, Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`);
+          }
+          flat = tf.tensor1d(r.grads, 'float32');
+        } else {
+          let value: Tensor;
+          let grads: Tensor[];
+          let reads: Record<string, Tensor> = {};
+          // phase one of a read-free step (reads 'async'): the model's choices, made with async reads
+          const pass = trainPassAsync ? await guardAsync(iteration, () => trainPassAsync(x)) : undefined;
+          try {
+            if (pass) {
+              const r = tf.variableGrads(() => {
+                const out = pass.loss();
+                info = out.info;
+                reads = out.reads;
+                return out.loss as tf.Scalar;
+              }, params as tf.Variable[]);
+              value = r.value;
+              grads = params.map((p) => r.grads[p.name]);
+            } else ({ value, grads, info } = lossAndGradients(model, x, params));
+          } catch (err) {
+            // a throwing forward or backward pass leaves tfjs's tape (and its saved tensors) behind
+            releaseTape();
+            tf.dispose(Object.values(reads));
+            if (err instanceof OdeError) diverge(iteration, `ODE solver failed (${firstClause(err)})`);
+            throw err;
+          } finally {
+            pass?.dispose();
+          }
+          for (const [k, t] of Object.entries(reads)) {
+            info[k] = (await t.data())[0];
+            t.dispose();
+          }
+          flat = flatten(grads);
+          tf.dispose(grads);
+          const sq = tf.tidy(() => tf.sum(tf.square(flat)));
+          loss = (await value.data())[0];
+          gradNorm = Math.sqrt((await sq.data())[0]);
+          tf.dispose([value, sq]);
+          const deviceError = await deviceErrors.close();
+          if (deviceError !== null) {
+            flat.dispose();
+            throw new Error(
+              `train: the WebGPU device reported an error during iteration ${iteration} (${deviceError.split('\n')[0]}); ` +
+                'its numbers cannot be trusted, so training stops before this step is applied',
+            );
+          }
+          if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+            flat.dispose();
+            diverge(iteration, Number.isFinite(loss) ? `gradient norm is ${gradNorm}` : `loss is ${loss}`);
+          }
         }
         // the weights a deferred checkpoint holds just gave a finite loss: save them now
         if (pending !== undefined) {
           await checkpoint(pending);
           pending = undefined;
         }
-        optimizer.step(params, gradList);
-        tf.dispose(gradList);
+        optimizer.step(params, flat);
+        flat.dispose();
         const seconds = (performance.now() - t0) / 1000;
         const record: IterationRecord = {
           iteration,
@@ -351,6 +432,7 @@ export async function train(
   } finally {
     progress?.done();
     optimizer.dispose();
+    await pool?.close();
     if (ownTest) testData?.dispose();
   }
   const last = [...history].reverse().find((r) => r.testNll !== undefined);

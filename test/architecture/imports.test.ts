@@ -68,6 +68,12 @@ function layer(file: string): number {
   if (i < 0) throw new Error(`${file} is in no layer of the list`);
   return i;
 }
+/**
+ * The one import() of a string outside the backends: the text of the data: URL module that boots a
+ * worker thread from the TypeScript sources (under tsx or vitest only; the build has a .js entry),
+ * which must register tsx's loader before it loads grad-worker.ts (src/train/worker-pool.ts).
+ */
+const IMPORT_ALLOWED = new Set(['src/train/worker-pool.ts']);
 /** Flow matching is a way of training: its trainer calls the training loop. */
 const EXCEPTIONS = new Set(['src/flowmatch/train.ts -> src/train/train.ts']);
 
@@ -112,7 +118,8 @@ describe('layout', () => {
     const bad = sources.filter((f) => {
       const text = readFileSync(f, 'utf8');
       const backend = rel(f) === 'src/backend.ts' || rel(f).startsWith('src/backend/');
-      return /as unknown as/.test(text) || (!backend && load.test(text));
+      const allowed = backend || IMPORT_ALLOWED.has(rel(f));
+      return /as unknown as/.test(text) || (!allowed && load.test(text));
     });
     expect(bad.map(rel)).toEqual([]);
   });

@@ -17,6 +17,9 @@ describe('wasm matMul with transpose flags (patched kernel)', () => {
     ['abᵀ', [5, 7], [3, 7], false, true],
     ['aᵀbᵀ', [7, 5], [3, 7], true, true],
     ['batched aᵀbᵀ', [2, 7, 5], [2, 3, 7], true, true],
+    // large enough for the tiled JS transpose, with edges that are not multiples of the tile
+    ['large aᵀb (tiled transpose)', [1000, 37], [1000, 5], true, false],
+    ['large abᵀ (tiled transpose)', [6, 70], [1030, 70], false, true],
   ];
   for (const [name, sa, sb, ta, tb] of cases) {
     it(`${name} equals the cpu backend, plain and fused, with gradients`, async () => {
@@ -33,7 +36,8 @@ describe('wasm matMul with transpose flags (patched kernel)', () => {
       const w = await on('wasm', run);
       const c = await on('cpu', run);
       for (let i = 0; i < w.length; i++) {
-        for (let j = 0; j < w[i].length; j++) expect(Math.abs(w[i][j] - c[i][j])).toBeLessThan(1e-4);
+        const scale = Math.max(1, ...c[i].map(Math.abs));
+        for (let j = 0; j < w[i].length; j++) expect(Math.abs(w[i][j] - c[i][j])).toBeLessThan(1e-5 * scale);
       }
     });
   }
@@ -42,11 +46,13 @@ describe('wasm matMul with transpose flags (patched kernel)', () => {
     await initBackend('wasm');
     const a = tf.randomNormal([20, 8]);
     const b = tf.randomNormal([20, 8]);
+    const big = tf.randomNormal([1024, 64]);
     const before = tf.memory();
     for (let i = 0; i < 10; i++) tf.matMul(a, b, true, false).dispose();
+    for (let i = 0; i < 3; i++) tf.matMul(big, big, true, false).dispose();
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
-    tf.dispose([a, b]);
+    tf.dispose([a, b, big]);
   });
 });

@@ -57,4 +57,8 @@ describe('fused CNF dynamics equal the autodiff form (loss, every gradient, logP
   it('adjoint gradients: fused and autodiff agree', () =>
     compare({ divergence: 'exact', gradient: 'adjoint', kinetic: 0.1 }));
   it('a single layer (no hidden units) and two blocks', () => compare({ hidden: [], blocks: 2 }));
+  it("layer 'mlp' (time into the first layer only), exact divergence and Hutchinson", () => {
+    compare({ layer: 'mlp', activation: 'tanh', divergence: 'exact', kinetic: 0.3 });
+    compare({ layer: 'mlp', activation: 'softplus', divergence: 'hutchinson' });
+  });
 });

@@ -31,11 +31,62 @@ function bruteForce(cost: number[], n: number): number {
   return best;
 }
 
+/**
+ * Minimum assignment cost by the classical O(n³) Hungarian method with row and column potentials
+ * (Kuhn–Munkres in the shortest-path form): an implementation independent of the one under test.
+ */
+function hungarian(cost: number[], n: number): number {
+  const INF = Number.POSITIVE_INFINITY;
+  const u = new Float64Array(n + 1);
+  const v = new Float64Array(n + 1);
+  const p = new Int32Array(n + 1); // p[j]: row matched to column j (1-based, 0 = none)
+  const way = new Int32Array(n + 1);
+  for (let i = 1; i <= n; i++) {
+    p[0] = i;
+    let j0 = 0;
+    const minv = new Float64Array(n + 1).fill(INF);
+    const used = new Uint8Array(n + 1);
+    do {
+      used[j0] = 1;
+      const i0 = p[j0];
+      let delta = INF;
+      let j1 = 0;
+      for (let j = 1; j <= n; j++) {
+        if (used[j]) continue;
+        const cur = cost[(i0 - 1) * n + (j - 1)] - u[i0] - v[j];
+        if (cur < minv[j]) {
+          minv[j] = cur;
+          way[j] = j0;
+        }
+        if (minv[j] < delta) {
+          delta = minv[j];
+          j1 = j;
+        }
+      }
+      for (let j = 0; j <= n; j++) {
+        if (used[j]) {
+          u[p[j]] += delta;
+          v[j] -= delta;
+        } else minv[j] -= delta;
+      }
+      j0 = j1;
+    } while (p[j0] !== 0);
+    do {
+      const j1 = way[j0];
+      p[j0] = p[j1];
+      j0 = j1;
+    } while (j0 !== 0);
+  }
+  let total = 0;
+  for (let j = 1; j <= n; j++) total += cost[(p[j] - 1) * n + (j - 1)];
+  return total;
+}
+
 function squaredDistances(x: number[][], y: number[][]): number[] {
   return x.flatMap((a) => y.map((b) => a.reduce((s, ai, d) => s + (ai - b[d]) ** 2, 0)));
 }
 
-describe('exact assignment (Hungarian)', () => {
+describe('exact assignment (auction + Jonker–Volgenant)', () => {
   it('equals the brute-force minimum on random batches of size 1…8', () => {
     const rand = lcg(7);
     for (let n = 1; n <= 8; n++) {
@@ -57,6 +108,36 @@ describe('exact assignment (Hungarian)', () => {
     const c2 = [4, 1, 3, 2, 0, 5, 3, 2, 2];
     const s = linearAssignment(c2, 3);
     expect(Array.from(s).reduce((a, j, i) => a + c2[i * 3 + j], 0)).toBe(bruteForce(c2, 3));
+  });
+
+  it('equals an independent O(n³) Hungarian (potentials) on minibatch OT costs up to n = 300', () => {
+    const rand = lcg(19);
+    const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+    for (const n of [20, 64, 150, 300]) {
+      // sources from a standard normal, targets in eight clusters (8gaussians): long augmenting paths
+      const x = Array.from({ length: n }, () => [gauss(), gauss()]);
+      const y = Array.from({ length: n }, () => {
+        const a = (Math.floor(rand() * 8) * Math.PI) / 4;
+        return [4 * Math.cos(a) + 0.5 * gauss(), 4 * Math.sin(a) + 0.5 * gauss()];
+      });
+      const cost = squaredDistances(x, y);
+      const sigma = linearAssignment(Float64Array.from(cost), n);
+      expect(new Set(sigma).size).toBe(n);
+      const got = Array.from(sigma).reduce((s, j, i) => s + cost[i * n + j], 0);
+      const want = hungarian(cost, n);
+      expect(Math.abs(got - want)).toBeLessThan(1e-9 * want);
+    }
+  });
+
+  it('is exact on integer costs with many ties (n = 60, costs 0…3)', () => {
+    const rand = lcg(23);
+    const n = 60;
+    for (let trial = 0; trial < 5; trial++) {
+      const cost = Array.from({ length: n * n }, () => Math.floor(rand() * 4));
+      const sigma = linearAssignment(cost, n);
+      expect(new Set(sigma).size).toBe(n);
+      expect(Array.from(sigma).reduce((s, j, i) => s + cost[i * n + j], 0)).toBe(hungarian(cost, n));
+    }
   });
 
   it('refuses non-finite costs and wrong sizes', () => {

@@ -3,8 +3,8 @@ import { tf } from '../../src/index.js';
 import type { ActivationName, LayerKind } from '../../src/nn/index.js';
 import { divergence, hutchinson, mlpField, probeNoise } from '../../src/nn/index.js';
 
-const ACTS: ActivationName[] = ['tanh', 'softplus', 'swish', 'sigmoid', 'elu'];
-const LAYERS: LayerKind[] = ['concat', 'concatsquash'];
+const ACTS: ActivationName[] = ['tanh', 'softplus', 'swish', 'sigmoid', 'elu', 'selu'];
+const LAYERS: LayerKind[] = ['concat', 'concatsquash', 'mlp'];
 
 /** Jacobian by central differences of f: jac[b][i][k] = ∂f_i/∂x_k at sample b. */
 function fdJacobian(f: (x: tf.Tensor) => tf.Tensor, x: number[][], h = 1e-2): number[][][] {
@@ -137,7 +137,7 @@ describe('mlpField initialisation and memory', () => {
 });
 
 describe('mlpField cost', () => {
-  it.each(['concatsquash', 'concat'] as const)(
+  it.each(['concatsquash', 'concat', 'mlp'] as const)(
     '%s: a plain call makes no tensor larger than B × width (no [B, B, D] broadcast)',
     async (layer) => {
       const B = 50;

@@ -3,8 +3,8 @@ import { tf } from '../../src/index.js';
 import type { ActivationName, LayerKind } from '../../src/nn/index.js';
 import { mlpField } from '../../src/nn/index.js';
 
-const LAYERS: LayerKind[] = ['concat', 'concatsquash'];
-const ACTS: ActivationName[] = ['tanh', 'softplus'];
+const LAYERS: LayerKind[] = ['concat', 'concatsquash', 'mlp'];
+const ACTS: ActivationName[] = ['tanh', 'softplus', 'selu'];
 
 function maxAbs(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
