@@ -8,12 +8,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import seedrandom from 'seedrandom';
 import { odeintAdjoint } from '../solvers/adjoint.js';
 import { odeint } from '../solvers/odeint.js';
 import { odexSolve } from '../solvers/odex.js';
 import { type Tensor, tf } from '../solvers/tf.js';
 import type { MethodName, OdeModule } from '../solvers/types.js';
+import { Rng } from '../src/data/rng.js';
 import type { Figure } from '../src/plot/figure.js';
 import { writeHtml } from '../src/plot/html.js';
 
@@ -104,7 +104,7 @@ export function runSpiral(options: SpiralOptions = {}): SpiralResult {
   const method = options.method ?? 'rk4';
   const log = options.log ?? console.log;
   const seed = options.seed ?? 0;
-  const rng = seedrandom(`spiral-${seed}`);
+  const rng = new Rng(`spiral-${seed}`);
   const ts = Array.from({ length: dataSize }, (_, i) => (T_END * i) / (dataSize - 1));
   const truth = trueTrajectory(ts);
   const trueY = tf.tensor2d(truth); // [dataSize, 2]
@@ -156,7 +156,7 @@ export function runSpiral(options: SpiralOptions = {}): SpiralResult {
     // cosine decay: large steps early, then settle (the whole-trajectory loss is phase-sensitive)
     // (tfjs types the field protected and offers no setter; AdamOptimizer reads it on every step)
     Reflect.set(opt, 'learningRate', 0.5 * lr0 * (1 + Math.cos((Math.PI * (it - 1)) / iters)));
-    const starts = Array.from({ length: batchSize }, () => Math.floor(rng() * (dataSize - batchTime)));
+    const starts = Array.from({ length: batchSize }, () => rng.int(dataSize - batchTime));
     const loss = opt.minimize(() => segmentLoss(starts), true, field.params as tf.Variable[]);
     trainLosses.push(loss?.dataSync()[0] ?? Number.NaN);
     loss?.dispose();

@@ -4,6 +4,7 @@
  * refused at once instead of allocating for minutes.
  */
 import { METHOD_NAMES } from '../solvers/options.js';
+import type { ModelConfig } from './model.js';
 import { ACTIVATIONS } from './nn/activations.js';
 import { NOISE_KINDS } from './nn/divergence.js';
 import { LAYER_KINDS } from './nn/layers.js';
@@ -127,7 +128,11 @@ export function estimateParams(config: Record<string, unknown>): number {
  * included) against its bounds, and the estimated size against {@link MAX_PARAMS}. Throws
  * {@link ConfigError} naming `where` (e.g. the checkpoint file), the key, the value and the range.
  */
-export function checkModelConfig(config: unknown, where: string, prefix = 'model.'): void {
+export function checkModelConfig(
+  config: unknown,
+  where: string,
+  prefix = 'model.',
+): asserts config is ModelConfig {
   check(
     typeof config === 'object' && config !== null && !Array.isArray(config),
     where,

@@ -1,3 +1,4 @@
+import { Rng } from './odeflow.js';
 import type { Frame } from './views/frame.js';
 
 /**
@@ -10,7 +11,8 @@ export class Brush {
   radius = 0.3;
   erase = false;
   private down = false;
-  private seed = 1;
+  /** Reproducible strokes for a given sequence of events. */
+  private readonly rng = new Rng(1);
 
   constructor(
     private readonly frame: Frame,
@@ -38,12 +40,7 @@ export class Brush {
   }
 
   private random(): number {
-    // mulberry32: reproducible strokes for a given sequence of events
-    this.seed = (this.seed + 0x6d2b79f5) | 0;
-    let t = this.seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.rng.uniform();
   }
 
   private apply(e: PointerEvent): void {

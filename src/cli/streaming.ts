@@ -5,13 +5,13 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tf } from '../../solvers/tf.js';
-import type { ImageData } from '../cli-data.js';
-import { checkPixels } from '../cli-data.js';
 import { streamCsv } from '../data/csv.js';
 import { fileError } from '../files.js';
 import type { DensityModel } from '../model.js';
 import { nllToBitsPerDim } from '../train/evaluate.js';
 import type { ProgressSink } from '../train/progress.js';
+import type { ImageData } from './data.js';
+import { checkPixels } from './data.js';
 
 /** Most samples `sample --n` draws in one run. */
 export const MAX_SAMPLES = 10_000_000;

@@ -6,7 +6,7 @@ import { FileError, fileError, readText } from '../files.js';
 import { DataError } from './check.js';
 import { CsvRows, OPTIONS, type ParsedRecord, parseCsv, parseError } from './csv-parse.js';
 
-export { CsvRows, csvWidth, MAX_ABS_VALUE, parseCsv } from './csv-parse.js';
+export { CsvRows, MAX_ABS_VALUE, parseCsv } from './csv-parse.js';
 
 /**
  * Reads a CSV file with {@link parseCsv}; messages name the file.

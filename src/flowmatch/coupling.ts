@@ -1,4 +1,5 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
+import { Rng } from '../data/rng.js';
 import { linearAssignment } from './assignment.js';
 import { sinkhorn } from './sinkhorn.js';
 
@@ -39,16 +40,6 @@ function squaredDistances(a: Tensor, b: Tensor): Float64Array {
   return out;
 }
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(s ^ (s >>> 15), 1 | s);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Pairs a minibatch of source points x0 [n, D] with data points x1 [n, D]:
  * - `independent`: as drawn (I-CFM);
@@ -81,14 +72,14 @@ export function couple(
     return [tf.clone(x0), tf.gather(x1, tf.tensor1d(sigma, 'int32'))];
   }
   const { plan } = sinkhorn(cost, n, n, { reg: options.reg ?? 0.05 });
-  const rand = mulberry32(options.seed ?? 0);
+  const rng = new Rng(options.seed ?? 0);
   const cdf = new Float64Array(plan.length);
   let acc = 0;
   for (let k = 0; k < plan.length; k++) cdf[k] = acc += plan[k];
   const rows = new Int32Array(n);
   const cols = new Int32Array(n);
   for (let s = 0; s < n; s++) {
-    const u = rand() * acc;
+    const u = rng.uniform() * acc;
     let lo = 0;
     let hi = cdf.length - 1;
     while (lo < hi) {

@@ -2,7 +2,6 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 
 export type {
   Bijector,
-  Extras,
   ForwardResult,
   InverseResult,
   PassMode,

@@ -1,7 +1,7 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { Dequantizer } from '../core/flow-model.js';
 import { standardNormalLogProb } from '../core/normal.js';
-import { SeedStream } from './init.js';
+import { Rng } from '../data/rng.js';
 import { Mlp } from './mlp.js';
 
 export type { Dequantizer } from '../core/flow-model.js';
@@ -60,7 +60,7 @@ export class VariationalDequantizer implements Dequantizer {
     hidden: readonly number[] = [64],
     seed = 0,
   ) {
-    this.net = new Mlp({ inDim: dim, hidden, outDim: 2 * dim, seeds: new SeedStream(seed) });
+    this.net = new Mlp({ inDim: dim, hidden, outDim: 2 * dim, seeds: new Rng(seed) });
     this.params = this.net.params;
   }
   dequantize(

@@ -1,6 +1,7 @@
 import { checkModelConfig } from '../config-bounds.js';
 import { chain } from '../core/chain.js';
 import { FlowModel } from '../core/flow-model.js';
+import { Rng } from '../data/rng.js';
 import type { ModelConfig } from '../model.js';
 import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
@@ -9,7 +10,6 @@ import { Coupling, type ScaleBound } from './bijectors/coupling.js';
 import { LuLinear } from './bijectors/lu-linear.js';
 import { Squeeze } from './bijectors/squeeze.js';
 import { checkImageShape, type ImageOptions, multiScaleImageModel } from './image.js';
-import { SeedStream } from './init.js';
 import { channelMask, halfMask } from './masks.js';
 
 /** Options of {@link glow}. Every field has a default. */
@@ -40,12 +40,12 @@ export function glowStep(
   mask: readonly number[],
   hidden: readonly number[],
   scale: ScaleBound,
-  seeds: SeedStream,
+  seeds: Rng,
 ): Bijector {
   return chain([
     new ActNorm(channels),
-    new LuLinear(channels, seeds.next()),
-    new Coupling({ mask, hidden, scale, seed: seeds.next() }),
+    new LuLinear(channels, seeds.seed()),
+    new Coupling({ mask, hidden, scale, seed: seeds.seed() }),
   ]);
 }
 
@@ -67,7 +67,7 @@ export function glow(opts: GlowOptions = {}): FlowModel {
   if (!opts.imageShape) checkInt('glow options', 'dim', opts.dim ?? 2, 2, 65_536);
   checkModelConfig({ ...opts, kind: 'glow' }, 'glow options', '');
   const seed = opts.seed ?? 0;
-  const seeds = new SeedStream(seed);
+  const seeds = new Rng(seed);
   const hidden = opts.hidden ?? [64, 64];
   const scale = opts.scale ?? 'sigmoid';
   const steps = opts.steps ?? 4;
@@ -96,5 +96,5 @@ export function glow(opts: GlowOptions = {}): FlowModel {
     if (l + 1 < levels) s = [s[0], s[1], s[2] / 2];
   }
   const config: ModelConfig = { kind: 'glow', levels, steps, hidden: [...hidden], scale, seed };
-  return multiScaleImageModel({ ...opts, imageShape: shape0 }, levelBs, shapes, seeds.next(), config);
+  return multiScaleImageModel({ ...opts, imageShape: shape0 }, levelBs, shapes, seeds.seed(), config);
 }

@@ -1,11 +1,11 @@
 import { checkModelConfig } from '../config-bounds.js';
 import { chain } from '../core/chain.js';
 import { FlowModel } from '../core/flow-model.js';
+import { Rng } from '../data/rng.js';
 import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { MafLayer } from './bijectors/maf.js';
 import { permutation } from './bijectors/permutation.js';
-import { SeedStream } from './init.js';
 
 /** Options of {@link maf}. Every field has a default. */
 export interface MafOptions {
@@ -42,12 +42,12 @@ export function maf(opts: MafOptions = {}): FlowModel {
   const hidden = opts.hidden ?? [64, 64];
   const maxLogScale = opts.maxLogScale ?? 3;
   const seed = opts.seed ?? 0;
-  const seeds = new SeedStream(seed);
+  const seeds = new Rng(seed);
   const contextDim = opts.contextDim ?? 0;
   const bs: Bijector[] = [];
   for (let i = 0; i < layers; i++) {
     if (i > 0) bs.push(permutation(dim, 'reverse'));
-    bs.push(new MafLayer(dim, { hidden, maxLogScale, seed: seeds.next(), contextDim }));
+    bs.push(new MafLayer(dim, { hidden, maxLogScale, seed: seeds.seed(), contextDim }));
   }
   return new FlowModel({
     bijector: chain(bs),

@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
-import { constVariable, normalVariable, type SeedStream } from './init.js';
+import type { Rng } from '../data/rng.js';
+import { constVariable, normalVariable } from './init.js';
 
 /** Options of {@link Mlp}. */
 export interface MlpOptions {
@@ -10,7 +11,7 @@ export interface MlpOptions {
   /** Output width (linear). */
   readonly outDim: number;
   /** Seeds for the weights. */
-  readonly seeds: SeedStream;
+  readonly seeds: Rng;
   /** Scale of the last layer's initial weights; 0 makes the network output 0 at init. Default 0. */
   readonly outInitStd?: number;
   /** Optional 0/1 masks per layer (`[in, out]`), for MADE. */
@@ -30,7 +31,7 @@ export class Mlp {
     for (let i = 0; i + 1 < widths.length; i++) {
       const last = i + 2 === widths.length;
       const std = last ? (opts.outInitStd ?? 0) : Math.sqrt(2 / widths[i]);
-      const seed = opts.seeds.next();
+      const seed = opts.seeds.seed();
       const w =
         std === 0
           ? constVariable([widths[i], widths[i + 1]], 0, 'w')

@@ -1,11 +1,11 @@
 import { checkModelConfig } from '../config-bounds.js';
 import { chain } from '../core/chain.js';
 import { FlowModel } from '../core/flow-model.js';
+import { Rng } from '../data/rng.js';
 import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { Coupling } from './bijectors/coupling.js';
 import { DiagonalScaling } from './bijectors/scaling.js';
-import { SeedStream } from './init.js';
 import { halfMask } from './masks.js';
 
 /** Options of {@link nice}. Every field has a default. */
@@ -37,11 +37,11 @@ export function nice(opts: NiceOptions = {}): FlowModel {
   const layers = opts.layers ?? 4;
   const hidden = opts.hidden ?? [64, 64];
   const seed = opts.seed ?? 0;
-  const seeds = new SeedStream(seed);
+  const seeds = new Rng(seed);
   const bs: Bijector[] = [];
   for (let i = 0; i < layers; i++) {
     bs.push(
-      new Coupling({ mask: halfMask(dim, (i % 2) as 0 | 1), hidden, scale: 'none', seed: seeds.next() }),
+      new Coupling({ mask: halfMask(dim, (i % 2) as 0 | 1), hidden, scale: 'none', seed: seeds.seed() }),
     );
   }
   bs.push(new DiagonalScaling(dim));

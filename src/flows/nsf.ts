@@ -1,14 +1,14 @@
 import { chain } from '../core/chain.js';
 import { FlowModel } from '../core/flow-model.js';
+import { Rng } from '../data/rng.js';
 import type { ModelConfig } from '../model.js';
 import type { Bijector } from './bijector.js';
 import { permutation } from './bijectors/permutation.js';
 import { SplineAutoregressive } from './bijectors/spline-autoregressive.js';
 import { SplineCoupling } from './bijectors/spline-coupling.js';
-import { Squeeze } from './bijectors/squeeze.js';
 import { checkImageShape, type ImageOptions, multiScaleImageModel } from './image.js';
-import { SeedStream } from './init.js';
-import { channelMask, checkerboardMask, halfMask } from './masks.js';
+import { halfMask } from './masks.js';
+import { multiScaleCouplings } from './multiscale-couplings.js';
 
 /** Options of {@link nsf}. Every field has a default. */
 export interface NsfOptions extends ImageOptions {
@@ -43,7 +43,7 @@ export interface NsfOptions extends ImageOptions {
  */
 export function nsf(opts: NsfOptions = {}): FlowModel {
   const seed = opts.seed ?? 0;
-  const seeds = new SeedStream(seed);
+  const seeds = new Rng(seed);
   const hidden = opts.hidden ?? [64, 64];
   const bins = opts.bins ?? 8;
   const tailBound = opts.tailBound ?? 5;
@@ -57,10 +57,10 @@ export function nsf(opts: NsfOptions = {}): FlowModel {
     const bs: Bijector[] = [];
     for (let i = 0; i < layers; i++) {
       if (form === 'coupling') {
-        bs.push(new SplineCoupling({ mask: halfMask(dim, (i % 2) as 0 | 1), ...spline, seed: seeds.next() }));
+        bs.push(new SplineCoupling({ mask: halfMask(dim, (i % 2) as 0 | 1), ...spline, seed: seeds.seed() }));
       } else {
         if (i > 0) bs.push(permutation(dim, 'reverse'));
-        bs.push(new SplineAutoregressive(dim, { ...spline, seed: seeds.next() }));
+        bs.push(new SplineAutoregressive(dim, { ...spline, seed: seeds.seed() }));
       }
     }
     const config: ModelConfig = {
@@ -80,28 +80,12 @@ export function nsf(opts: NsfOptions = {}): FlowModel {
   const levels = opts.levels ?? 2;
   const layers = opts.layers ?? 2;
   checkImageShape(shape0, levels - 1, 'nsf');
-  const levelBs: Bijector[] = [];
-  const shapes: [number, number, number][] = [];
-  let s: [number, number, number] = [shape0[0], shape0[1], shape0[2]];
-  for (let l = 0; l < levels; l++) {
-    const last = l + 1 === levels;
-    const bs: Bijector[] = [];
-    for (let i = 0; i < (last ? layers + 1 : layers); i++)
-      bs.push(
-        new SplineCoupling({ mask: checkerboardMask(s, (i % 2) as 0 | 1), ...spline, seed: seeds.next() }),
-      );
-    if (!last) {
-      bs.push(new Squeeze());
-      s = [s[0] / 2, s[1] / 2, s[2] * 4];
-      for (let i = 0; i < layers; i++)
-        bs.push(
-          new SplineCoupling({ mask: channelMask(s, (i % 2) as 0 | 1), ...spline, seed: seeds.next() }),
-        );
-    }
-    levelBs.push(chain(bs));
-    shapes.push([...s]);
-    if (!last) s = [s[0], s[1], s[2] / 2];
-  }
+  const { levelBs, shapes } = multiScaleCouplings(
+    shape0,
+    levels,
+    layers,
+    (mask) => new SplineCoupling({ mask, ...spline, seed: seeds.seed() }),
+  );
   const config: ModelConfig = {
     kind: 'nsf',
     form,
@@ -112,5 +96,5 @@ export function nsf(opts: NsfOptions = {}): FlowModel {
     tailBound,
     seed,
   };
-  return multiScaleImageModel({ ...opts, imageShape: shape0 }, levelBs, shapes, seeds.next(), config);
+  return multiScaleImageModel({ ...opts, imageShape: shape0 }, levelBs, shapes, seeds.seed(), config);
 }

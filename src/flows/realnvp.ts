@@ -1,14 +1,14 @@
 import { checkModelConfig } from '../config-bounds.js';
 import { chain } from '../core/chain.js';
 import { FlowModel } from '../core/flow-model.js';
+import { Rng } from '../data/rng.js';
 import type { ModelConfig } from '../model.js';
 import { checkInt, checkOptionsObject } from '../validate.js';
 import type { Bijector } from './bijector.js';
 import { Coupling, type ScaleBound } from './bijectors/coupling.js';
-import { Squeeze } from './bijectors/squeeze.js';
 import { checkImageShape, type ImageOptions, multiScaleImageModel } from './image.js';
-import { SeedStream } from './init.js';
-import { channelMask, checkerboardMask, halfMask } from './masks.js';
+import { halfMask } from './masks.js';
+import { multiScaleCouplings } from './multiscale-couplings.js';
 
 /** Options of {@link realNVP}. Every field has a default. */
 export interface RealNVPOptions extends ImageOptions {
@@ -28,9 +28,8 @@ export interface RealNVPOptions extends ImageOptions {
 
 /**
  * RealNVP (Dinh et al. 2017). Vector data: `layers` affine couplings with alternating half-split
- * masks. Images (`imageShape`): multi-scale — per level, `layers` checkerboard couplings, squeeze,
- * `layers` channel couplings, then half the channels factored out; the last level is `layers + 1`
- * checkerboard couplings; preceded by dequantization and logit preprocessing.
+ * masks. Images (`imageShape`): the multi-scale layout of `multiScaleCouplings` (multiscale-couplings.ts) with affine
+ * couplings, preceded by dequantization and logit preprocessing.
  *
  * @param opts Dimension, number of coupling layers, hidden widths, masks, seed, and for images `imageShape`: see {@link RealNVPOptions}.
  * @example
@@ -42,7 +41,7 @@ export function realNVP(opts: RealNVPOptions = {}): FlowModel {
   if (!opts.imageShape) checkInt('realNVP options', 'dim', opts.dim ?? 2, 2, 65_536);
   checkModelConfig({ ...opts, kind: 'realnvp' }, 'realNVP options', '');
   const seed = opts.seed ?? 0;
-  const seeds = new SeedStream(seed);
+  const seeds = new Rng(seed);
   const hidden = opts.hidden ?? [64, 64];
   const scale = opts.scale ?? 'tanh';
   if (!opts.imageShape) {
@@ -56,7 +55,7 @@ export function realNVP(opts: RealNVPOptions = {}): FlowModel {
           mask: halfMask(dim, (i % 2) as 0 | 1),
           hidden,
           scale,
-          seed: seeds.next(),
+          seed: seeds.seed(),
           contextDim,
         }),
       );
@@ -78,30 +77,12 @@ export function realNVP(opts: RealNVPOptions = {}): FlowModel {
   const levels = opts.levels ?? 2;
   const layers = opts.layers ?? 3;
   checkImageShape(shape0, levels - 1, 'realNVP');
-  const _dim = shape0[0] * shape0[1] * shape0[2];
-  const levelBs: Bijector[] = [];
-  const shapes: [number, number, number][] = [];
-  let s: [number, number, number] = [shape0[0], shape0[1], shape0[2]];
-  for (let l = 0; l < levels; l++) {
-    const last = l + 1 === levels;
-    const bs: Bijector[] = [];
-    const nChecker = last ? layers + 1 : layers;
-    for (let i = 0; i < nChecker; i++) {
-      bs.push(
-        new Coupling({ mask: checkerboardMask(s, (i % 2) as 0 | 1), hidden, scale, seed: seeds.next() }),
-      );
-    }
-    if (!last) {
-      bs.push(new Squeeze());
-      s = [s[0] / 2, s[1] / 2, s[2] * 4];
-      for (let i = 0; i < layers; i++) {
-        bs.push(new Coupling({ mask: channelMask(s, (i % 2) as 0 | 1), hidden, scale, seed: seeds.next() }));
-      }
-    }
-    levelBs.push(chain(bs));
-    shapes.push([...s]);
-    if (!last) s = [s[0], s[1], s[2] / 2];
-  }
+  const { levelBs, shapes } = multiScaleCouplings(
+    shape0,
+    levels,
+    layers,
+    (mask) => new Coupling({ mask, hidden, scale, seed: seeds.seed() }),
+  );
   const config: ModelConfig = { kind: 'realnvp', levels, layers, hidden: [...hidden], scale, seed };
-  return multiScaleImageModel({ ...opts, imageShape: shape0 }, levelBs, shapes, seeds.next(), config);
+  return multiScaleImageModel({ ...opts, imageShape: shape0 }, levelBs, shapes, seeds.seed(), config);
 }

@@ -1,10 +1,10 @@
 import { checkModelConfig } from '../config-bounds.js';
 import { chain, invert } from '../core/chain.js';
 import { FlowModel } from '../core/flow-model.js';
+import { Rng } from '../data/rng.js';
 import { checkOptionsObject } from '../validate.js';
 import { Planar } from './bijectors/planar.js';
 import { Radial } from './bijectors/radial.js';
-import { SeedStream } from './init.js';
 
 /** Options of {@link planar} and {@link radial}. Every field has a default. */
 export interface RmFlowOptions {
@@ -32,8 +32,8 @@ export function planar(opts: RmFlowOptions = {}): FlowModel {
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 16;
   const seed = opts.seed ?? 0;
-  const seeds = new SeedStream(seed);
-  const gen = chain(Array.from({ length: layers }, () => new Planar(dim, seeds.next())));
+  const seeds = new Rng(seed);
+  const gen = chain(Array.from({ length: layers }, () => new Planar(dim, seeds.seed())));
   return new FlowModel({ bijector: invert(gen), dim, config: { kind: 'planar', dim, layers, seed } });
 }
 
@@ -52,7 +52,7 @@ export function radial(opts: RmFlowOptions = {}): FlowModel {
   const dim = opts.dim ?? 2;
   const layers = opts.layers ?? 16;
   const seed = opts.seed ?? 0;
-  const seeds = new SeedStream(seed);
-  const gen = chain(Array.from({ length: layers }, () => new Radial(dim, seeds.next())));
+  const seeds = new Rng(seed);
+  const gen = chain(Array.from({ length: layers }, () => new Radial(dim, seeds.seed())));
   return new FlowModel({ bijector: invert(gen), dim, config: { kind: 'radial', dim, layers, seed } });
 }

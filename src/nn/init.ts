@@ -1,12 +1,13 @@
-import seedrandom from 'seedrandom';
 import { tf } from '../../solvers/tf.js';
+import { Rng } from '../data/rng.js';
 
 /** A deterministic uniform generator on [0, 1). */
 export type Uniform = () => number;
 
-/** A seeded uniform generator (seedrandom's alea). */
+/** A seeded uniform generator: the draws of odeflow's one {@link Rng} seeded by `seed`. */
 export function uniformRng(seed: number): Uniform {
-  return seedrandom.alea(String(seed));
+  const rng = new Rng(seed);
+  return () => rng.uniform();
 }
 
 /**

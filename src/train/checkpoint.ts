@@ -226,7 +226,12 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks a manifest's shape, and that every path is a plain file name inside the folder. */
-function checkManifest(path: string, key: string, groups: unknown, maxWeights = 10_000): void {
+function checkManifest(
+  path: string,
+  key: string,
+  groups: unknown,
+  maxWeights = 10_000,
+): asserts groups is ManifestGroup[] {
   const bad = (why: string): never => {
     throw new CheckpointError(path, `${key} ${why}`);
   };
@@ -263,26 +268,58 @@ function checkFile(path: string, raw: unknown): CheckpointFile {
   if (!isObject(raw) || raw.format !== FORMAT || raw.version !== VERSION) {
     throw new CheckpointError(path, `not an odeflow checkpoint of version ${VERSION}`);
   }
+  const model = raw.model;
   try {
-    checkModelConfig(raw.model, path);
+    checkModelConfig(model, path);
   } catch (err) {
     throw new CheckpointError(path, (err as Error).message.slice(path.length + 2));
   }
-  checkManifest(path, 'weightsManifest', raw.weightsManifest);
-  if (raw.optimizerManifest !== undefined) checkManifest(path, 'optimizerManifest', raw.optimizerManifest);
+  const weightsManifest = raw.weightsManifest;
+  checkManifest(path, 'weightsManifest', weightsManifest);
+  const optimizerManifest = raw.optimizerManifest;
+  if (optimizerManifest !== undefined) checkManifest(path, 'optimizerManifest', optimizerManifest);
   const st = raw.state;
   if (!isObject(st)) throw new CheckpointError(path, 'state must be an object');
-  if (!(Number.isInteger(st.iteration) && (st.iteration as number) >= 0 && (st.iteration as number) <= 1e9)) {
+  const iteration = st.iteration;
+  if (!(typeof iteration === 'number' && Number.isInteger(iteration) && iteration >= 0 && iteration <= 1e9)) {
     throw new CheckpointError(
       path,
       `state.iteration = ${JSON.stringify(st.iteration)} is invalid: expected a whole number in 0..1000000000`,
     );
   }
-  if (!Array.isArray(st.history) || !st.history.every(isObject)) {
+  const history = st.history;
+  if (!Array.isArray(history) || !history.every(isIterationRecord)) {
     throw new CheckpointError(path, 'state.history must be a list of iteration records');
   }
-  if (!isObject(st.meta)) throw new CheckpointError(path, 'state.meta must be an object');
-  return raw as unknown as CheckpointFile;
+  const meta = st.meta;
+  if (!isObject(meta)) throw new CheckpointError(path, 'state.meta must be an object');
+  return {
+    format: FORMAT,
+    version: VERSION,
+    model,
+    weightsManifest,
+    ...(optimizerManifest === undefined ? {} : { optimizerManifest }),
+    state: { iteration, history, meta },
+    savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : '',
+  };
+}
+
+/** An iteration record as `train` writes it: finite numbers, `info` a record of numbers. */
+function isIterationRecord(r: unknown): r is IterationRecord {
+  const num = (v: unknown) => typeof v === 'number';
+  const opt = (v: unknown) => v === undefined || num(v);
+  return (
+    isObject(r) &&
+    num(r.iteration) &&
+    num(r.loss) &&
+    num(r.gradNorm) &&
+    num(r.seconds) &&
+    num(r.elapsed) &&
+    opt(r.testNll) &&
+    opt(r.testBpd) &&
+    isObject(r.info) &&
+    Object.values(r.info).every(num)
+  );
 }
 
 /** Disposes a model built while loading failed: `dispose()` when it has one, else its variables. */

@@ -1,11 +1,11 @@
 import { CNF } from '../cnf/cnf.js';
 import { chain, invert } from '../core/chain.js';
 import type { Bijector } from '../core/transform.js';
+import { Rng } from '../data/rng.js';
 import { amortisedPlanar } from '../flows/bijectors/amortised-planar.js';
 import { amortisedRadial } from '../flows/bijectors/amortised-radial.js';
 import { iafLayer } from '../flows/bijectors/iaf.js';
 import { permutation } from '../flows/bijectors/permutation.js';
-import { SeedStream } from '../flows/init.js';
 
 /** Posterior families of the VAE: a diagonal Gaussian, or the Gaussian followed by flow steps. */
 export type PosteriorKind = 'gaussian' | 'planar' | 'radial' | 'iaf' | 'cnf';
@@ -40,7 +40,7 @@ export interface PosteriorFlowOptions {
  * @param o Latent size, steps, feature width, widths and seed; see {@link PosteriorFlowOptions}.
  */
 export function posteriorFlow(kind: PosteriorKind, o: PosteriorFlowOptions): Bijector | null {
-  const seeds = new SeedStream(o.seed ?? 0);
+  const seeds = new Rng(o.seed ?? 0);
   const hidden = o.hidden ?? [32, 32];
   const L = o.latent;
   const H = o.contextDim;
@@ -52,17 +52,17 @@ export function posteriorFlow(kind: PosteriorKind, o: PosteriorFlowOptions): Bij
       return null;
     case 'planar':
       return invert(
-        chain(Array.from({ length: o.steps }, () => amortisedPlanar(L, H, { seed: seeds.next() }))),
+        chain(Array.from({ length: o.steps }, () => amortisedPlanar(L, H, { seed: seeds.seed() }))),
       );
     case 'radial':
       return invert(
-        chain(Array.from({ length: o.steps }, () => amortisedRadial(L, H, { seed: seeds.next() }))),
+        chain(Array.from({ length: o.steps }, () => amortisedRadial(L, H, { seed: seeds.seed() }))),
       );
     case 'iaf': {
       const layers: Bijector[] = [];
       for (let i = 0; i < o.steps; i++) {
         if (i > 0) layers.push(permutation(L, 'reverse'));
-        layers.push(iafLayer(L, { contextDim: H, hidden, seed: seeds.next() }));
+        layers.push(iafLayer(L, { contextDim: H, hidden, seed: seeds.seed() }));
       }
       return chain(layers);
     }
@@ -74,7 +74,7 @@ export function posteriorFlow(kind: PosteriorKind, o: PosteriorFlowOptions): Bij
         T: 1,
         trainT: false,
         solver: { method: 'rk4', stepSize: 1 / o.steps },
-        seed: seeds.next(),
+        seed: seeds.seed(),
       });
       return invert(cnf.bijector);
     }

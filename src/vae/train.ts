@@ -1,6 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
-import { SeedStream } from '../flows/init.js';
-import { AdamW } from '../train/adamw.js';
+import { Rng } from '../data/rng.js';
+import { minimize } from '../train/minimize.js';
 import type { Vae } from './vae.js';
 
 /** Options of {@link trainVae}. Every field has a default. */
@@ -49,47 +49,29 @@ export function trainVae(
     throw new Error(`trainVae: iterations = ${iterations} is invalid: expected a whole number ≥ 1`);
   if (!(Number.isInteger(batch) && batch >= 1 && batch <= n))
     throw new Error(`trainVae: batch = ${batch} is invalid: expected a whole number in [1, ${n}]`);
-  const seeds = new SeedStream(options.seed ?? 0);
-  const opt = new AdamW({ learningRate: options.learningRate ?? 1e-3, weightDecay: 0 });
-  const params = vae.params as tf.Variable[];
-  const losses: number[] = [];
+  const rng = new Rng(options.seed ?? 0);
   let order: number[] = [];
   let pos = n;
-  let rng = (options.seed ?? 0) >>> 0;
-  const t0 = performance.now();
-  try {
-    for (let it = 0; it < iterations; it++) {
+  return minimize(
+    vae.params,
+    () => {
       if (pos + batch > n) {
         order = Array.from({ length: n }, (_, i) => i);
         for (let i = n - 1; i > 0; i--) {
-          rng = (Math.imul(rng, 1664525) + 1013904223) >>> 0;
-          const j = rng % (i + 1);
+          const j = rng.int(i + 1);
           [order[i], order[j]] = [order[j], order[i]];
         }
         pos = 0;
       }
-      const idx = tf.tensor1d(order.slice(pos, pos + batch), 'int32');
+      const xb = tf.gather(data, tf.tensor1d(order.slice(pos, pos + batch), 'int32'));
       pos += batch;
-      const xb = tf.gather(data, idx);
-      const seed = seeds.next();
-      const { value, grads } = tf.variableGrads(() => vae.trainLoss(xb, seed), params);
-      tf.dispose([idx, xb]);
-      const v = value.dataSync()[0];
-      value.dispose();
-      if (!Number.isFinite(v)) {
-        tf.dispose(grads);
-        throw new VaeDivergedError(`trainVae: the loss is ${v} at step ${it}`);
-      }
-      opt.step(
-        params,
-        params.map((p) => grads[p.name]),
-      );
-      tf.dispose(grads);
-      losses.push(v);
-      options.onStep?.(it, v);
-    }
-  } finally {
-    opt.dispose();
-  }
-  return { losses, seconds: (performance.now() - t0) / 1000 };
+      return vae.trainLoss(xb, rng.seed());
+    },
+    {
+      iterations,
+      learningRate: options.learningRate ?? 1e-3,
+      onStep: options.onStep,
+      diverged: (v, it) => new VaeDivergedError(`trainVae: the loss is ${v} at step ${it}`),
+    },
+  );
 }

@@ -1,11 +1,9 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { standardNormalLogProb } from '../core/normal.js';
 import type { Bijector } from '../core/transform.js';
-import { SeedStream } from '../flows/init.js';
+import { Rng } from '../data/rng.js';
 import { Mlp } from '../flows/mlp.js';
 import { type PosteriorKind, posteriorFlow } from './posterior.js';
-
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** Options of {@link Vae}. Only `dataDim` is required. */
 export interface VaeOptions {
@@ -80,7 +78,7 @@ export class Vae {
       if (!(Number.isInteger(v) && v >= 1))
         throw new Error(`Vae: ${k} = ${v} is invalid: expected a whole number ≥ 1`);
     }
-    const seeds = new SeedStream(o.seed ?? 0);
+    const seeds = new Rng(o.seed ?? 0);
     this.dataDim = o.dataDim;
     this.latent = latent;
     this.contextDim = contextDim;
@@ -115,7 +113,7 @@ export class Vae {
       contextDim,
       steps: flowSteps,
       hidden: this.opts.flowHidden,
-      seed: seeds.next(),
+      seed: seeds.seed(),
     });
     this.params = [
       ...new Set([...this.encoder.params, ...this.decoder.params, ...(this.flow?.params ?? [])]),
@@ -185,10 +183,8 @@ export class Vae {
       const { mu, logSigma, h } = this.encode(x);
       const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', seed);
       const z0 = tf.add(mu, tf.mul(tf.exp(logSigma), eps));
-      const logQ0 = tf.sub(
-        tf.mul(tf.sum(tf.square(eps), 1), -0.5),
-        tf.add(tf.sum(logSigma, 1), this.latent * HALF_LOG_2PI),
-      );
+      // log N(z0; μ, σ²) = log N(ε; 0, I) − Σ log σ
+      const logQ0 = tf.sub(standardNormalLogProb(eps), tf.sum(logSigma, 1));
       if (!this.flow) return { z: z0, logQ: logQ0 };
       const r = this.flow.inverse(z0, h);
       return { z: r.x, logQ: tf.sub(logQ0, r.logDet) };
@@ -212,10 +208,7 @@ export class Vae {
         logDet = r.logDet;
       }
       const e = tf.div(tf.sub(z0, mu), tf.exp(logSigma));
-      const lq0 = tf.sub(
-        tf.mul(tf.sum(tf.square(e), 1), -0.5),
-        tf.add(tf.sum(logSigma, 1), this.latent * HALF_LOG_2PI),
-      );
+      const lq0 = tf.sub(standardNormalLogProb(e), tf.sum(logSigma, 1));
       return tf.add(lq0, logDet);
     });
   }
@@ -267,7 +260,7 @@ export class Vae {
     this.checkX(x);
     if (!(Number.isInteger(k) && k >= 1))
       throw new Error(`iwLogLikelihood: k = ${k} is invalid: expected a whole number ≥ 1`);
-    const seeds = new SeedStream(seed);
+    const seeds = new Rng(seed);
     const b = x.shape[0];
     const parts: Tensor[] = [];
     for (let s = 0; s < b; s += chunk) {
@@ -276,7 +269,7 @@ export class Vae {
         tf.tidy(() => {
           const xs = tf.slice(x, [s, 0], [m, -1]);
           const rep = tf.reshape(tf.tile(tf.expandDims(xs, 1), [1, k, 1]), [m * k, this.dataDim]);
-          const lw = tf.reshape(this.logWeights(rep, seeds.next()), [m, k]);
+          const lw = tf.reshape(this.logWeights(rep, seeds.seed()), [m, k]);
           return tf.sub(tf.logSumExp(lw, 1), Math.log(k));
         }),
       );

@@ -1,7 +1,7 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { SampleWithLogProb } from '../core/flow-model.js';
-import { SeedStream } from '../flows/init.js';
-import { AdamW } from '../train/adamw.js';
+import { Rng } from '../data/rng.js';
+import { minimize } from '../train/minimize.js';
 
 /** What reverse-KL fitting needs of a model: draw and score in one pass (every `FlowModel` has it). */
 export interface SampleScorer {
@@ -72,34 +72,15 @@ export function fitReverseKl(
   checkWhole('iterations', iterations, 1);
   checkWhole('batch', batch, 1);
   checkWhole('anneal', anneal, 0);
-  const opt = new AdamW({ learningRate: options.learningRate ?? 1e-2, weightDecay: 0 });
-  const seeds = new SeedStream(options.seed ?? 0);
-  const params = model.params as tf.Variable[];
-  const losses: number[] = [];
-  const t0 = performance.now();
-  try {
-    for (let it = 0; it < iterations; it++) {
-      const beta = anneal > 0 ? Math.min(1, 0.01 + it / anneal) : 1;
-      const seed = seeds.next();
-      const { value, grads } = tf.variableGrads(() => reverseKlLoss(model, U, batch, seed, beta), params);
-      const v = value.dataSync()[0];
-      value.dispose();
-      if (!Number.isFinite(v)) {
-        tf.dispose(grads);
-        throw new ReverseKlDivergedError(`fitReverseKl: the loss is ${v} at step ${it} (β = ${beta})`);
-      }
-      opt.step(
-        params,
-        params.map((p) => grads[p.name]),
-      );
-      tf.dispose(grads);
-      losses.push(v);
-      options.onStep?.(it, v);
-    }
-  } finally {
-    opt.dispose();
-  }
-  return { losses, seconds: (performance.now() - t0) / 1000 };
+  const seeds = new Rng(options.seed ?? 0);
+  const beta = (it: number) => (anneal > 0 ? Math.min(1, 0.01 + it / anneal) : 1);
+  return minimize(model.params, (it) => reverseKlLoss(model, U, batch, seeds.seed(), beta(it)), {
+    iterations,
+    learningRate: options.learningRate ?? 1e-2,
+    onStep: options.onStep,
+    diverged: (v, it) =>
+      new ReverseKlDivergedError(`fitReverseKl: the loss is ${v} at step ${it} (β = ${beta(it)})`),
+  });
 }
 
 /**
@@ -152,13 +133,13 @@ export function klEstimate(
   const n = options.n ?? 10000;
   const batch = options.batch ?? 5000;
   checkWhole('n', n, 2);
-  const seeds = new SeedStream(options.seed ?? 12345);
+  const seeds = new Rng(options.seed ?? 12345);
   let sum = 0;
   let sum2 = 0;
   for (let s = 0; s < n; s += batch) {
     const m = Math.min(batch, n - s);
     const t = tf.tidy(() => {
-      const { x, logProb } = model.sampleAndLogProb(m, undefined, seeds.next());
+      const { x, logProb } = model.sampleAndLogProb(m, undefined, seeds.seed());
       return tf.add(logProb, U(x));
     });
     for (const v of t.dataSync()) {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../solvers/tf.js';
+import { checkPixels, dataSource } from '../../src/cli/data.js';
 import { main } from '../../src/cli.js';
-import { checkPixels, dataSource } from '../../src/cli-data.js';
 import { digitsData } from '../../src/data/digits.js';
 import { capture, tempDir } from './helpers.js';
 

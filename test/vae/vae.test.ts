@@ -40,8 +40,9 @@ describe('VAE with flow posteriors', () => {
       v.dispose();
     }, 30_000);
 
-    it(`${kind}: q(z|x) integrates to 1 over a 2-D latent (grid) and IW log p(x) (k=500) ≤ quadrature log p(x), within 0.3`, () => {
+    it(`${kind}: q(z|x) integrates to 1 over a 2-D latent (grid) and IW log p(x) (k=500; planar 5000) ≤ quadrature log p(x), within 0.3`, () => {
       const v = model(kind);
+      const x0 = tf.slice(x, [0, 0], [1, -1]);
       // the IAF's scales (up to e³ per layer) spread its perturbed posterior widely: a wider grid
       const half = kind === 'iaf' ? 40 : 12;
       const n = kind === 'iaf' ? 640 : 240;
@@ -52,11 +53,19 @@ describe('VAE with flow posteriors', () => {
         axis.flatMap((b) => axis.flatMap((a) => [a, b])),
         [n * n, 2],
       );
-      const x0 = tf.slice(x, [0, 0], [1, -1]);
       const xs = tf.tile(x0, [n * n, 1]);
       const lq = read(v.posteriorLogProb(xs, zs));
       const mass = lq.reduce((s, l) => s + Math.exp(l) * h * h, 0);
-      expect(Math.abs(mass - 1)).toBeLessThan(0.02);
+      // What lies outside the grid (a perturbed posterior can have heavy tails) is measured by the
+      // sampler, the generative direction: the grid integral of the density plus the fraction of
+      // 20,000 draws outside the grid is 1 (Monte-Carlo standard error ≤ 0.004).
+      const draws = 20_000;
+      const { z: zq, logQ } = v.samplePosterior(tf.tile(x0, [draws, 1]), 11);
+      const outside =
+        read(tf.tidy(() => tf.sum(tf.cast(tf.greaterEqual(tf.max(tf.abs(zq), 1), half), 'float32'))))[0] /
+        draws;
+      tf.dispose([zq, logQ]);
+      expect(Math.abs(mass + outside - 1)).toBeLessThan(0.02);
       // log p(x) = log ∫ p(x|z) p(z) dz by the same grid
       const lj = read(
         tf.tidy(() =>
@@ -68,8 +77,12 @@ describe('VAE with flow posteriors', () => {
       );
       const m = lj.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
       const logPx = m + Math.log(lj.reduce((s, l) => s + Math.exp(l - m), 0) * h * h);
-      // E[IW_k] ≤ log p(x); a single estimate scatters around its mean, so average four
-      const iws = [1, 2, 3, 4].map((s) => read(v.iwLogLikelihood(x0, 500, s))[0]);
+      // E[IW_k] ≤ log p(x); a single estimate scatters around its mean, so average four. Planar
+      // k = 5000: at k = 500 this perturbed planar posterior's weights are heavy-tailed (eight
+      // estimates over −45.03..−43.28 around log p(x) = −43.63, their mean 0.31 below it, i.e. the
+      // k = 500 bound itself is looser than 0.3 here); at k = 5000 they lie within 0.15 of it.
+      const k = kind === 'planar' ? 5000 : 500;
+      const iws = [1, 2, 3, 4].map((s) => read(v.iwLogLikelihood(x0, k, s))[0]);
       const iw = iws.reduce((a, b) => a + b, 0) / iws.length;
       const elbo = read(tf.tidy(() => tf.mean(v.elbo(tf.tile(x0, [500, 1]), 2))))[0];
       expect(iw).toBeLessThan(logPx + 0.05);

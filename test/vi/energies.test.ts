@@ -122,20 +122,22 @@ describe('reverse-KL fitting', () => {
     }
   }, 60_000);
 
-  it('fitting lowers the exact KL and leaks no tensors; a planar flow reaches KL < 0.3 on U1 in 300 steps', () => {
+  it('fitting lowers the exact KL and leaks no tensors; a planar flow reaches KL < 0.3 on U1 in 600 steps', () => {
     const m = energyFitModel('planar', { steps: 8, seed: 0 });
     const logZ = logPartition(ENERGIES.u1);
     const before = klEstimate(m, ENERGIES.u1.U, logZ, { n: 5000 });
     const n0 = tf.memory().numTensors;
-    const r = fitReverseKl(m, ENERGIES.u1.U, { iterations: 300, batch: 128, seed: 1 });
+    // 600 steps: at 300 the exact KL of planar K = 8 depends on the initial draw (0.27–0.70 over
+    // model seeds 0–2, before and after the RNG change); at 600 it is 0.13–0.26 for all three.
+    const r = fitReverseKl(m, ENERGIES.u1.U, { iterations: 600, batch: 128, seed: 1 });
     expect(tf.memory().numTensors).toBe(n0);
     const after = klEstimate(m, ENERGIES.u1.U, logZ, { n: 5000 });
-    expect(r.losses).toHaveLength(300);
+    expect(r.losses).toHaveLength(600);
     expect(after.kl).toBeLessThan(0.3);
     expect(after.kl).toBeLessThan(before.kl - 1);
     expect(after.kl).toBeGreaterThan(-4 * after.stderr);
     m.dispose();
-  }, 60_000);
+  }, 180_000);
 
   it('refuses bad options, naming them', () => {
     const m = energyFitModel('radial', { steps: 2 });

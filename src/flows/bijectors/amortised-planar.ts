@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
+import { Rng } from '../../data/rng.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { constVariable, normalVariable, SeedStream } from '../init.js';
+import { constVariable, normalVariable } from '../init.js';
 import { Mlp } from '../mlp.js';
 import { solveMonotone } from '../scalar-solve.js';
 
@@ -44,12 +45,12 @@ export function amortisedParams<B extends tf.Variable[]>(
   contextDim: number,
   outDim: number,
   opts: AmortisedOptions,
-  base: (seeds: SeedStream) => B,
+  base: (seeds: Rng) => B,
 ): { base: B; net: Mlp } {
   if (!(Number.isInteger(contextDim) && contextDim > 0)) {
     throw new Error(`${name}: contextDim = ${contextDim} is invalid: expected a whole number > 0`);
   }
-  const s = new SeedStream(opts.seed ?? 0);
+  const s = new Rng(opts.seed ?? 0);
   const b = base(s);
   const net = new Mlp({
     inDim: contextDim,
@@ -92,8 +93,8 @@ export class AmortisedPlanar implements Bijector {
     opts: AmortisedOptions = {},
   ) {
     const { base, net } = amortisedParams('AmortisedPlanar', contextDim, 2 * dim + 1, opts, (s) => [
-      normalVariable([1, dim], 0.1, s.next(), 'apW'),
-      normalVariable([1, dim], 0.1, s.next(), 'apU'),
+      normalVariable([1, dim], 0.1, s.seed(), 'apW'),
+      normalVariable([1, dim], 0.1, s.seed(), 'apU'),
       constVariable([1, 1], 0, 'apB'),
     ]);
     [this.w0, this.u0, this.b0] = base;

@@ -33,7 +33,7 @@ export class AmortisedRadial implements Bijector {
     opts: AmortisedOptions = {},
   ) {
     const { base, net } = amortisedParams('AmortisedRadial', contextDim, dim + 2, opts, (s) => [
-      normalVariable([1, dim], 0.5, s.next(), 'arZ0'),
+      normalVariable([1, dim], 0.5, s.seed(), 'arZ0'),
       constVariable([1, 2], 0, 'arAB'),
     ]);
     [this.z00, this.ab0] = base;

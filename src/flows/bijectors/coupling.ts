@@ -1,7 +1,9 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
+import { Rng } from '../../data/rng.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { constVariable, SeedStream } from '../init.js';
+import { constVariable } from '../init.js';
 import { Mlp } from '../mlp.js';
+import { withContext } from './context.js';
 
 /**
  * How a coupling bounds its log-scale s:
@@ -65,7 +67,7 @@ export class Coupling implements Bijector {
       inDim: this.d + this.contextDim,
       hidden: opts.hidden ?? [64, 64],
       outDim: out,
-      seeds: new SeedStream(opts.seed ?? 0),
+      seeds: new Rng(opts.seed ?? 0),
     });
     this.scaleC = this.bound === 'tanh' ? constVariable([this.d], 1, 'couplingScale') : null;
     this.params = this.scaleC ? [...this.net.params, this.scaleC] : [...this.net.params];
@@ -73,12 +75,7 @@ export class Coupling implements Bijector {
 
   /** s and t (both already zero on conditioning elements), each `[B, d]`; the conditioner reads [m⊙x, c]. */
   private st(xm: Tensor, context?: Tensor): { s: Tensor | null; t: Tensor } {
-    if ((context === undefined) !== (this.contextDim === 0)) {
-      throw new Error(
-        `${this.name}: contextDim is ${this.contextDim} but ${context === undefined ? 'no context was' : 'a context was'} given`,
-      );
-    }
-    const h = this.net.apply(context === undefined ? xm : tf.concat([xm, context], 1));
+    const h = this.net.apply(withContext(xm, context, this.contextDim, this.name));
     if (this.bound === 'none') return { s: null, t: tf.mul(h, this.inv) };
     const raw = tf.slice(h, [0, 0], [-1, this.d]);
     const t = tf.mul(tf.slice(h, [0, this.d], [-1, this.d]), this.inv);

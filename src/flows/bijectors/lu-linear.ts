@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
+import { Rng } from '../../data/rng.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { arrayVariable, SeedStream } from '../init.js';
+import { arrayVariable } from '../init.js';
 import { invertMatrix, luDecompose, orthonormalize, toRows } from '../linalg.js';
 
 /**
@@ -37,13 +38,8 @@ export class LuLinear implements Bijector {
     seed = 0,
   ) {
     const c = channels;
-    const seeds = new SeedStream(seed);
-    const gauss = Array.from({ length: c }, () =>
-      Array.from({ length: c }, () => {
-        const u1 = Math.max(seeds.uniform(), 1e-12);
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * seeds.uniform());
-      }),
-    );
+    const seeds = new Rng(seed);
+    const gauss = Array.from({ length: c }, () => Array.from({ length: c }, () => seeds.normal()));
     const w0 = orthonormalize(gauss);
     const { perm, l, u } = luDecompose(w0); // w0[perm[i]] = (L U)[i]  ⇒  w0 = P L U with P[perm[i], i] = 1
     const p = new Float32Array(c * c);

@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
-import type { SeedStream } from '../init.js';
+import type { Rng } from '../../data/rng.js';
 import { Mlp } from '../mlp.js';
+import { withContext } from './context.js';
 
 /**
  * MADE (Germain et al. 2015): an MLP whose weight masks make output d depend only on inputs
@@ -27,14 +28,15 @@ export class Made {
     hidden: readonly number[],
     /** Number of output blocks of `[B, D]`. */
     readonly outputsPerDim: number,
-    seeds: SeedStream,
+    seeds: Rng,
     /** Width C of a context `[B, C]` every hidden unit reads (degree 0: no autoregressive constraint). */
     readonly contextDim = 0,
   ) {
     const inDeg = Array.from({ length: dim }, (_, i) => i + 1);
-    const maxH = Math.max(1, dim - 1);
+    // hidden degrees 1..D−1; 0 when D = 1, so that a context (degree 0) still reaches the outputs
     const degs: number[][] = [inDeg];
-    for (const h of hidden) degs.push(Array.from({ length: h }, (_, k) => (k % maxH) + 1));
+    for (const h of hidden)
+      degs.push(Array.from({ length: h }, (_, k) => (dim > 1 ? (k % (dim - 1)) + 1 : 0)));
     const outDeg = Array.from({ length: dim * outputsPerDim }, (_, k) => (k % dim) + 1);
     const masks: Tensor[] = [];
     for (let l = 0; l < hidden.length; l++) {
@@ -62,13 +64,8 @@ export class Made {
    * @param context Context `[B, C]` when `contextDim` > 0.
    */
   apply(x: Tensor, context?: Tensor): Tensor[] {
-    if ((context === undefined) !== (this.contextDim === 0)) {
-      throw new Error(
-        `made: contextDim is ${this.contextDim} but ${context === undefined ? 'no' : 'a'} context was given`,
-      );
-    }
     return tf.tidy(() => {
-      const h = this.net.apply(context === undefined ? x : tf.concat([x, context], 1));
+      const h = this.net.apply(withContext(x, context, this.contextDim, 'made'));
       return tf.split(h, this.outputsPerDim, 1);
     });
   }

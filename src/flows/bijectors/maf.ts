@@ -1,6 +1,6 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
+import { Rng } from '../../data/rng.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { SeedStream } from '../init.js';
 import { Made } from './made.js';
 
 /** Options of {@link MafLayer}. */
@@ -37,13 +37,7 @@ export class MafLayer implements Bijector {
     readonly dim: number,
     opts: MafLayerOptions = {},
   ) {
-    this.made = new Made(
-      dim,
-      opts.hidden ?? [64, 64],
-      2,
-      new SeedStream(opts.seed ?? 0),
-      opts.contextDim ?? 0,
-    );
+    this.made = new Made(dim, opts.hidden ?? [64, 64], 2, new Rng(opts.seed ?? 0), opts.contextDim ?? 0);
     this.maxLogScale = opts.maxLogScale ?? 3;
     this.params = this.made.params;
   }

@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
+import { Rng } from '../../data/rng.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { constVariable, normalVariable, SeedStream } from '../init.js';
+import { constVariable, normalVariable } from '../init.js';
 import { solveMonotone } from '../scalar-solve.js';
 
 const LOG_E_MINUS_1 = Math.log(Math.E - 1);
@@ -40,9 +41,9 @@ export class Planar implements Bijector {
     seed = 0,
     initStd = 0.1,
   ) {
-    const s = new SeedStream(seed);
-    this.w = normalVariable([dim, 1], initStd, s.next(), 'planarW');
-    this.u = normalVariable([1, dim], initStd, s.next(), 'planarU');
+    const s = new Rng(seed);
+    this.w = normalVariable([dim, 1], initStd, s.seed(), 'planarW');
+    this.u = normalVariable([1, dim], initStd, s.seed(), 'planarU');
     this.b = constVariable([], 0, 'planarB');
     this.params = [this.w, this.u, this.b];
   }

@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
+import { Rng } from '../../data/rng.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { constVariable, normalVariable, SeedStream } from '../init.js';
+import { constVariable, normalVariable } from '../init.js';
 import { solveMonotone } from '../scalar-solve.js';
 
 /**
@@ -35,10 +36,10 @@ export class Radial implements Bijector {
     seed = 0,
     initStd = 0.5,
   ) {
-    const s = new SeedStream(seed);
-    this.z0 = normalVariable([1, dim], initStd, s.next(), 'radialZ0');
+    const s = new Rng(seed);
+    this.z0 = normalVariable([1, dim], initStd, s.seed(), 'radialZ0');
     this.alphaRaw = constVariable([], 0, 'radialAlpha');
-    this.betaRaw = normalVariable([], initStd, s.next(), 'radialBeta');
+    this.betaRaw = normalVariable([], initStd, s.seed(), 'radialBeta');
     this.params = [this.z0, this.alphaRaw, this.betaRaw];
   }
 

@@ -15,6 +15,24 @@ export interface RqSplineShape {
 }
 
 /**
+ * The spline shape from a layer's options (bins default 8, tail bound default 5), validated.
+ *
+ * @param opts The layer's `bins` and `tailBound`.
+ * @param who Layer name, for messages.
+ */
+export function splineShape(
+  opts: { readonly bins?: number; readonly tailBound?: number },
+  who: string,
+): RqSplineShape {
+  const shape = { bins: opts.bins ?? 8, tailBound: opts.tailBound ?? 5 };
+  if (!(Number.isInteger(shape.bins) && shape.bins >= 2))
+    throw new Error(`${who}: bins = ${shape.bins}; expected an integer ≥ 2`);
+  if (!(shape.tailBound > 0))
+    throw new Error(`${who}: tailBound = ${shape.tailBound}; expected a number > 0`);
+  return shape;
+}
+
+/**
  * Unnormalised parameters per element: 3K − 1 numbers (K widths, K heights, K − 1 inner derivatives).
  *
  * @param bins Number of bins K.

@@ -1,9 +1,8 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
+import { Rng } from '../../data/rng.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { SeedStream } from '../init.js';
-import { Mlp } from '../mlp.js';
-import { type RqSplineShape, rqParamCount, rqSpline } from './rq-spline.js';
-import { withContext } from './spline-coupling.js';
+import { Made } from './made.js';
+import { type RqSplineShape, rqParamCount, rqSpline, splineShape } from './rq-spline.js';
 
 /** Options of {@link SplineAutoregressive}. */
 export interface SplineAutoregressiveOptions {
@@ -19,14 +18,6 @@ export interface SplineAutoregressiveOptions {
   readonly seed?: number;
 }
 
-/** 0/1 `[in, out]` mask: connection where ok(in degree, out degree). */
-function degreeMask(inDeg: number[], outDeg: number[], ok: (i: number, o: number) => boolean): Tensor {
-  const m = new Float32Array(inDeg.length * outDeg.length);
-  for (let i = 0; i < inDeg.length; i++)
-    for (let o = 0; o < outDeg.length; o++) m[i * outDeg.length + o] = ok(inDeg[i], outDeg[o]) ? 1 : 0;
-  return tf.tensor2d(m, [inDeg.length, outDeg.length]);
-}
-
 /**
  * Autoregressive rational-quadratic spline layer (Durkan et al. 2019, RQ-NSF (AR)) on `[B, D]`: a
  * MADE (Germain et al. 2015) computes element d's spline from x_<d (and the optional context,
@@ -39,8 +30,8 @@ export class SplineAutoregressive implements Bijector {
   readonly shape: RqSplineShape;
   /** Width C of the context the conditioner reads (0: none). */
   readonly contextDim: number;
-  private readonly net: Mlp;
-  private readonly masks: Tensor[];
+  /** The masked conditioner: element d's spline parameters from x_<d (and the context). */
+  private readonly made: Made;
 
   /**
    * A spline layer with a fresh masked conditioner.
@@ -53,37 +44,20 @@ export class SplineAutoregressive implements Bijector {
     readonly dim: number,
     opts: SplineAutoregressiveOptions = {},
   ) {
-    this.shape = { bins: opts.bins ?? 8, tailBound: opts.tailBound ?? 5 };
-    if (!(Number.isInteger(this.shape.bins) && this.shape.bins >= 2))
-      throw new Error(`splineAutoregressive: bins = ${this.shape.bins}; expected an integer ≥ 2`);
-    if (!(this.shape.tailBound > 0))
-      throw new Error(`splineAutoregressive: tailBound = ${this.shape.tailBound}; expected a number > 0`);
+    this.shape = splineShape(opts, 'splineAutoregressive');
     this.contextDim = opts.contextDim ?? 0;
-    const hidden = opts.hidden ?? [64, 64];
-    const P = rqParamCount(this.shape.bins);
-    // degrees: inputs 1..D, context 0, hidden 1..D−1 (0 when D = 1), output d·P + p → d + 1
-    const inDeg = [...Array.from({ length: dim }, (_, i) => i + 1), ...new Array(this.contextDim).fill(0)];
-    const degs: number[][] = [inDeg];
-    for (const h of hidden)
-      degs.push(Array.from({ length: h }, (_, k) => (dim > 1 ? (k % (dim - 1)) + 1 : 0)));
-    const outDeg = Array.from({ length: dim * P }, (_, k) => Math.floor(k / P) + 1);
-    const masks: Tensor[] = [];
-    for (let l = 0; l < hidden.length; l++) masks.push(degreeMask(degs[l], degs[l + 1], (i, o) => o >= i));
-    masks.push(degreeMask(degs[degs.length - 1], outDeg, (i, o) => o > i));
-    this.masks = masks.map((m) => tf.keep(m));
-    this.net = new Mlp({
-      inDim: dim + this.contextDim,
-      hidden,
-      outDim: dim * P,
-      seeds: new SeedStream(opts.seed ?? 0),
-      masks: this.masks,
-    });
-    this.params = [...this.net.params];
+    this.made = new Made(
+      dim,
+      opts.hidden ?? [64, 64],
+      rqParamCount(this.shape.bins),
+      new Rng(opts.seed ?? 0),
+      this.contextDim,
+    );
+    this.params = [...this.made.params];
   }
 
   private splineParams(x: Tensor, context: Tensor | undefined): Tensor {
-    const p = this.net.apply(withContext(x, context, this.contextDim, 'splineAutoregressive'));
-    return tf.reshape(p, [x.shape[0], this.dim, rqParamCount(this.shape.bins)]);
+    return tf.tidy(() => tf.stack(this.made.apply(x, context), 2)); // P blocks [B, D] → [B, D, P]
   }
 
   /**

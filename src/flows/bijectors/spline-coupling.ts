@@ -1,8 +1,9 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
+import { Rng } from '../../data/rng.js';
 import type { Bijector, ForwardResult, InverseResult } from '../bijector.js';
-import { SeedStream } from '../init.js';
 import { Mlp } from '../mlp.js';
-import { type RqSplineShape, rqParamCount, rqSpline } from './rq-spline.js';
+import { withContext } from './context.js';
+import { type RqSplineShape, rqParamCount, rqSpline, splineShape } from './rq-spline.js';
 
 /** Options of {@link SplineCoupling}. */
 export interface SplineCouplingOptions {
@@ -18,33 +19,6 @@ export interface SplineCouplingOptions {
   readonly contextDim?: number;
   /** Seed for the conditioner's weights. Default 0. */
   readonly seed?: number;
-}
-
-/**
- * Concatenates the context to the conditioner input, checking its shape.
- *
- * @param h Conditioner input `[B, k]`.
- * @param context The context given, if any.
- * @param contextDim Expected context width C (0: none allowed).
- * @param who Layer name, for messages.
- */
-export function withContext(h: Tensor, context: Tensor | undefined, contextDim: number, who: string): Tensor {
-  if (contextDim === 0) {
-    if (context !== undefined)
-      throw new Error(`${who}: got a context, but the layer was built with contextDim 0`);
-    return h;
-  }
-  if (
-    context === undefined ||
-    context.rank !== 2 ||
-    context.shape[0] !== h.shape[0] ||
-    context.shape[1] !== contextDim
-  ) {
-    throw new Error(
-      `${who}: expected a context of shape [${h.shape[0]}, ${contextDim}]; got ${context === undefined ? 'none' : `[${context.shape.join(', ')}]`}`,
-    );
-  }
-  return tf.concat([h, context], 1);
 }
 
 /**
@@ -77,11 +51,7 @@ export class SplineCoupling implements Bijector {
    */
   constructor(opts: SplineCouplingOptions) {
     this.d = opts.mask.length;
-    this.shape = { bins: opts.bins ?? 8, tailBound: opts.tailBound ?? 5 };
-    if (!(Number.isInteger(this.shape.bins) && this.shape.bins >= 2))
-      throw new Error(`splineCoupling: bins = ${this.shape.bins}; expected an integer ≥ 2`);
-    if (!(this.shape.tailBound > 0))
-      throw new Error(`splineCoupling: tailBound = ${this.shape.tailBound}; expected a number > 0`);
+    this.shape = splineShape(opts, 'splineCoupling');
     this.contextDim = opts.contextDim ?? 0;
     this.mask = tf.keep(tf.tensor1d(opts.mask as number[], 'float32'));
     const free = opts.mask.flatMap((v, i) => (v === 0 ? [i] : []));
@@ -98,7 +68,7 @@ export class SplineCoupling implements Bijector {
       inDim: this.d + this.contextDim,
       hidden: opts.hidden ?? [64, 64],
       outDim: this.m * rqParamCount(this.shape.bins),
-      seeds: new SeedStream(opts.seed ?? 0),
+      seeds: new Rng(opts.seed ?? 0),
     });
     this.params = [...this.net.params];
   }

@@ -3,12 +3,12 @@
  * handwritten digits (an image source: models are built with its `imageShape`).
  */
 
-import { type Tensor, tf } from '../solvers/tf.js';
-import { DataError } from './data/check.js';
-import { readCsvValues } from './data/csv.js';
-import { digitsData, loadDigits } from './data/digits.js';
-import { Rng } from './data/rng.js';
-import { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from './data/toy.js';
+import { type Tensor, tf } from '../../solvers/tf.js';
+import { DataError } from '../data/check.js';
+import { readCsvValues } from '../data/csv.js';
+import { digitsData, loadDigits } from '../data/digits.js';
+import { Rng } from '../data/rng.js';
+import { isToyName, type Sampler, toyData, toyNames, toySampler, toySpec } from '../data/toy.js';
 
 /** Image data: what a model of it is built with. */
 export interface ImageData {

@@ -4,13 +4,13 @@
  */
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSettings } from './cli-report.js';
-import { toyEntropy } from './data/toy-entropy.js';
-import type { IterationRecord } from './metrics/history.js';
-import type { DensityModel } from './model.js';
-import { compareCurves } from './plot/compare.js';
-import { writeHtml } from './plot/html.js';
-import { loadCheckpoint } from './train/checkpoint.js';
+import { toyEntropy } from '../data/toy-entropy.js';
+import type { IterationRecord } from '../metrics/history.js';
+import type { DensityModel } from '../model.js';
+import { compareCurves } from '../plot/compare.js';
+import { writeHtml } from '../plot/html.js';
+import { loadCheckpoint } from '../train/checkpoint.js';
+import { runSettings } from './run-report.js';
 
 /** Where the compare command writes. */
 export interface CompareIO {

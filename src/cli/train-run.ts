@@ -3,12 +3,13 @@
  * report at every evaluation, and turns Ctrl-C into "stop after this iteration, save the
  * checkpoint and the report, say where, exit 130".
  */
-import type { DataSource } from './cli-data.js';
-import { writeRunReport } from './cli-report.js';
-import type { IterationRecord } from './metrics/history.js';
-import type { DensityModel } from './model.js';
-import { type Interrupt, watchInterrupt, yieldToEventLoop } from './train/interrupt.js';
-import type { ProgressSink } from './train/progress.js';
+
+import type { IterationRecord } from '../metrics/history.js';
+import type { DensityModel } from '../model.js';
+import { type Interrupt, watchInterrupt, yieldToEventLoop } from '../train/interrupt.js';
+import type { ProgressSink } from '../train/progress.js';
+import type { DataSource } from './data.js';
+import { writeRunReport } from './run-report.js';
 
 /** Exit status of a run stopped by Ctrl-C (128 + SIGINT's number 2, as shells report it). */
 export const EXIT_INTERRUPTED = 130;

@@ -4,14 +4,14 @@
  * made, and the data's entropy as a reference line where it is known.
  */
 import { join } from 'node:path';
-import { tf } from '../solvers/tf.js';
-import type { DataSource } from './cli-data.js';
-import { toyEntropy } from './data/toy-entropy.js';
-import type { IterationRecord } from './metrics/history.js';
-import type { DensityModel } from './model.js';
-import { writeHtml } from './plot/html.js';
-import { buildReport } from './plot/report.js';
-import { VERSION } from './version.js';
+import { tf } from '../../solvers/tf.js';
+import { toyEntropy } from '../data/toy-entropy.js';
+import type { IterationRecord } from '../metrics/history.js';
+import type { DensityModel } from '../model.js';
+import { writeHtml } from '../plot/html.js';
+import { buildReport } from '../plot/report.js';
+import { VERSION } from '../version.js';
+import type { DataSource } from './data.js';
 
 /** The installed odeflow version (package.json). */
 export const ODEFLOW_VERSION: string = VERSION;
