@@ -26,11 +26,6 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('.fig .main-svg').length > 0, null, {
     timeout: 120_000,
   });
-  // the page caps its width; let each figure take its own layout width
-  await page.addStyleTag({
-    content:
-      'body, main, .fig { max-width: none !important; width: max-content !important; overflow: visible !important; }',
-  });
   const figs = await page.$$('.fig');
   mkdirSync(dirname(out), { recursive: true });
   for (const [i, f] of figs.entries()) {

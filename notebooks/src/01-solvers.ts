@@ -1,14 +1,45 @@
 // %% [markdown]
 // # 01 · ODE solvers: Euler, RK4 and dopri5
 //
-// This notebook puts odeflow's solvers side by side on two small problems: a damped linear
-// **spiral** (dy/dt = A·y, whose exact solution we know) and the **Van der Pol** oscillator
-// (a nonlinear limit cycle, with a float64 reference from `odexSolve`). It draws trajectories of
-// many initial conditions at once (one batched tensor solve), shows how a coarse Euler step
-// drifts where RK4 and the adaptive dopri5 do not, and ends with a **work–precision diagram**:
-// error against the number of function evaluations (NFE) for fixed-step methods, the adaptive
-// float32 methods and the float64 extrapolation path (`odexSolve`). Everything runs in a few
-// seconds on the default backend.
+// Everything else in odeflow — neural ODEs, CNFs, flow matching's sampler — rests on solving an
+// **initial value problem**
+// $$\frac{dy}{dt} = f(t, y), \qquad y(t_0) = y_0,$$
+// numerically. This notebook puts odeflow's solvers side by side on two small problems: a damped
+// linear **spiral** $\dot y = Ay$, whose exact solution we know, and the **Van der Pol**
+// oscillator (a nonlinear limit cycle, with a float64 reference from `odexSolve`). It draws
+// trajectories of many initial conditions at once (one batched tensor solve), shows how a coarse
+// Euler step drifts where RK4 and the adaptive dopri5 do not, and ends with a
+// **work–precision diagram**: error against the number of function evaluations (NFE) for
+// fixed-step methods, the adaptive float32 methods and the float64 extrapolation path
+// (`odexSolve`). Everything runs in a few seconds on the default backend.
+//
+// ## The methods in three formulas
+//
+// With step size $h$, $t_{n+1} = t_n + h$ and $y_n \approx y(t_n)$:
+//
+// **Euler** takes the slope at the start of the step,
+// $$y_{n+1} = y_n + h\,f(t_n, y_n).$$
+// Its error per step is $O(h^2)$, so over a fixed interval (about $1/h$ steps) the error is
+// $O(h)$: a method of **order 1**, one evaluation of $f$ per step.
+//
+// **RK4** (the classical Runge–Kutta method) averages four slopes,
+// $$k_1 = f(t_n, y_n),\quad k_2 = f\big(t_n + \tfrac h2,\, y_n + \tfrac h2 k_1\big),\quad
+// k_3 = f\big(t_n + \tfrac h2,\, y_n + \tfrac h2 k_2\big),\quad k_4 = f(t_n + h,\, y_n + h k_3),$$
+// $$y_{n+1} = y_n + \tfrac h6\,(k_1 + 2k_2 + 2k_3 + k_4):$$
+// **order 4** (global error $O(h^4)$) for four evaluations per step. Halving $h$ divides its error
+// by 16, Euler's by 2.
+//
+// **dopri5** (Dormand–Prince, the default of `odeint`, as in torchdiffeq and SciPy's `RK45`)
+// computes from the same seven stages a 5th-order solution $y_{n+1}$ and an embedded 4th-order
+// one $\hat y_{n+1}$; their difference estimates the local error. A step is accepted when the
+// scaled root-mean-square error
+// $$\mathrm{err} = \sqrt{\frac1N \sum_{i=1}^{N} \left(\frac{y_{n+1,i} - \hat y_{n+1,i}}{\mathrm{atol} + \mathrm{rtol}\,\max(|y_{n,i}|, |y_{n+1,i}|)}\right)^2}$$
+// is at most 1. The next step is about $h \cdot 0.9\,\mathrm{err}^{-1/5}$ (Hairer's PI rule,
+// which also leans slightly on the previous step's error; clipped to $[0.2h, 10h]$), and a
+// rejected step is retried smaller. So the user chooses a tolerance, not a step:
+// `rtol` and `atol` set the accuracy, and the solver spends evaluations where $f$ changes fast.
+// The first stage of a step equals the last stage of the step before (“first same as last”), so
+// an accepted step costs six new evaluations.
 
 // %%
 import * as odeflow from 'odeflow/node';
@@ -18,11 +49,20 @@ odeflow.notebookSetup(); // embeds plotly.js once, so the saved notebook renders
 console.log(`backend: ${backend}`);
 
 // %% [markdown]
-// ## The spiral: dy/dt = A·y
+// ## The spiral: $\dot y = Ay$
 //
-// With A = [[−0.1, 2], [−2, −0.1]] (acting on column vectors) the solution rotates clockwise
-// and decays: y(t) = e^(−0.1t)·R(t)·y(0). odeflow keeps points as rows, so the field is the
-// matrix product y·Aᵀ on a batch `[N, 2]`.
+// With
+// $$A = \begin{pmatrix} -0.1 & 2 \\ -2 & -0.1 \end{pmatrix}$$
+// (acting on column vectors) the eigenvalues are $\lambda = -0.1 \pm 2i$: the solution turns
+// clockwise at angular speed 2 and shrinks by $e^{-0.1t}$,
+// $$y(t) = e^{At}y_0 = e^{-0.1t}\begin{pmatrix} \cos 2t & \sin 2t \\ -\sin 2t & \cos 2t \end{pmatrix} y_0 .$$
+// odeflow keeps points as rows of a batch `[N, 2]`, so the field is the matrix product
+// $y A^\top$, and one `odeint` call solves all $N$ starting points together.
+//
+// **The plot** shows 24 starts on the circle of radius 2 (blue markers), each path as a thin line
+// to where it is at $t = 6$ (red markers): every path curls clockwise towards the origin and the
+// red ring has radius $2e^{-0.6} \approx 1.10$. Nothing is learned here — the point is the shape
+// of `odeint`'s output, `[times, N, 2]`, which every later plot of trajectories reads.
 
 // %%
 const a = -0.1, b = 2;
@@ -45,8 +85,15 @@ odeflow.show(odeflow.trajectories(paths, { range: [-2.5, 2.5], title: 'spiral, d
 // %% [markdown]
 // ### Euler vs RK4 vs dopri5 on one path
 //
-// Fixed-step methods take `stepSize` (here a coarse 0.1); dopri5 picks its own steps from
-// `rtol`/`atol`. `solveIvp` returns the same solution as `odeint` plus the counts.
+// Fixed-step methods take `stepSize` (here a coarse $h = 0.1$); dopri5 picks its own steps from
+// `rtol`/`atol`. `solveIvp` returns the same solution as `odeint` plus the counts (NFE, accepted
+// and rejected steps). On a linear problem each Euler step multiplies the solution's
+// $\lambda$-component by $1 + h\lambda$, where the exact flow multiplies it by $e^{h\lambda}$:
+// $$|1 + h\lambda| = |0.99 \pm 0.2i| = \sqrt{1.0201} \approx 1.0100 \quad\text{vs}\quad |e^{h\lambda}| = e^{-0.01} \approx 0.9900 .$$
+// So Euler *grows* the radius by 1 % per step while the true solution shrinks by 1 %: after
+// 100 steps ($t = 10$) its radius is $2 \cdot 1.01^{100} \approx 5.4$ instead of
+// $2e^{-1} \approx 0.74$. RK4's factor is the Taylor polynomial of $e^{h\lambda}$ to degree 4,
+// which matches it to about $|h\lambda|^5/120 \approx 3 \cdot 10^{-6}$ per step.
 
 // %%
 const y0 = tf.tensor2d([[2, 0]]);
@@ -75,10 +122,19 @@ odeflow.show({
 });
 
 // %% [markdown]
-// ## Van der Pol: y₁' = y₂, y₂' = μ(1 − y₁²)y₂ − y₁, μ = 1
+// **The plot** shows the exact path (thick black) and the three numerical ones to $t = 10$, the
+// legend giving each run's NFE. Look for: Euler's line spiralling *outwards* and leaving the
+// frame (the printed max error, about 5, is of the order of the radius itself), while RK4 (400
+// evaluations) and dopri5 lie on the black curve. On this smooth problem dopri5, asked for
+// rtol = $10^{-5}$, takes about 60 steps of its own choosing and ends up roughly ten times more
+// accurate than RK4 with slightly fewer evaluations (the printed table has the numbers).
 //
-// Every start is drawn to the same limit cycle. The batched tfjs field below is written with
-// column slices; the float64 version (plain arrays) feeds `odexSolve`.
+// ## Van der Pol: a nonlinear limit cycle
+//
+// $$\dot y_1 = y_2, \qquad \dot y_2 = \mu\,(1 - y_1^2)\,y_2 - y_1, \qquad \mu = 1 .$$
+// For $|y_1| < 1$ the middle term pumps energy in, for $|y_1| > 1$ it drains it, so every start
+// except the origin is drawn to the same closed orbit. The batched tfjs field below is written
+// with column slices; the float64 version (plain arrays) feeds `odexSolve`.
 
 // %%
 const mu = 1;
@@ -98,12 +154,21 @@ const vdpPaths = odeflow.odeint(vdp, tf.tensor2d(vdpStarts), tsV, { method: 'dop
 odeflow.show(odeflow.trajectories(vdpPaths, { range: [-4, 4], title: 'Van der Pol (μ = 1), dopri5: starts (blue) → t = 12 (red)' }));
 
 // %% [markdown]
+// **The plot**: 30 starts, alternately inside the cycle (radius 0.3) and outside it (radius 3.5),
+// run to $t = 12$. The inner paths spiral outwards, the outer ones fall inwards, and all red end
+// points sit on one closed curve, the limit cycle — a picture of an attractor that a single
+// trajectory would not show.
+//
 // ## Work vs precision
 //
-// One path, y(0) = (2, 0), to t = 10, compared at 21 output times against a float64 reference
-// (`odexSolve` with rtol = atol = 1e-13). Fixed-step methods sweep the step size, adaptive ones
-// the tolerance (float32 tolerances stop at about 1e-6: tfjs computes in float32), and the
-// float64 path sweeps rtol down to 1e-12. The slope of a fixed-step line is −(order).
+// One path, $y(0) = (2, 0)$, to $t = 10$, compared at 21 output times against a float64 reference
+// (`odexSolve` with rtol = atol = $10^{-13}$). Fixed-step methods sweep the step size, adaptive
+// ones the tolerance (float32 tolerances stop at about $10^{-6}$: tfjs computes in float32), and
+// the float64 path sweeps rtol down to $10^{-12}$. Why the lines are straight on log–log axes: a
+// method of order $p$ has error $E \approx C h^p$, and the NFE over a fixed interval is
+// proportional to $1/h$, so
+// $$E \approx C' \cdot \mathrm{NFE}^{-p}, \qquad \log E \approx \log C' - p \log \mathrm{NFE}:$$
+// the slope of a fixed-step method's line is $-p$ (Euler −1, midpoint −2, RK4 −4).
 
 // %%
 const tsW = Array.from({ length: 21 }, (_, i) => (10 * i) / 20);
@@ -134,9 +199,14 @@ console.log(`${rows.length} solves in ${((performance.now() - t0) / 1000).toFixe
 odeflow.show(odeflow.workPrecision(rows, { title: 'Van der Pol to t = 10: max error vs NFE', errorLabel: 'max |y − y_ref| over 21 times' }));
 
 // %% [markdown]
-// Reading the plot: at equal NFE, higher order wins by orders of magnitude; the float32 methods
-// flatten out near 1e-6 (the precision of float32 state, not of the method), and only the float64
-// `odexSolve` path goes below it. That is why odeflow builds its test references with `odexSolve`.
+// **Reading the plot** (log–log, lower left is better): each line is one method, its points the
+// step sizes or tolerances of the sweep (hover for the setting). At equal NFE, higher order wins
+// by orders of magnitude, and the gap widens as the steps shrink, since the lines' slopes differ:
+// halving Euler's step halves its error, halving RK4's divides it by 16. The adaptive methods' lines start at the left (loose tolerances, few steps) and
+// run down and right as the tolerance tightens. Every float32 line flattens out near $10^{-6}$ to
+// $10^{-5}$ — that floor is the precision of float32 arithmetic (about $6 \cdot 10^{-8}$ per
+// operation, accumulated over the steps), not of the method — and only the float64 `odexSolve`
+// path goes below it. That is why odeflow builds its test references with `odexSolve`.
 //
 // ## What to try next
 //

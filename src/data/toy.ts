@@ -65,6 +65,10 @@ export type Sampler = (n: number, step?: number) => Tensor;
  *
  * @param name A toy name, e.g. `8gaussians`.
  * @param seed Seed of the draws. Default 0.
+ *
+ * @example
+ * const sampler = toySampler('8gaussians', 0);
+ * const batch = sampler(256, 3); // iteration 3's batch, [256, 2]; the same (n, step) gives the same points
  */
 export function toySampler(name: string, seed = 0): Sampler {
   const spec = toySpec(name);

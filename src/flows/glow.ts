@@ -56,6 +56,11 @@ export function glowStep(
  * dequantization and logit preprocessing. ActNorm initialises from the first batch it sees.
  *
  * @param opts Model options, all optional; see {@link GlowOptions}.
+ *
+ * @example
+ * const flow = glow({ dim: 2, steps: 4, hidden: [64, 64] });
+ * await train(flow, toySampler('2spirals'), { iterations: 400 });
+ * const x = flow.sample(1000); // [1000, 2]
  */
 export function glow(opts: GlowOptions = {}): FlowModel {
   checkOptionsObject('glow', opts);

@@ -27,6 +27,11 @@ export interface MafOptions {
  * MAF (Papamakarios et al. 2017): stacked MADE-conditioned affine layers; one-pass density, sequential sampling.
  *
  * @param opts Model options, all optional; see {@link MafOptions}.
+ *
+ * @example
+ * const flow = maf({ dim: 2, layers: 5, hidden: [64, 64] });
+ * const logp = flow.logProb(toyData('moons', 100, 0)); // one pass
+ * const x = flow.sample(100); // D sequential passes per layer
  */
 export function maf(opts: MafOptions = {}): FlowModel {
   checkOptionsObject('maf', opts);

@@ -24,6 +24,10 @@ export interface NiceOptions {
  * NICE (Dinh et al. 2015): additive couplings with alternating half-split masks, then a diagonal scaling.
  *
  * @param opts Model options, all optional; see {@link NiceOptions}.
+ *
+ * @example
+ * const flow = nice({ dim: 2, layers: 4 });
+ * await train(flow, toySampler('moons'), { iterations: 500 });
  */
 export function nice(opts: NiceOptions = {}): FlowModel {
   checkOptionsObject('nice', opts);

@@ -36,6 +36,10 @@ export interface NsfOptions extends ImageOptions {
  * dequantization and logit preprocessing.
  *
  * @param opts Model options, all optional; see {@link NsfOptions}.
+ *
+ * @example
+ * const flow = nsf({ dim: 2, layers: 4 });
+ * await train(flow, toySampler('checkerboard'), { iterations: 1000 });
  */
 export function nsf(opts: NsfOptions = {}): FlowModel {
   const seed = opts.seed ?? 0;

@@ -21,6 +21,10 @@ export interface RmFlowOptions {
  * closed form; `logProb` of data inverts each layer by safeguarded Newton/bisection.
  *
  * @param opts Model options, all optional; see {@link RmFlowOptions}.
+ *
+ * @example
+ * const flow = planar({ dim: 2, layers: 16 });
+ * const x = flow.sample(500); // closed form: no root finding when sampling
  */
 export function planar(opts: RmFlowOptions = {}): FlowModel {
   checkOptionsObject('planar', opts);
@@ -37,6 +41,10 @@ export function planar(opts: RmFlowOptions = {}): FlowModel {
  * Radial flow (Rezende & Mohamed 2015); like {@link planar}, the inverse solves for the radius.
  *
  * @param opts Model options, all optional; see {@link RmFlowOptions}.
+ *
+ * @example
+ * const flow = radial({ dim: 2, layers: 16 });
+ * const logp = flow.logProb(toyData('circles', 100, 0)); // [100]
  */
 export function radial(opts: RmFlowOptions = {}): FlowModel {
   checkOptionsObject('radial', opts);

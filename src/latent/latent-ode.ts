@@ -49,6 +49,12 @@ function dense(inDim: number, outDim: number, seed: number, scale = 1): [tf.Vari
  * carried through dz/dt = f_θ(z) by `odeint` to each series' own observation times (per-sample
  * time points: one solve for the batch); a decoder maps z(t) to the observation's mean. Trained
  * by maximising the ELBO with Gaussian observation noise.
+ *
+ * @example
+ * const data = irregularSpirals({ n: 32 });
+ * const model = new LatentODE({ obsDim: 2, latentDim: 4 });
+ * const { loss, kl } = model.elbo(tf.tensor3d(data.obs), data.times, tf.randomNormal([32, 4]));
+ * // minimise loss with first-order tfjs gradients (tf.variableGrads) and an optimizer
  */
 export class LatentODE {
   /** Observation dimension (option, default 2). */

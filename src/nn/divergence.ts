@@ -31,6 +31,10 @@ export function probeNoise(kind: NoiseKind, shape: number[], seed?: number): Ten
  * @param field The vector field.
  * @param t Time.
  * @param x State `[B, D]`.
+ *
+ * @example
+ * const field = mlpField({ dim: 2, hidden: [32, 32] });
+ * const { f, div } = divergence(field, 0.5, tf.randomNormal([100, 2])); // f [100, 2], div [100]
  */
 export function divergence(
   field: VectorField,
@@ -58,6 +62,11 @@ export function divergence(
  * @param t Time.
  * @param x State `[B, D]`.
  * @param eps Probes ε `[B, D]` (e.g. from {@link probeNoise}).
+ *
+ * @example
+ * const x = tf.randomNormal([100, 8]);
+ * const eps = probeNoise('rademacher', [100, 8], 0);
+ * const { div } = hutchinson(mlpField({ dim: 8 }), 0.5, x, eps); // unbiased estimate of tr ∂f/∂x, [100]
  */
 export function hutchinson(
   field: VectorField,

@@ -25,6 +25,11 @@ export interface AnimationOptions {
  *
  * @param frames Positions `[T, N, 2]`, time-major, as a tensor or nested arrays (not disposed).
  * @param options Range, frame labels, point count, frame duration, colour, title: see {@link AnimationOptions}.
+ *
+ * @example
+ * const times = [0, 0.25, 0.5, 0.75, 1];
+ * const ys = odeint(f, tf.randomNormal([500, 2]), times); // [5, 500, 2]
+ * show(animation(ys, { labels: times.map((t) => `t = ${t}`) }));
  */
 export function animation(
   frames: Tensor | readonly (readonly (readonly number[])[])[],

@@ -86,6 +86,11 @@ function emit(display: HtmlDisplay, html: string): void {
  * first cell to keep the ~4.8 MB script in one predictable place.
  *
  * @param options The display to write to, and `force` to emit plotly.js again; see {@link NotebookSetupOptions}.
+ *
+ * @example
+ * import * as odeflow from 'odeflow/node';
+ * await odeflow.initBackend();
+ * odeflow.notebookSetup(); // first cell: plotly.js embedded once
  */
 export function notebookSetup(options: NotebookSetupOptions = {}): void {
   const display = options.display ?? tslabDisplay();

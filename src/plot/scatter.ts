@@ -16,6 +16,9 @@ export interface SamplesVsDataOptions {
  * @param samples Model samples `[n, 2]`.
  * @param data Data points `[m, 2]`.
  * @param options Shared axis range and title; see {@link SamplesVsDataOptions}.
+ *
+ * @example
+ * show(samplesVsData(model.sample(1000), toyData('moons', 1000, 0)));
  */
 export function samplesVsData(samples: Points, data: Points, options: SamplesVsDataOptions = {}): Figure {
   const range = [...(options.range ?? [-4, 4])];

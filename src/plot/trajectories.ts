@@ -19,6 +19,10 @@ export interface TrajectoriesOptions {
  *
  * @param paths Paths `[T, n, 2]` (e.g. from {@link CNF.trajectories}), a tensor or nested arrays.
  * @param options Axis range, most paths drawn (default 200) and title; see {@link TrajectoriesOptions}.
+ *
+ * @example
+ * const ys = odeint(f, tf.randomNormal([50, 2]), [0, 0.25, 0.5, 0.75, 1]); // [5, 50, 2]
+ * show(trajectories(ys, { title: 'paths from t = 0 to 1' }));
  */
 export function trajectories(
   paths: Tensor | readonly (readonly (readonly number[])[])[],

@@ -29,6 +29,13 @@ export interface WorkPrecisionOptions {
  *
  * @param rows One row per (method, tolerance) run: its NFE and error.
  * @param options Title and error-axis label; see {@link WorkPrecisionOptions}.
+ *
+ * @example
+ * const rows = [1e-3, 1e-5, 1e-7].map((tol) => {
+ *   const r = odexSolve(f, [2, 0], ts, { rtol: tol, atol: tol });
+ *   return { method: 'odex', nfe: r.stats.nfe, error: maxError(r.ys), setting: tol };
+ * });
+ * show(workPrecision(rows));
  */
 export function workPrecision(rows: readonly WorkPrecisionRow[], options: WorkPrecisionOptions = {}): Figure {
   const methods = [...new Set(rows.map((r) => r.method))];

@@ -118,6 +118,10 @@ async function assertFinite(model: DensityModel): Promise<void> {
  * @param model The model: its config and weights are saved.
  * @param state Training state: iteration, and optionally history and metadata.
  * @param optimizer Optimizer whose state is saved too, if given.
+ *
+ * @example
+ * await saveCheckpoint('runs/mine', model, { iteration: 500, history: result.history });
+ * const { model: again } = await loadCheckpoint('runs/mine');
  */
 export async function saveCheckpoint(
   dir: string,

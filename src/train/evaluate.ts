@@ -53,6 +53,9 @@ export interface Evaluation {
  * @param model The model to score.
  * @param x Points `[n, dim]` (not disposed).
  * @param batchSize Points per `logProb` call. Default 1000.
+ *
+ * @example
+ * const { nll } = evaluate(model, toyData('8gaussians', 1000, 1)); // held-out NLL in nats
  */
 export function evaluate(model: DensityModel, x: Tensor, batchSize = 1000): Evaluation {
   const nll = meanNll(model, x, batchSize);
