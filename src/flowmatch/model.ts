@@ -385,7 +385,7 @@ export class FlowMatchingModel extends FlowModel {
 
   /**
    * {@link trainLoss} and its gradients (in `params` order) by the field's hand-written backward
-   * pass ({@link flowMatchingLossAndGrads}): the same draws and loss, a third of the kernels of
+   * pass (`flowMatchingLossAndGrads` in src/flowmatch/objective.ts): the same draws and loss, a third of the kernels of
    * autodiff. Undefined for a field that pass cannot run (the training loop then differentiates
    * {@link trainLoss}).
    *

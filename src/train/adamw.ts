@@ -78,7 +78,7 @@ export class AdamW {
 
   /**
    * One step: θ ← θ·(1 − lr·λ), then Adam with `grads` (same order and shapes as `params`, or
-   * already {@link flatten}ed into one vector; the caller keeps and disposes them).
+   * already flattened into one vector (`flatten` in src/train/flat.ts); the caller keeps and disposes them).
    *
    * @param params The variables to update.
    * @param grads Their gradients, same order and shapes, or one flat vector of them.
