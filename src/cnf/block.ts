@@ -236,7 +236,11 @@ export class CnfBlock implements Bijector {
   inverse(y: Tensor, context?: Tensor): InverseResult {
     return tf.tidy(() => {
       const call = this.prepare(y, -1, false, context, []);
-      const { h, logDet, extras } = this.unpack(y.shape, this.finish(call, this.solve(call, false), false), false);
+      const { h, logDet, extras } = this.unpack(
+        y.shape,
+        this.finish(call, this.solve(call, false), false),
+        false,
+      );
       return { x: h, logDet, extras };
     });
   }
@@ -384,7 +388,11 @@ export class CnfBlock implements Bijector {
    * @param yEnd The packed end state (`pass.yEnd`, or a tensor standing for it under a gradient).
    */
   adjointOutputs(pass: CnfAdjointPass, yEnd: Tensor): ForwardResult {
-    const { h, logDet, extras } = this.unpack(pass.inputShape, { y: yEnd, nfe: pass.nfe, layout: pass.call.layout }, true);
+    const { h, logDet, extras } = this.unpack(
+      pass.inputShape,
+      { y: yEnd, nfe: pass.nfe, layout: pass.call.layout },
+      true,
+    );
     return { y: h, logDet, extras };
   }
 
@@ -426,9 +434,7 @@ export class CnfBlock implements Bijector {
     const { dy0, dParams } = out;
     const grads = new Map<tf.Variable, Tensor>();
     try {
-      const dx = tf.tidy(() =>
-        tf.reshape(tf.slice(dy0, [0, 0], [-1, this.dim]), [...pass.inputShape]),
-      );
+      const dx = tf.tidy(() => tf.reshape(tf.slice(dy0, [0, 0], [-1, this.dim]), [...pass.inputShape]));
       if (call.params.every((p) => p instanceof tf.Variable)) {
         call.params.forEach((p, i) => {
           grads.set(p as tf.Variable, dParams[i]);
@@ -448,10 +454,7 @@ export class CnfBlock implements Bijector {
       }
       if (this.settings.trainT) {
         const ds = tf.tidy(() =>
-          tf.mul(
-            tf.sum(tf.mul(dLdyEnd, call.F(pass.T, pass.yEnd))),
-            tf.mul(this.sqrtEndTime, 2),
-          ),
+          tf.mul(tf.sum(tf.mul(dLdyEnd, call.F(pass.T, pass.yEnd))), tf.mul(this.sqrtEndTime, 2)),
         );
         grads.set(this.sqrtEndTime, ds);
       }

@@ -336,9 +336,7 @@ export async function train(
           let reads: Record<string, Tensor> = {};
           // reads 'async': the model's own read-free gradient (a CNF's adjoint), else phase one of
           // a read-free step (the model's choices, made with async reads)
-          const own = ownGradientsAsync
-            ? await guardAsync(iteration, () => ownGradientsAsync(x))
-            : undefined;
+          const own = ownGradientsAsync ? await guardAsync(iteration, () => ownGradientsAsync(x)) : undefined;
           const pass =
             !own && trainPassAsync ? await guardAsync(iteration, () => trainPassAsync(x)) : undefined;
           try {
