@@ -158,8 +158,10 @@ interface SolveCall {
  * reads). A training pass that reads nothing synchronously comes in two phases: `planAsync`
  * reads the end time, draws the Hutchinson probe and picks the training solve's steps
  * asynchronously, off the tape; `forward(x, c, { training: true, plan })` replays them under the
- * gradient tape with no read (backprop gradients; the adjoint's backward solve has no read-free
- * form yet, so `gradient: 'adjoint'` refuses to plan).
+ * gradient tape with no read (backprop gradients). With `gradient: 'adjoint'` a block does not
+ * plan (its backward solve picks steps while backpropagating); `adjointForwardAsync`,
+ * `adjointOutputs` and `adjointBackwardAsync` give the adjoint gradient with async reads instead
+ * (the CNF model's `lossAndGradientsAsync` chains them).
  */
 export class CnfBlock implements Bijector {
   readonly name = 'cnf';
@@ -282,8 +284,10 @@ export class CnfBlock implements Bijector {
     if (s.gradient === 'adjoint') {
       throw new Error(
         "CnfBlock: gradient 'adjoint' has no training pass free of synchronous reads (the adjoint's " +
-          "backward solve picks its steps with reads during backpropagation); use gradient 'backprop' " +
-          'on a backend without synchronous reads (WebGPU in Node), or train on wasm/cpu',
+          'backward solve picks its steps with reads during backpropagation); a CNF model trains with ' +
+          "it through lossAndGradientsAsync (what train uses with reads 'async'), a block inside " +
+          "another model does not yet: use gradient 'backprop' there on a backend without synchronous " +
+          'reads (WebGPU in Node), or train on wasm/cpu',
       );
     }
     let probe: Tensor | null = null;

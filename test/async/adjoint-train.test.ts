@@ -12,7 +12,7 @@ import { CNF, createModel, train } from '../../src/node.js';
 import { relErr } from '../gradients/helpers.js';
 import { withoutSyncReads } from './no-sync-reads.js';
 
-const rk4 = { method: 'rk4', stepSize: 0.1 };
+const rk4 = { method: 'rk4' as const, stepSize: 0.1 };
 const dopri5 = { method: 'dopri5', rtol: 1e-5, atol: 1e-5 };
 
 const CASES: Array<[string, Record<string, unknown>]> = [
@@ -102,8 +102,9 @@ it('the async adjoint gradient is the derivative of the loss (central difference
       (s, gr, i) => s + tf.tidy(() => tf.sum(tf.mul(gr, dirs[i])).dataSync()[0]),
       0,
     );
-    const shift = (by: number) =>
-      m.params.forEach((p, i) => p.assign(tf.tidy(() => tf.add(p, tf.mul(dirs[i], by)))));
+    const shift = (by: number) => {
+      for (const [i, p] of m.params.entries()) p.assign(tf.tidy(() => tf.add(p, tf.mul(dirs[i], by))));
+    };
     const central = (h: number) => {
       shift(h);
       const up = loss();
