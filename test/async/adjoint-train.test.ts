@@ -5,7 +5,7 @@
  * tf.variableGrads) for the same solves and probes, checked against central finite differences
  * too, and no tensor left behind; a whole training run equal to the synchronous run's history.
  */
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { tf } from '../../solvers/tf.js';
 import { toySampler } from '../../src/data/index.js';
 import { CNF, createModel, train } from '../../src/node.js';
@@ -184,4 +184,33 @@ it("train with reads 'async' and gradient 'adjoint' gives the synchronous run's 
   expect(relErr(weights(asy.model), weights(sync.model))).toBeLessThan(1e-4);
   for (const m of [sync.model, asy.model]) for (const p of m.params) p.dispose();
   expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+});
+
+it('a failing solve rejects with the solver error and leaves no tensor behind', async () => {
+  const m = build({
+    hidden: [8],
+    blocks: 2,
+    solver: { method: 'dopri5', rtol: 1e-5, atol: 1e-5, maxSteps: 2 },
+  });
+  const before = tf.memory().numTensors;
+  const { value: err } = await withoutSyncReads(() =>
+    m.lossAndGradientsAsync(x).then(
+      () => null,
+      (e: unknown) => e as Error,
+    ),
+  );
+  expect(err?.message).toMatch(/maxSteps|steps/);
+  expect(tf.memory().numTensors).toBe(before);
+  m.dispose();
+});
+
+it('a backward pass failing after the last block has produced its gradients leaves no tensor behind', async () => {
+  const m = build({ hidden: [8], blocks: 2, solver: rk4 });
+  const before = tf.memory().numTensors;
+  const spy = vi.spyOn(m.blocks[0], 'adjointBackwardAsync').mockRejectedValue(new Error('backward failed'));
+  await expect(m.lossAndGradientsAsync(x)).rejects.toThrow('backward failed');
+  expect(spy).toHaveBeenCalledTimes(1);
+  spy.mockRestore();
+  expect(tf.memory().numTensors).toBe(before);
+  m.dispose();
 });
