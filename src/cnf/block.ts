@@ -92,6 +92,24 @@ export class CnfBlockPlan implements PassPlan {
   }
 }
 
+/** The solve of a {@link CnfAdjointPass}: what its backward half needs again. */
+export interface CnfAdjointCall {
+  /** The augmented dynamics of the packed state. */
+  F: OdeFunc;
+  /** The packed start state `[B, S]`. */
+  y0: Tensor;
+  /** Times 0 → T. */
+  ts: [number, number];
+  /** The training solver settings (the backward solve's `adjoint*` settings included). */
+  options: SolverOptions;
+  /** Columns of the packed state. */
+  layout: StateLayout;
+  /** The tensors the adjoint differentiates: the field's variables, or the fused dynamics' per-solve tensors. */
+  params: readonly Tensor[];
+  /** The Hutchinson probe of the pass, or null (exact divergence). */
+  eps: Tensor | null;
+}
+
 /**
  * The forward half of an adjoint training pass made with async reads
  * ({@link CnfBlock.adjointForwardAsync}): the packed solution at 0 and T, the dynamics and what
@@ -118,7 +136,7 @@ export class CnfAdjointPass {
     /** End time T, read when the pass was made. */
     readonly T: number,
     /** The dynamics, solver call and layout of the solve. */
-    readonly call: SolveCall & { layout: StateLayout; params: readonly Tensor[]; eps: Tensor | null },
+    readonly call: CnfAdjointCall,
     /** Packed states at 0 and T, `[2, B, S]`. */
     readonly ys: Tensor,
     /** Packed state at T, `[B, S]`. */

@@ -5,7 +5,7 @@ import { FlowModel, type SampleWithLogProb } from '../core/flow-model.js';
 import type { ForwardResult } from '../core/transform.js';
 import type { LossInfo } from '../model.js';
 import { mlpField, type VectorField } from '../nn/mlp.js';
-import { adjointLossAndGradientsAsync } from './adjoint-train.js';
+import { type AdjointLossAndGradients, adjointLossAndGradientsAsync } from './adjoint-train.js';
 import { CnfBlock } from './block.js';
 import { type CnfConfig, type CnfOptions, resolveCnfOptions } from './options.js';
 
@@ -229,10 +229,7 @@ export class CNF extends FlowModel {
    * @param x Training batch `[B, D]`.
    * @param context The context `[B, C]` of a conditional CNF.
    */
-  async lossAndGradientsAsync(
-    x: Tensor,
-    context?: Tensor,
-  ): Promise<{ loss: Tensor; grads: Tensor[]; info: LossInfo } | undefined> {
+  async lossAndGradientsAsync(x: Tensor, context?: Tensor): Promise<AdjointLossAndGradients | undefined> {
     if (this.cnfConfig.gradient !== 'adjoint') return undefined;
     this.checkInput(x);
     const c = this.checkContext(context, x.shape[0]);

@@ -385,7 +385,12 @@ export class FlowModel implements DensityModel {
     return { c: this.checkContext(c, n), s: seed };
   }
 
-  /** The context, checked against the model's width and the batch (undefined for an unconditional model). */
+  /**
+   * The context, checked against the model's width and the batch (undefined for an unconditional model).
+   *
+   * @param context The context given, or absent.
+   * @param batch The batch size it must match.
+   */
   protected checkContext(context: Tensor | undefined, batch: number): Tensor | undefined {
     if (this.contextDim === 0) {
       if (context !== undefined) {
@@ -408,7 +413,11 @@ export class FlowModel implements DensityModel {
     return context;
   }
 
-  /** Throws unless `x` is `[B, dim]`. */
+  /**
+   * Throws unless `x` is `[B, dim]`.
+   *
+   * @param x The batch given.
+   */
   protected checkInput(x: Tensor): void {
     if (x.rank !== 2 || x.shape[1] !== this.dim) {
       throw new Error(
