@@ -4,7 +4,8 @@
  * odeintAdjoint's backward pass vs adjointGradAsync, and for a CNF in FFJORD's setting (batch 100,
  * concatsquash 64-64-64 tanh, dopri5 1e-5, trainable T): logProb vs logProbAsync and one
  * training step's gradient by trainLoss (train's reads 'sync') vs trainPassAsync + its replay
- * (reads 'async'). Rows alternate sync/async per repetition and report medians, so machine load
+ * (reads 'async'), and the same with gradient 'adjoint' (trainLoss under the tape vs
+ * CNF.lossAndGradientsAsync). Rows alternate sync/async per repetition and report medians, so machine load
  * hits both alike; the load average is printed and stored.
  *
  *   npx tsx bench/async.ts [--backend wasm|cpu] [--reps N]
@@ -134,6 +135,23 @@ await add(
     const { value, grads: g } = tf.variableGrads(() => pass.loss().loss as tf.Scalar, cnfVars);
     pass.dispose();
     tf.dispose([value, ...Object.values(g)]);
+  },
+  1,
+);
+const adjointCnf = new CNF({ ...cnf.config(), gradient: 'adjoint' });
+const adjointVars = adjointCnf.params as tf.Variable[];
+await add(
+  "same, gradient 'adjoint': reads 'sync' | 'async' (lossAndGradientsAsync)",
+  () => {
+    const { value, grads: g } = tf.variableGrads(
+      () => adjointCnf.trainLoss(batch).loss as tf.Scalar,
+      adjointVars,
+    );
+    tf.dispose([value, ...Object.values(g)]);
+  },
+  async () => {
+    const r = await adjointCnf.lossAndGradientsAsync(batch);
+    if (r) tf.dispose([r.loss, ...r.grads]);
   },
   1,
 );

@@ -70,6 +70,30 @@ export interface DensityModel {
         info: LossInfo;
       }
     | undefined;
+  /**
+   * Optional: {@link DensityModel.lossAndGradients} without synchronous reads, for backends
+   * without them (WebGPU in Node): the training loss and its gradients in `params` order from the
+   * model's own backward pass (e.g. a CNF's adjoint solve, whose steps are chosen with async
+   * reads). {@link train} with `reads: 'async'` uses it before `trainPassAsync`; resolving to
+   * `undefined` means "use `trainPassAsync`" for this batch.
+   *
+   * @param x Training batch `[B, dim]`.
+   * @param context Per-example context `[B, C]` of a conditional model, or absent.
+   */
+  lossAndGradientsAsync?(
+    x: Tensor,
+    context?: Tensor,
+  ): Promise<
+    | {
+        /** Scalar loss (as `trainLoss` would return). */
+        loss: Tensor;
+        /** Gradients in `params` order. */
+        grads: Tensor[];
+        /** Counts and loss terms, as numbers. */
+        info: LossInfo;
+      }
+    | undefined
+  >;
   /** Configuration to rebuild the model (see the model table, src/train/models.ts). */
   config(): ModelConfig;
   /**

@@ -1,4 +1,5 @@
 import { odeintAdjoint } from '../../solvers/adjoint.js';
+import { adjointGradAsync } from '../../solvers/adjoint-async.js';
 import { solveIvp } from '../../solvers/odeint.js';
 import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
 import type { SolvePlan } from '../../solvers/plan.js';
@@ -91,6 +92,66 @@ export class CnfBlockPlan implements PassPlan {
   }
 }
 
+/** The solve of a {@link CnfAdjointPass}: what its backward half needs again. */
+export interface CnfAdjointCall {
+  /** The augmented dynamics of the packed state. */
+  F: OdeFunc;
+  /** The packed start state `[B, S]`. */
+  y0: Tensor;
+  /** Times 0 → T. */
+  ts: [number, number];
+  /** The training solver settings (the backward solve's `adjoint*` settings included). */
+  options: SolverOptions;
+  /** Columns of the packed state. */
+  layout: StateLayout;
+  /** The tensors the adjoint differentiates: the field's variables, or the fused dynamics' per-solve tensors. */
+  params: readonly Tensor[];
+  /** The Hutchinson probe of the pass, or null (exact divergence). */
+  eps: Tensor | null;
+}
+
+/**
+ * The forward half of an adjoint training pass made with async reads
+ * ({@link CnfBlock.adjointForwardAsync}): the packed solution at 0 and T, the dynamics and what
+ * they close over, kept until {@link CnfBlock.adjointBackwardAsync} has run. The caller disposes it.
+ */
+export class CnfAdjointPass {
+  /**
+   * A forward half (made by {@link CnfBlock.adjointForwardAsync}).
+   *
+   * @param block The block that made it.
+   * @param inputShape Shape of the block's input `[B, ...]`.
+   * @param T End time T, read when the pass was made.
+   * @param call The dynamics, solver call and layout of the solve.
+   * @param ys Packed states at 0 and T, `[2, B, S]`.
+   * @param yEnd Packed state at T, `[B, S]`.
+   * @param nfe Function evaluations of the forward solve (and of the end-time rate when T is trained).
+   * @param owned Tensors the dynamics close over (freed by {@link dispose}).
+   */
+  constructor(
+    /** The block that made it. */
+    readonly block: CnfBlock,
+    /** Shape of the block's input `[B, ...]`. */
+    readonly inputShape: readonly number[],
+    /** End time T, read when the pass was made. */
+    readonly T: number,
+    /** The dynamics, solver call and layout of the solve. */
+    readonly call: CnfAdjointCall,
+    /** Packed states at 0 and T, `[2, B, S]`. */
+    readonly ys: Tensor,
+    /** Packed state at T, `[B, S]`. */
+    readonly yEnd: Tensor,
+    /** Forward evaluations, as the synchronous adjoint pass reports them. */
+    readonly nfe: number,
+    private readonly owned: Tensor[],
+  ) {}
+
+  /** Frees the solution and what the dynamics close over. */
+  dispose(): void {
+    tf.dispose([this.ys, this.yEnd, ...this.owned]);
+  }
+}
+
 /** What a pass needs from the solve: the dynamics, the packed start, the times and settings. */
 interface SolveCall {
   F: OdeFunc;
@@ -115,8 +176,10 @@ interface SolveCall {
  * reads). A training pass that reads nothing synchronously comes in two phases: `planAsync`
  * reads the end time, draws the Hutchinson probe and picks the training solve's steps
  * asynchronously, off the tape; `forward(x, c, { training: true, plan })` replays them under the
- * gradient tape with no read (backprop gradients; the adjoint's backward solve has no read-free
- * form yet, so `gradient: 'adjoint'` refuses to plan).
+ * gradient tape with no read (backprop gradients). With `gradient: 'adjoint'` a block does not
+ * plan (its backward solve picks steps while backpropagating); `adjointForwardAsync`,
+ * `adjointOutputs` and `adjointBackwardAsync` give the adjoint gradient with async reads instead
+ * (the CNF model's `lossAndGradientsAsync` chains them).
  */
 export class CnfBlock implements Bijector {
   readonly name = 'cnf';
@@ -173,7 +236,7 @@ export class CnfBlock implements Bijector {
       const r = tf.tidy(() => {
         const call = this.prepare(x, 1, training, context, keep);
         const solved = this.finish(call, this.solve(call, training), training);
-        const { h, logDet, extras } = this.unpack(x, solved, training);
+        const { h, logDet, extras } = this.unpack(x.shape, solved, training);
         return { y: h, logDet, extras };
       });
       this.held.push(...keep);
@@ -193,7 +256,11 @@ export class CnfBlock implements Bijector {
   inverse(y: Tensor, context?: Tensor): InverseResult {
     return tf.tidy(() => {
       const call = this.prepare(y, -1, false, context, []);
-      const { h, logDet, extras } = this.unpack(y, this.finish(call, this.solve(call, false), false), false);
+      const { h, logDet, extras } = this.unpack(
+        y.shape,
+        this.finish(call, this.solve(call, false), false),
+        false,
+      );
       return { x: h, logDet, extras };
     });
   }
@@ -235,8 +302,10 @@ export class CnfBlock implements Bijector {
     if (s.gradient === 'adjoint') {
       throw new Error(
         "CnfBlock: gradient 'adjoint' has no training pass free of synchronous reads (the adjoint's " +
-          "backward solve picks its steps with reads during backpropagation); use gradient 'backprop' " +
-          'on a backend without synchronous reads (WebGPU in Node), or train on wasm/cpu',
+          'backward solve picks its steps with reads during backpropagation); a CNF model trains with ' +
+          "it through lossAndGradientsAsync (what train uses with reads 'async'), a block inside " +
+          "another model does not yet: use gradient 'backprop' there on a backend without synchronous " +
+          'reads (WebGPU in Node), or train on wasm/cpu',
       );
     }
     let probe: Tensor | null = null;
@@ -288,9 +357,136 @@ export class CnfBlock implements Bijector {
         y = withEndTimeGradientNoRead(call.F, y, this.sqrtEndTime, plan.T);
         nfe += 1;
       }
-      const { h, logDet, extras } = this.unpack(x, { y, nfe, layout: call.layout }, true);
+      const { h, logDet, extras } = this.unpack(x.shape, { y, nfe, layout: call.layout }, true);
       return { y: h, logDet, extras };
     });
+  }
+
+  /**
+   * The forward half of an adjoint training pass with async reads and no tape (for
+   * `gradient: 'adjoint'` on backends without synchronous reads): reads the end time, draws the
+   * Hutchinson probe as the synchronous pass does, and solves x → z with the training settings.
+   * The same solve, steps and numbers as the forward solve of the synchronous adjoint pass.
+   * Training-pass outputs (image, log-det, regularizers) come from {@link adjointOutputs} of
+   * `pass.yEnd`; the gradients from {@link adjointBackwardAsync}.
+   *
+   * @param x Input `[B, ...]` (data side).
+   * @param context Optional context `[B, C]` for a conditional field.
+   */
+  async adjointForwardAsync(x: Tensor, context?: Tensor): Promise<CnfAdjointPass> {
+    if (this.settings.gradient !== 'adjoint') {
+      throw new Error(
+        `CnfBlock.adjointForwardAsync: this block's gradient is '${this.settings.gradient}'; expected 'adjoint' (use planAsync for 'backprop')`,
+      );
+    }
+    this.releaseHeld();
+    const T = (await this.sqrtEndTime.data())[0] ** 2;
+    const keep: Tensor[] = [];
+    let prepared: ReturnType<CnfBlock['prepare']> | undefined;
+    const y0 = tf.tidy(() => {
+      prepared = this.prepare(x, 1, true, context, keep, T);
+      return prepared.y0;
+    });
+    const owned = [y0, ...keep];
+    if (!prepared) throw new Error('CnfBlock: the solve was not prepared');
+    const call = prepared;
+    try {
+      const r = await solveIvpAsync(call.F, y0, call.ts, call.options);
+      const yEnd = tf.tidy(() => tf.reshape(tf.slice(r.ys, [1, 0, 0], [1, -1, -1]), y0.shape));
+      const nfe = r.stats.nfe + (this.settings.trainT ? 1 : 0);
+      return new CnfAdjointPass(this, x.shape, T, call, r.ys, yEnd, nfe, owned);
+    } catch (err) {
+      tf.dispose(owned);
+      throw err;
+    }
+  }
+
+  /**
+   * The training pass's image (the input's shape), log|det| `[B]` and extras (regularizer terms
+   * and penalty, counts) as functions of the packed end state `yEnd` of `pass`: differentiable in
+   * `yEnd` (first-order autodiff), reading nothing.
+   *
+   * @param pass What {@link adjointForwardAsync} returned.
+   * @param yEnd The packed end state (`pass.yEnd`, or a tensor standing for it under a gradient).
+   */
+  adjointOutputs(pass: CnfAdjointPass, yEnd: Tensor): ForwardResult {
+    const { h, logDet, extras } = this.unpack(
+      pass.inputShape,
+      { y: yEnd, nfe: pass.nfe, layout: pass.call.layout },
+      true,
+    );
+    return { y: h, logDet, extras };
+  }
+
+  /**
+   * The backward half of an adjoint training pass with async reads: given ∂L/∂z(T) for the packed
+   * end state, solves the adjoint system back to 0 ({@link adjointGradAsync}, the backward solve
+   * of the synchronous adjoint pass with its `adjoint*` settings) and returns ∂L/∂x (the input's
+   * shape), and the gradients of the block's variables: the field's parameters, and the end time
+   * s (∂L/∂s = 2s·⟨∂L/∂z(T), F(T, z(T))⟩) when it is trained. Reads nothing synchronously; the
+   * caller owns what comes back and still disposes `pass`.
+   *
+   * @param pass What {@link adjointForwardAsync} returned.
+   * @param dLdyEnd ∂L/∂z(T), shape of `pass.yEnd` (the caller keeps it).
+   */
+  async adjointBackwardAsync(
+    pass: CnfAdjointPass,
+    dLdyEnd: Tensor,
+  ): Promise<{
+    /** ∂L/∂x, the input's shape. */
+    dx: Tensor;
+    /** Gradient of each of the block's variables that has one. */
+    grads: Map<tf.Variable, Tensor>;
+  }> {
+    if (pass.block !== this) throw new Error('CnfBlock: this adjoint pass was not made by this block');
+    const { call } = pass;
+    const dLdys = tf.tidy(() => tf.stack([tf.zerosLike(dLdyEnd), dLdyEnd]));
+    let out: { dy0: Tensor; dParams: Tensor[] };
+    try {
+      out = await adjointGradAsync(call.F, call.ts, pass.ys, dLdys, {
+        ...call.options,
+        params: call.params,
+        onBackwardStats: (st: SolveStats) => {
+          this.lastBackwardNfe = st.nfe;
+        },
+      });
+    } finally {
+      dLdys.dispose();
+    }
+    const { dy0, dParams } = out;
+    const grads = new Map<tf.Variable, Tensor>();
+    try {
+      const dx = tf.tidy(() => tf.reshape(tf.slice(dy0, [0, 0], [-1, this.dim]), [...pass.inputShape]));
+      if (call.params.every((p) => p instanceof tf.Variable)) {
+        call.params.forEach((p, i) => {
+          grads.set(p as tf.Variable, dParams[i]);
+        });
+      } else {
+        // the fused dynamics differentiate per-solve tensors derived from the variables: chain
+        // their gradients to the variables by first-order autodiff of the derivation
+        const vars = this.field.params.filter((v) => v.trainable);
+        const r = tf.variableGrads(() => {
+          const d = fusedDynamics(this.field, call.layout, call.eps);
+          if (!d) throw new Error('CnfBlock: the fused dynamics of the forward pass cannot be rebuilt');
+          return tf.addN(d.params.map((q, i) => tf.sum(tf.mul(q, dParams[i])))) as tf.Scalar;
+        }, vars);
+        r.value.dispose();
+        tf.dispose(dParams);
+        for (const v of vars) if (r.grads[v.name]) grads.set(v, r.grads[v.name]);
+      }
+      if (this.settings.trainT) {
+        const ds = tf.tidy(() =>
+          tf.mul(tf.sum(tf.mul(dLdyEnd, call.F(pass.T, pass.yEnd))), tf.mul(this.sqrtEndTime, 2)),
+        );
+        grads.set(this.sqrtEndTime, ds);
+      }
+      return { dx, grads };
+    } catch (err) {
+      tf.dispose([...dParams, ...grads.values()]);
+      throw err;
+    } finally {
+      dy0.dispose();
+    }
   }
 
   /** Disposes the end-time variable, the field's variables and anything kept for a pending adjoint gradient. */
@@ -320,7 +516,7 @@ export class CnfBlock implements Bijector {
     try {
       const r = await solveIvpAsync(call.F, call.y0, call.ts, call.options);
       const out = tf.tidy(() =>
-        this.unpack(input, this.finish(call, lastRow(r, call.y0, r.stats.nfe), false), false),
+        this.unpack(input.shape, this.finish(call, lastRow(r, call.y0, r.stats.nfe), false), false),
       );
       r.ys.dispose();
       return { ...out, T, solve: r.plan, nfe: r.stats.nfe };
@@ -338,7 +534,13 @@ export class CnfBlock implements Bijector {
     keep: Tensor[],
     endTime?: number,
     probe?: Tensor | null,
-  ): SolveCall & { layout: StateLayout; constants: Tensor[]; params: readonly Tensor[]; T: number } {
+  ): SolveCall & {
+    layout: StateLayout;
+    constants: Tensor[];
+    params: readonly Tensor[];
+    T: number;
+    eps: Tensor | null;
+  } {
     const s = this.settings;
     const batch = x.shape[0];
     if (x.size !== batch * this.dim) {
@@ -395,6 +597,7 @@ export class CnfBlock implements Bijector {
       constants: [...dyn.constants, ...(ownNoise && eps ? [eps] : [])],
       params: dyn.params,
       T,
+      eps,
     };
   }
 
@@ -437,12 +640,12 @@ export class CnfBlock implements Bijector {
 
   /** The image (input's shape), log|det| and extras from the packed end state. */
   private unpack(
-    input: Tensor,
+    shape: readonly number[],
     solved: Solved,
     training: boolean,
   ): { h: Tensor; logDet: Tensor; extras: Extras } {
     const { y, layout, nfe } = solved;
-    const h = tf.reshape(tf.slice(y, [0, 0], [-1, this.dim]), input.shape);
+    const h = tf.reshape(tf.slice(y, [0, 0], [-1, this.dim]), [...shape]);
     const logDet = tf.neg(column(y, layout.logdet));
     const stats: Record<string, number> = { nfe };
     if (training && this.settings.gradient === 'adjoint') stats.nfeBackward = this.lastBackwardNfe;

@@ -5,6 +5,7 @@ import { FlowModel, type SampleWithLogProb } from '../core/flow-model.js';
 import type { ForwardResult } from '../core/transform.js';
 import type { LossInfo } from '../model.js';
 import { mlpField, type VectorField } from '../nn/mlp.js';
+import { type AdjointLossAndGradients, adjointLossAndGradientsAsync } from './adjoint-train.js';
 import { CnfBlock } from './block.js';
 import { type CnfConfig, type CnfOptions, resolveCnfOptions } from './options.js';
 
@@ -215,6 +216,24 @@ export class CNF extends FlowModel {
     } finally {
       for (const b of this.blocks) b.probe = null;
     }
+  }
+
+  /**
+   * With `gradient: 'adjoint'`: the training loss and its gradients in `params` order without
+   * any synchronous read (forward solves and adjoint backward solves pick their steps with async
+   * reads; the end-time gradient needs no read), the numbers of `trainLoss` under
+   * `tf.variableGrads` with the same solves and probes. `info.nfeBackward` is this step's backward
+   * evaluations. `train` uses it with `reads: 'async'`. Resolves to `undefined` with
+   * `gradient: 'backprop'` (then {@link FlowModel.trainPassAsync} replays the solve under the tape).
+   *
+   * @param x Training batch `[B, D]`.
+   * @param context The context `[B, C]` of a conditional CNF.
+   */
+  async lossAndGradientsAsync(x: Tensor, context?: Tensor): Promise<AdjointLossAndGradients | undefined> {
+    if (this.cnfConfig.gradient !== 'adjoint') return undefined;
+    this.checkInput(x);
+    const c = this.checkContext(context, x.shape[0]);
+    return adjointLossAndGradientsAsync(this.blocks, x, c, this.params);
   }
 
   /** Disposes the variables and anything kept for a pending adjoint gradient. */

@@ -1,4 +1,11 @@
-export { CnfBlock, type CnfBlockSettings, type DivergenceKind } from './block.js';
+export { type AdjointLossAndGradients, adjointLossAndGradientsAsync } from './adjoint-train.js';
+export {
+  type CnfAdjointCall,
+  CnfAdjointPass,
+  CnfBlock,
+  type CnfBlockSettings,
+  type DivergenceKind,
+} from './block.js';
 export { CNF, cnfBlocks, type FlowResult, type TrainLossOptions } from './cnf.js';
 export { augmentedDynamics, type Regularizers, type StateLayout, stateLayout } from './dynamics.js';
 export { withEndTimeGradient } from './end-time.js';

@@ -287,7 +287,8 @@ export class FlowModel implements DensityModel {
    * and Hutchinson probes; ActNorm's initialisation; for image models one dequantization draw),
    * and the returned pass's `loss()` replays them under the tape reading nothing, with
    * `trainLoss`'s value and gradient for the same choices (`nll` and regularizer terms come back
-   * in `reads`). Throws for a CNF with `gradient: 'adjoint'` (no read-free backward solve yet).
+   * in `reads`). Throws for a CNF block with `gradient: 'adjoint'` (its backward solve picks
+   * steps while backpropagating; the CNF model trains it with `lossAndGradientsAsync` instead).
    *
    * @param x Training batch `[B, dim]`.
    * @param context Per-example context `[B, C]` of a conditional model, or absent.
@@ -384,7 +385,13 @@ export class FlowModel implements DensityModel {
     return { c: this.checkContext(c, n), s: seed };
   }
 
-  private checkContext(context: Tensor | undefined, batch: number): Tensor | undefined {
+  /**
+   * The context, checked against the model's width and the batch (undefined for an unconditional model).
+   *
+   * @param context The context given, or absent.
+   * @param batch The batch size it must match.
+   */
+  protected checkContext(context: Tensor | undefined, batch: number): Tensor | undefined {
     if (this.contextDim === 0) {
       if (context !== undefined) {
         throw new Error(
@@ -406,7 +413,12 @@ export class FlowModel implements DensityModel {
     return context;
   }
 
-  private checkInput(x: Tensor): void {
+  /**
+   * Throws unless `x` is `[B, dim]`.
+   *
+   * @param x The batch given.
+   */
+  protected checkInput(x: Tensor): void {
     if (x.rank !== 2 || x.shape[1] !== this.dim) {
       throw new Error(
         `${this.cfg.kind}.logProb: expected x of shape [B, ${this.dim}]; got [${x.shape.join(', ')}]`,

@@ -59,9 +59,11 @@ export interface TrainOptions extends AdamWOptions {
   /**
    * How the model's training pass reads numbers back from the device. `'sync'`: `trainLoss`
    * under the gradient tape (an adaptive CNF solve reads each step's error norm with `dataSync`).
-   * `'async'`: two phases — the model's `trainPassAsync` makes every choice that needs a read
-   * (a CNF's steps, end time, probe; an OT coupling) with `await data()`, then its read-free loss
-   * runs under the tape; evaluation uses `logProbAsync`. Same numbers either way; `'async'` is
+   * `'async'`: the model's own read-free gradient `lossAndGradientsAsync` where it gives one (a
+   * CNF with `gradient: 'adjoint'`: forward and adjoint solves step with `await data()`), else two
+   * phases — the model's `trainPassAsync` makes every choice that needs a read (a CNF's steps,
+   * end time, probe; an OT coupling) with `await data()`, then its read-free loss runs under the
+   * tape; evaluation uses `logProbAsync`. Same numbers either way; `'async'` is
    * what works on a backend without synchronous reads (WebGPU in Node). Everything else `train`
    * reads (loss, gradient norm, held-out NLL, checkpoint weights) is read asynchronously in both.
    * Default: `'async'` on the `webgpu` backend, `'sync'` elsewhere (one forward solve cheaper per
@@ -213,7 +215,8 @@ export async function train(
   const params = model.params;
   const asyncReads = (options.reads ?? (tf.getBackend() === 'webgpu' ? 'async' : 'sync')) === 'async';
   const trainPassAsync = asyncReads ? model.trainPassAsync?.bind(model) : undefined;
-  if (asyncReads && !trainPassAsync) {
+  const ownGradientsAsync = asyncReads ? model.lossAndGradientsAsync?.bind(model) : undefined;
+  if (asyncReads && !trainPassAsync && !ownGradientsAsync) {
     throw new Error(
       `train: reads 'async' needs the model's trainPassAsync; this '${model.config().kind}' model has none (use reads 'sync' on a backend with synchronous reads)`,
     );
@@ -331,10 +334,14 @@ export async function train(
           let value: Tensor;
           let grads: Tensor[];
           let reads: Record<string, Tensor> = {};
-          // phase one of a read-free step (reads 'async'): the model's choices, made with async reads
-          const pass = trainPassAsync ? await guardAsync(iteration, () => trainPassAsync(x)) : undefined;
+          // reads 'async': the model's own read-free gradient (a CNF's adjoint), else phase one of
+          // a read-free step (the model's choices, made with async reads)
+          const own = ownGradientsAsync ? await guardAsync(iteration, () => ownGradientsAsync(x)) : undefined;
+          const pass =
+            !own && trainPassAsync ? await guardAsync(iteration, () => trainPassAsync(x)) : undefined;
           try {
-            if (pass) {
+            if (own) ({ loss: value, grads, info } = own);
+            else if (pass) {
               const r = tf.variableGrads(() => {
                 const out = pass.loss();
                 info = out.info;

@@ -2,7 +2,8 @@
  * WebGPU in Node (Dawn, npm package `webgpu`) on whatever Vulkan driver is installed — on CI's
  * CPU-only machine Mesa lavapipe from bookworm-backports, which .ci/run installs. Compared with
  * wasm: odeintAsync (adaptive and fixed-step), a CNF's log-density computed asynchronously, a
- * CNF training step's gradients (the model's read-free training pass), and a whole `train` run
+ * CNF training step's gradients (the model's read-free training pass; the adjoint's
+ * lossAndGradientsAsync), and a whole `train` run
  * (reads 'async', the default there; checkpoints written) that lowers the held-out NLL with the
  * first iterations' numbers of wasm. Every synchronous read throws on this backend, so any
  * dataSync left on these paths fails the tests. Skips, saying why, only when Dawn finds no
@@ -110,6 +111,32 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     };
     const ref = await on('wasm', step);
     const got = await on('webgpu', step);
+    expect(Math.abs(got.loss - ref.loss)).toBeLessThan(1e-5 * Math.abs(ref.loss) + 1e-6);
+    expect(relErr(got.flat, ref.flat)).toBeLessThan(1e-4);
+    tf.dispose(x);
+    disposeModel(cnf);
+  });
+
+  it('CNF adjoint training step (dopri5 forward and backward solves, lossAndGradientsAsync) has the loss and gradients of wasm', async () => {
+    await initBackend('wasm');
+    const cnf = smallCnf({
+      blocks: 2,
+      gradient: 'adjoint',
+      solver: { method: 'dopri5', rtol: 1e-5, atol: 1e-5 },
+    });
+    const x = eightGaussians(64, 7);
+    const step = async () => {
+      const r = await cnf.lossAndGradientsAsync(x);
+      if (!r) throw new Error('no adjoint gradient');
+      const flat: number[] = [];
+      for (const g of r.grads) flat.push(...(await g.data()));
+      const loss = (await r.loss.data())[0];
+      tf.dispose([r.loss, ...r.grads]);
+      return { loss, flat, nfeBackward: r.info.nfeBackward };
+    };
+    const ref = await on('wasm', step);
+    const got = await on('webgpu', step);
+    expect(got.nfeBackward).toBeGreaterThan(0);
     expect(Math.abs(got.loss - ref.loss)).toBeLessThan(1e-5 * Math.abs(ref.loss) + 1e-6);
     expect(relErr(got.flat, ref.flat)).toBeLessThan(1e-4);
     tf.dispose(x);
