@@ -11,7 +11,7 @@ function secondDerivative(act: ActivationCore, u: Tensor, du: Tensor): Tensor {
 /**
  * The fused CNF op's backward pass (first-order algebra only, no autodiff inside): from the
  * output gradient `dy` [B, S] and the forward's saved tensors, the gradients of the state and of
- * the per-solve tensors [A_0..A_L, e, p, g?, c?]. Per layer, one matMul for the weight gradient and
+ * the per-solve tensors [A_0..A_L, V] (V = [e, p, g?, c?] end to end). Per layer, one matMul for the weight gradient and
  * one for the input gradients, values and tangents stacked together.
  */
 export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSaved): Tensor[] {
@@ -26,9 +26,8 @@ export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSa
   let gz = parts[0];
   let gdz = tf.mul(tf.reshape(parts[1], [1, batch, 1]), sNeg);
   let next = 2;
-  if (layout.kinetic >= 0) gz = tf.add(gz, tf.mul(tf.mul(sF, parts[next++]), 2));
-  if (layout.jacobian >= 0)
-    gdz = tf.add(gdz, tf.mul(sJv, tf.reshape(tf.mul(parts[next++], 2), [1, batch, 1])));
+  if (sF !== null) gz = tf.add(gz, tf.mul(tf.mul(sF, parts[next++]), 2));
+  if (sJv !== null) gdz = tf.add(gdz, tf.mul(sJv, tf.reshape(tf.mul(parts[next++], 2), [1, batch, 1])));
   const gW: Tensor[] = new Array(nl);
   const gb: Tensor[] = new Array(nl);
   let gx = gz;
@@ -72,7 +71,7 @@ export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSa
   const gbAll = tf.concat(gb);
   const grads: Tensor[] = [gx];
   if (sGate === null) {
-    grads.push(...gW, gbAll, tf.mul(gbAll, t));
+    grads.push(...gW, tf.concat([gbAll, tf.mul(gbAll, t)]));
     return grads;
   }
   const gGates = tf.split(sGate, [...widths]);
@@ -80,6 +79,6 @@ export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSa
   const fromW = tf.concat(gW.map((gw, l) => tf.sum(tf.mul(gw, sA[l]), 0)));
   const gGate = tf.add(fromW, tf.mul(gbAll, se));
   const gPre = tf.mul(gGate, tf.sub(sGate, tf.square(sGate)));
-  grads.push(tf.mul(gbAll, sGate), tf.mul(gbAll, t), tf.mul(gPre, t), gPre);
+  grads.push(tf.concat([tf.mul(gbAll, sGate), tf.mul(gbAll, t), tf.mul(gPre, t), gPre]));
   return grads;
 }

@@ -25,6 +25,27 @@ export function activationCore(a: Activation): ActivationCore | null {
   return core === null ? null : { core, c: a.c, alpha: a.alpha, beta: a.beta };
 }
 
+/**
+ * The per-solve tensors of a fused CNF dynamics (see `fusedDynamics`): the op's inputs are
+ * [A_0..A_L, V] with V = [e, p, g?, c?] end to end, so the engine accumulates one gradient for
+ * the vectors per evaluation; the forward reads e, p, g, c as the separate tensors V was packed
+ * from (the same values, no slicing per evaluation).
+ */
+export interface FusedParams {
+  /** A_l, [din, dout] per layer. */
+  A: readonly Tensor[];
+  /** e, p (and g, c when gated), [N] each, N = Σ dout. */
+  e: Tensor;
+  /** Time rates p. */
+  p: Tensor;
+  /** Gate rates g, or null (no gates). */
+  g: Tensor | null;
+  /** Gate offsets c, or null (no gates). */
+  c: Tensor | null;
+  /** V = concat(e, p, g?, c?), [2N] or [4N]. */
+  V: Tensor;
+}
+
 /** What {@link buildFusedOp} needs to know. */
 export interface FusedSpec {
   /** The field's activation, in fused form. */
@@ -37,6 +58,6 @@ export interface FusedSpec {
   negProbe: Tensor;
   /** ε padded to the state width, [B, S] (Hutchinson), or null (exact: unit tangents). */
   epsPad: Tensor | null;
-  /** Whether the layers have gates (concatsquash). */
-  gated: boolean;
+  /** The per-solve tensors. */
+  params: FusedParams;
 }

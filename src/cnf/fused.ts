@@ -4,7 +4,7 @@ import { activation } from '../nn/activations.js';
 import { isMlpField, type VectorField } from '../nn/mlp.js';
 import type { StateLayout } from './dynamics.js';
 import { buildFusedOp } from './fused-op.js';
-import { type ActivationCore, activationCore } from './fused-spec.js';
+import { type ActivationCore, activationCore, type FusedParams } from './fused-spec.js';
 
 /**
  * The per-solve tensors of a fused CNF dynamics: derived once per solve from the field's
@@ -13,18 +13,9 @@ import { type ActivationCore, activationCore } from './fused-spec.js';
  * (e_l ⊙ gate_l + t·p_l) with gate_l = σ(t·g_l + c_l) (concatsquash; ≡ 1 for concat), where the
  * previous activation's α, β and this activation's input scale are already folded into A, e, p.
  */
-interface Prepared {
-  /** A_l, [din, dout]; A_0 has `pad` zero rows appended (the ignored state columns). */
-  A: Tensor[];
-  /** e, p (and g, c when gated) of all layers end to end, [N], N = Σ dout. */
-  e: Tensor;
-  p: Tensor;
-  g: Tensor | null;
-  c: Tensor | null;
-}
 
-/** Builds {@link Prepared} from the variables (taped ops, once per solve). */
-function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared {
+/** Builds the per-solve tensors (`FusedParams`; A_0 has `pad` zero rows appended, the ignored state columns) from the variables (taped ops, once per solve). */
+function prepare(field: VectorField, act: ActivationCore, pad: number): FusedParams {
   const layers = field.layers;
   const A: Tensor[] = [];
   const e: Tensor[] = [];
@@ -58,12 +49,14 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared
     beta = act.beta;
   });
   const gated = g.length === layers.length;
+  const vectors = [tf.concat(e), tf.concat(p), ...(gated ? [tf.concat(g), tf.concat(c)] : [])];
   return {
     A,
-    e: tf.concat(e),
-    p: tf.concat(p),
-    g: gated ? tf.concat(g) : null,
-    c: gated ? tf.concat(c) : null,
+    e: vectors[0],
+    p: vectors[1],
+    g: gated ? vectors[2] : null,
+    c: gated ? vectors[3] : null,
+    V: tf.concat(vectors),
   };
 }
 
@@ -110,10 +103,11 @@ export function fusedDynamics(
           [0, pad],
         ]);
   const negProbe = eps === null ? tf.reshape(tf.neg(tf.eye(d)), [d, 1, d]) : tf.neg(tf.expandDims(eps, 0));
-  const constants = [negProbe, ...(epsPad ? [epsPad] : [])];
-  const params = [...prep.A, prep.e, prep.p, ...(prep.g && prep.c ? [prep.g, prep.c] : [])];
+  // e, p, g, c: read by F's forward (V, packed from them, is the op's input)
+  const vectors = [prep.e, prep.p, ...(prep.g && prep.c ? [prep.g, prep.c] : [])];
+  const constants = [negProbe, ...(epsPad ? [epsPad] : []), ...vectors];
+  const params = [...prep.A, prep.V];
   const widths = field.layers.map((l) => l.dout);
-  const op = buildFusedOp({ act, layout, widths, negProbe, epsPad, gated: prep.g !== null });
-  const F = (t: number, y: Tensor): Tensor => op(t, y, params);
+  const F: OdeFunc = buildFusedOp({ act, layout, widths, negProbe, epsPad, params: prep });
   return { F, params, constants };
 }
