@@ -2,10 +2,9 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 import type { FusedSaved } from './fused-saved.js';
 import type { ActivationCore, FusedSpec } from './fused-spec.js';
 
-/** g''(z̃) from the saved core value u and derivative du: σ: du·(1 − 2u); softplus: du − du². */
-function secondDerivative(act: ActivationCore, u: Tensor, du: Tensor): Tensor {
-  if (act.core === 'sigmoid') return tf.mul(du, tf.sub(1, tf.mul(u, 2)));
-  return tf.sub(du, tf.square(du));
+/** g''(z̃)/g'(z̃) from the saved core value u and derivative du: σ: 1 − 2u; softplus: 1 − du. */
+function curvature(act: ActivationCore, u: Tensor, du: Tensor): Tensor {
+  return act.core === 'sigmoid' ? tf.sub(1, tf.mul(u, 2)) : tf.sub(1, du);
 }
 
 /**
@@ -65,7 +64,8 @@ export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSa
     const du = sDu[l - 1];
     const gdu = tf.sum(tf.mul(gv, sDz[l - 1]), 0);
     gdz = tf.mul(gv, du);
-    gz = tf.add(tf.mul(gs, du), tf.mul(gdu, secondDerivative(act, sIns[l], du)));
+    // gs·g' + gdu·g'' = g'·(gs + gdu·g''/g')
+    gz = tf.mul(du, tf.add(gs, tf.mul(gdu, curvature(act, sIns[l], du))));
   }
   // W_l = A_l ⊙ gate_l, b = e ⊙ gate + t·p  →  gradients of the per-solve tensors
   const gbAll = tf.concat(gb);
