@@ -11,7 +11,7 @@ function curvature(act: ActivationCore, u: Tensor, du: Tensor): Tensor {
  * The fused CNF op's backward pass (first-order algebra only, no autodiff inside): from the
  * output gradient `dy` [B, S] and the forward's saved tensors, the gradients of the state and of
  * the per-solve tensors [A_0..A_L, V] (V = [e, p, g?, c?] end to end). Per layer, one matMul for the weight gradient and
- * one each for the input gradients of the values and of the tangents [K, B, ·] (batched).
+ * one for the input gradients, values and tangents stacked together.
  */
 export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSaved): Tensor[] {
   const { act, layout, widths } = spec;
@@ -58,9 +58,9 @@ export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSa
     const stackedIn = tf.concat([sIns[l], tf.reshape(sTins[l - 1], [k * batch, din])], 0);
     const stackedG = tf.concat([gz, tf.reshape(gdz, [k * batch, -1])], 0);
     gW[l] = tf.matMul(stackedIn, stackedG, true, false);
-    // values and tangents apart: two matMuls instead of one on the stack and three to split it
-    const gs = tf.matMul(gz, sW[l], false, true);
-    const gv = tf.matMul(gdz, sW[l], false, true);
+    const gIn = tf.matMul(stackedG, sW[l], false, true);
+    const gs = tf.slice(gIn, [0, 0], [batch, din]);
+    const gv = tf.reshape(tf.slice(gIn, [batch, 0], [k * batch, din]), [k, batch, din]);
     const du = sDu[l - 1];
     const gdu = tf.sum(tf.mul(gv, sDz[l - 1]), 0);
     gdz = tf.mul(gv, du);

@@ -83,8 +83,8 @@ export function buildFusedOp(spec: FusedSpec): FusedOp {
               ? tf.reshape(tf.slice(W[0], [0, 0], [d, -1]), [d, 1, widths[0]])
               : tf.reshape(tf.matMul(epsPad, W[0]), [1, batch, widths[0]]);
         } else {
-          // [K, B, w] by [w, w']: one batched matMul (no reshapes around it)
-          dz = tf.matMul(v as Tensor, W[l]);
+          const k = (v as Tensor).shape[0];
+          dz = tf.reshape(tf.matMul(tf.reshape(v as Tensor, [k * batch, -1]), W[l]), [k, batch, widths[l]]);
         }
         if (l === nl - 1) {
           f = tf.add(tf.matMul(u, W[l]), bias[l]);
