@@ -14,7 +14,8 @@ function curvature(act: ActivationCore, u: Tensor, du: Tensor): Tensor {
  * one for the input gradients, values and tangents stacked together.
  */
 export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSaved): Tensor[] {
-  const { act, layout, widths } = spec;
+  const { act, layout } = spec;
+  const widths = spec.layers.map((layer) => layer.dout);
   const d = layout.dim;
   const nl = widths.length;
   const batch = dy.shape[0];

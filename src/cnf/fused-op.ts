@@ -1,8 +1,9 @@
 import { TapeHeld } from '../../solvers/tape.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
+import { layerTangents } from '../nn/layers.js';
 import { fusedGradient } from './fused-op-grad.js';
 import { packSaved, type SavedShape, type SolveConstants, unpackSaved } from './fused-saved.js';
-import type { ActivationCore, FusedSpec } from './fused-spec.js';
+import type { FusedSpec } from './fused-spec.js';
 
 /**
  * Evaluates the fused dynamics at (t, y) with the per-solve tensors of its spec.
@@ -13,35 +14,20 @@ import type { ActivationCore, FusedSpec } from './fused-spec.js';
 export type FusedOp = (t: number, y: Tensor) => Tensor;
 
 /**
- * Core value u, its derivative du and (for the backward pass) what gives the second derivative.
- * Plain matMul + add: `tf.fused.matMul` dispatches four engine kernels for a 2-D product.
- */
-function activate(
-  act: ActivationCore,
-  a: Tensor,
-  w: Tensor,
-  b: Tensor,
-): { u: Tensor; du: Tensor; z: Tensor | null } {
-  const z = tf.add(tf.matMul(a, w), b);
-  if (act.core === 'sigmoid') {
-    const u = tf.sigmoid(z);
-    return { u, du: tf.sub(u, tf.square(u)), z: null };
-  }
-  return { u: tf.softplus(z), du: tf.sigmoid(z), z };
-}
-
-/**
  * Builds the hand-differentiated CNF dynamics op (see `fusedDynamics`). Forward: the time
- * vectors of all layers in one set of ops, then per layer one matMul (+ bias, σ) for the values
- * and one matMul for the tangents. Backward (first-order algebra only): per layer one matMul for
+ * vectors of all layers in one set of ops, then per layer one matMul + bias and the activation's
+ * own `core` (src/nn/activations.ts) for the values, and the layers' own tangent propagation
+ * (`layerTangents`, src/nn/layers.ts) for the tangents. A plain matMul + add: `tf.fused.matMul`
+ * dispatches four engine kernels for a 2-D product. Backward (first-order algebra only): per layer one matMul for
  * the weight gradient and one for the input gradients, values and tangents stacked together. The
  * per-solve tensors the backward reads are held once per gradient tape ({@link TapeHeld}), not
  * saved (copied) per evaluation.
  *
- * @param spec Activation, layout, widths, probe and per-solve tensors of the field.
+ * @param spec Activation, layout, layers, probe and per-solve tensors of the field.
  */
 export function buildFusedOp(spec: FusedSpec): FusedOp {
-  const { act, layout, widths, negProbe, epsPad, params } = spec;
+  const { act, layout, layers, negProbe, epsPad, params } = spec;
+  const widths = layers.map((layer) => layer.dout);
   const { A, e, p, g, c, V } = params;
   const d = layout.dim;
   const nl = widths.length;
@@ -78,20 +64,21 @@ export function buildFusedOp(spec: FusedSpec): FusedOp {
       for (let l = 0; l < nl; l++) {
         let dz: Tensor;
         if (l === 0) {
+          // W_0 has the ignored state columns as zero rows: its first d rows for the unit
+          // tangents; the probe ε comes padded to the state width (2-D, no reshape per evaluation)
           dz =
             epsPad === null
-              ? tf.reshape(tf.slice(W[0], [0, 0], [d, -1]), [d, 1, widths[0]])
+              ? layerTangents(layers[0], tf.slice(W[0], [0, 0], [d, -1]), 'identity')
               : tf.reshape(tf.matMul(epsPad, W[0]), [1, batch, widths[0]]);
         } else {
-          const k = (v as Tensor).shape[0];
-          dz = tf.reshape(tf.matMul(tf.reshape(v as Tensor, [k * batch, -1]), W[l]), [k, batch, widths[l]]);
+          dz = layerTangents(layers[l], W[l], v as Tensor);
         }
         if (l === nl - 1) {
           f = tf.add(tf.matMul(u, W[l]), bias[l]);
           jv = dz.shape[1] === batch ? dz : tf.broadcastTo(dz, [dz.shape[0], batch, widths[l]]);
           break;
         }
-        const r = activate(act, u, W[l], bias[l]);
+        const r = act.activation.core(tf.add(tf.matMul(u, W[l]), bias[l]));
         dzs.push(dz);
         dus.push(r.du);
         u = r.u;

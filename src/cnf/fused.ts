@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeFunc } from '../../solvers/types.js';
 import { activation } from '../nn/activations.js';
+import { foldInput } from '../nn/layers.js';
 import { isMlpField, type VectorField } from '../nn/mlp.js';
 import type { StateLayout } from './dynamics.js';
 import { buildFusedOp } from './fused-op.js';
@@ -26,18 +27,19 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): FusedPar
   let beta = 0;
   layers.forEach((layer, l) => {
     const last = l === layers.length - 1;
-    const scale = last ? 1 : act.c;
+    const scale = last ? 1 : act.activation.c;
     const { W, b, time, gate } = layer.weights;
-    let a = tf.mul(W, alpha * scale);
-    if (l === 0 && pad > 0) {
-      a = tf.pad(a, [
-        [0, pad],
-        [0, 0],
-      ]);
-    }
-    A.push(a);
-    const shifted = beta === 0 ? b : tf.add(b, tf.mul(tf.sum(W, 0), beta));
-    e.push(scale === 1 ? shifted : tf.mul(shifted, scale));
+    // the layers' own fold of α, β, c (gate-free: β·1ᵀ(W ⊙ gate) = (β·1ᵀW) ⊙ gate)
+    const folded = foldInput(W, b, { alpha, beta, c: scale });
+    A.push(
+      l === 0 && pad > 0
+        ? tf.pad(folded.w, [
+            [0, pad],
+            [0, 0],
+          ])
+        : folded.w,
+    );
+    e.push(folded.b);
     // a plain linear layer (the later layers of an `mlp` field) has no time term
     const rate = time ?? tf.zeros([layer.dout]);
     p.push(scale === 1 ? rate : tf.mul(rate, scale));
@@ -45,8 +47,8 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): FusedPar
       g.push(gate.g);
       c.push(gate.c);
     }
-    alpha = act.alpha;
-    beta = act.beta;
+    alpha = act.activation.alpha;
+    beta = act.activation.beta;
   });
   const gated = g.length === layers.length;
   const vectors = [tf.concat(e), tf.concat(p), ...(gated ? [tf.concat(g), tf.concat(c)] : [])];
@@ -107,7 +109,6 @@ export function fusedDynamics(
   const vectors = [prep.e, prep.p, ...(prep.g && prep.c ? [prep.g, prep.c] : [])];
   const constants = [negProbe, ...(epsPad ? [epsPad] : []), ...vectors];
   const params = [...prep.A, prep.V];
-  const widths = field.layers.map((l) => l.dout);
-  const F: OdeFunc = buildFusedOp({ act, layout, widths, negProbe, epsPad, params: prep });
+  const F: OdeFunc = buildFusedOp({ act, layout, layers: field.layers, negProbe, epsPad, params: prep });
   return { F, params, constants };
 }
