@@ -1,13 +1,15 @@
 /** `odeflow train`: trains a density model (or a VAE, `--model vae`), checkpoints it and writes report.html. */
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { IterationRecord } from '../metrics/history.js';
+import { autoWorkers } from '../train/auto-workers.js';
 import { hasCheckpoint, loadCheckpoint } from '../train/checkpoint.js';
 import { createModel, MODEL_TABLE } from '../train/models.js';
 import { TrainingDivergedError, train } from '../train/train.js';
 import { dataNames } from './data.js';
 import { checkFits, dataName } from './data-flags.js';
 import { backend, num, parse, str } from './flags.js';
-import { MODEL_FLAG_NAMES, MODEL_FLAGS_HELP, modelFlags } from './model-flags.js';
+import { FlagError, MODEL_FLAG_NAMES, MODEL_FLAGS_HELP, modelFlags } from './model-flags.js';
 import { runMeta, writeRunReport } from './run-report.js';
 import { EXIT_INTERRUPTED, RunReporter } from './train-run.js';
 import { cmdTrainVae, wantsVae } from './train-vae.js';
@@ -49,8 +51,9 @@ ${MODEL_FLAGS_HELP}
   --iters N            total iterations (default ${DEFAULT_ITERATIONS.cnf} for cnf — about a few minutes
                        on 2 cores; ${DEFAULT_ITERATIONS_OTHER} for other kinds)
   --batch B            batch size (default 100)
-  --workers N          data-parallel threads: the batch is split into N shards, one per thread, and
-                       their gradients combined (default 1; see docs/performance.md)
+  --workers N|auto     data-parallel threads: the batch is split into N shards, one per thread, and
+                       their gradients combined (default auto: 2 for a cnf at batch ≥ 1000 on ≥ 2
+                       cores, where it was measured 1.5× faster, else 1; see docs/performance.md)
   --lr LR              learning rate (default 1e-3)
   --weight-decay WD    decoupled weight decay (default 1e-5)
   --eval-every K       held-out NLL every K iterations, checkpoint too (default 100)
@@ -119,7 +122,7 @@ export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   const options = {
     iterations,
     batchSize: num(flags, 'batch', kindDefaults.batch, 'int'),
-    workers: num(flags, 'workers', 1, 'int'),
+    workers: workersFlag(flags.workers, kind, num(flags, 'batch', kindDefaults.batch, 'int')),
     learningRate: num(flags, 'lr', kindDefaults.lr),
     weightDecay: flags['weight-decay'] === '0' ? 0 : num(flags, 'weight-decay', kindDefaults.weightDecay),
     evalEvery: num(flags, 'eval-every', 100, 'nonneg-int'),
@@ -205,4 +208,14 @@ export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
       `\ncheckpoint: ${out}\nreport: ${report}\n`,
   );
   return 0;
+}
+
+/** `--workers N|auto` (default auto): a positive integer, or {@link autoWorkers}' choice. */
+function workersFlag(raw: string | boolean | undefined, kind: string, batchSize: number): number {
+  if (raw === undefined || raw === 'auto') return autoWorkers(kind, batchSize, availableParallelism());
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < 1) {
+    throw new FlagError(`--workers must be a positive integer or 'auto', got '${String(raw)}'`);
+  }
+  return v;
 }

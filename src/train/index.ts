@@ -1,6 +1,7 @@
 export { type GridDensity, type GridOptions, gridLogProb } from '../metrics/grid.js';
 export { type IterationRecord, nfeBackward, nfeForward } from '../metrics/history.js';
 export { AdamW, type AdamWOptions, type NamedTensor } from './adamw.js';
+export { AUTO_WORKERS_KINDS, AUTO_WORKERS_MIN_BATCH, autoWorkers } from './auto-workers.js';
 export {
   type Evaluation,
   evaluate,

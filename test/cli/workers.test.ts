@@ -15,10 +15,20 @@ describe('cli train --workers', () => {
     expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
   }, 400_000);
 
+  it("accepts 'auto' (one thread at this batch: autoWorkers)", async () => {
+    const dir = join(tempDir('workers'), 'auto');
+    const io = capture();
+    expect(await main(['train', ...cnf, '--workers', 'auto', '--out', dir, ...common], io)).toBe(0);
+    expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
+  }, 400_000);
+
   it('refuses a count that is not a positive integer, or more threads than rows', async () => {
     const io = capture();
     expect(await main(['train', ...cnf, '--workers', '0', ...common], io)).toBe(2);
-    expect(io.err()).toMatch(/--workers must be a positive integer, got '0'/);
+    expect(io.err()).toMatch(/--workers must be a positive integer or 'auto', got '0'/);
+    const io1 = capture();
+    expect(await main(['train', ...cnf, '--workers', 'two', ...common], io1)).toBe(2);
+    expect(io1.err()).toMatch(/--workers must be a positive integer or 'auto', got 'two'/);
     const io2 = capture();
     expect(await main(['train', ...cnf, '--workers', '21', ...common], io2)).not.toBe(0);
     expect(io2.err()).toMatch(/workers = 21 is invalid: expected an integer from 1 to batchSize \(20\)/);
