@@ -41,7 +41,11 @@ export class TapeHeld {
   private tape: object | null = null;
   private held: Tensor[] = [];
 
-  /** @param tensors The tensors to hold (alive while {@link TapeHeld.get} is called). */
+  /**
+   * Holds nothing yet: copies are made by {@link TapeHeld.get}, once per tape.
+   *
+   * @param tensors The tensors to hold (alive while {@link TapeHeld.get} is called).
+   */
   constructor(private readonly tensors: readonly Tensor[]) {}
 
   /**
