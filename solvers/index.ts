@@ -25,7 +25,7 @@ export { isPerSampleTimes, type PerSampleTimes } from './per-sample.js';
 export type { SolvePlan } from './plan.js';
 export { type AsyncSolveResult, odeintAsync, replayIvp, solveIvpAsync } from './solve-ivp-async.js';
 export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
-export { releaseTape } from './tape.js';
+export { releaseTape, TapeHeld } from './tape.js';
 export { tf } from './tf.js';
 export type {
   AdaptiveMethodName,

@@ -2,20 +2,20 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 import type { FusedSaved } from './fused-saved.js';
 import type { ActivationCore, FusedSpec } from './fused-spec.js';
 
-/** g''(z̃) from the saved core value u and derivative du: σ: du·(1 − 2u); softplus: du − du². */
-function secondDerivative(act: ActivationCore, u: Tensor, du: Tensor): Tensor {
-  if (act.core === 'sigmoid') return tf.mul(du, tf.sub(1, tf.mul(u, 2)));
-  return tf.sub(du, tf.square(du));
+/** g''(z̃)/g'(z̃) from the saved core value u and derivative du: σ: 1 − 2u; softplus: 1 − du. */
+function curvature(act: ActivationCore, u: Tensor, du: Tensor): Tensor {
+  return act.core === 'sigmoid' ? tf.sub(1, tf.mul(u, 2)) : tf.sub(1, du);
 }
 
 /**
  * The fused CNF op's backward pass (first-order algebra only, no autodiff inside): from the
  * output gradient `dy` [B, S] and the forward's saved tensors, the gradients of the state and of
- * the per-solve tensors [A_0..A_L, e, p, g?, c?]. Per layer, one matMul for the weight gradient and
+ * the per-solve tensors [A_0..A_L, V] (V = [e, p, g?, c?] end to end). Per layer, one matMul for the weight gradient and
  * one for the input gradients, values and tangents stacked together.
  */
 export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSaved): Tensor[] {
-  const { act, layout, widths } = spec;
+  const { act, layout } = spec;
+  const widths = spec.layers.map((layer) => layer.dout);
   const d = layout.dim;
   const nl = widths.length;
   const batch = dy.shape[0];
@@ -26,9 +26,8 @@ export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSa
   let gz = parts[0];
   let gdz = tf.mul(tf.reshape(parts[1], [1, batch, 1]), sNeg);
   let next = 2;
-  if (layout.kinetic >= 0) gz = tf.add(gz, tf.mul(tf.mul(sF, parts[next++]), 2));
-  if (layout.jacobian >= 0)
-    gdz = tf.add(gdz, tf.mul(sJv, tf.reshape(tf.mul(parts[next++], 2), [1, batch, 1])));
+  if (sF !== null) gz = tf.add(gz, tf.mul(tf.mul(sF, parts[next++]), 2));
+  if (sJv !== null) gdz = tf.add(gdz, tf.mul(sJv, tf.reshape(tf.mul(parts[next++], 2), [1, batch, 1])));
   const gW: Tensor[] = new Array(nl);
   const gb: Tensor[] = new Array(nl);
   let gx = gz;
@@ -66,13 +65,14 @@ export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSa
     const du = sDu[l - 1];
     const gdu = tf.sum(tf.mul(gv, sDz[l - 1]), 0);
     gdz = tf.mul(gv, du);
-    gz = tf.add(tf.mul(gs, du), tf.mul(gdu, secondDerivative(act, sIns[l], du)));
+    // gs·g' + gdu·g'' = g'·(gs + gdu·g''/g')
+    gz = tf.mul(du, tf.add(gs, tf.mul(gdu, curvature(act, sIns[l], du))));
   }
   // W_l = A_l ⊙ gate_l, b = e ⊙ gate + t·p  →  gradients of the per-solve tensors
   const gbAll = tf.concat(gb);
   const grads: Tensor[] = [gx];
   if (sGate === null) {
-    grads.push(...gW, gbAll, tf.mul(gbAll, t));
+    grads.push(...gW, tf.concat([gbAll, tf.mul(gbAll, t)]));
     return grads;
   }
   const gGates = tf.split(sGate, [...widths]);
@@ -80,6 +80,6 @@ export function fusedGradient(spec: FusedSpec, t: number, dy: Tensor, s: FusedSa
   const fromW = tf.concat(gW.map((gw, l) => tf.sum(tf.mul(gw, sA[l]), 0)));
   const gGate = tf.add(fromW, tf.mul(gbAll, se));
   const gPre = tf.mul(gGate, tf.sub(sGate, tf.square(sGate)));
-  grads.push(tf.mul(gbAll, sGate), tf.mul(gbAll, t), tf.mul(gPre, t), gPre);
+  grads.push(tf.concat([tf.mul(gbAll, sGate), tf.mul(gbAll, t), tf.mul(gPre, t), gPre]));
   return grads;
 }

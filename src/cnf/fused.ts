@@ -1,10 +1,11 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeFunc } from '../../solvers/types.js';
 import { activation } from '../nn/activations.js';
+import { foldInput } from '../nn/layers.js';
 import { isMlpField, type VectorField } from '../nn/mlp.js';
 import type { StateLayout } from './dynamics.js';
 import { buildFusedOp } from './fused-op.js';
-import { type ActivationCore, activationCore } from './fused-spec.js';
+import { type ActivationCore, activationCore, type FusedParams } from './fused-spec.js';
 
 /**
  * The per-solve tensors of a fused CNF dynamics: derived once per solve from the field's
@@ -13,18 +14,9 @@ import { type ActivationCore, activationCore } from './fused-spec.js';
  * (e_l ⊙ gate_l + t·p_l) with gate_l = σ(t·g_l + c_l) (concatsquash; ≡ 1 for concat), where the
  * previous activation's α, β and this activation's input scale are already folded into A, e, p.
  */
-interface Prepared {
-  /** A_l, [din, dout]; A_0 has `pad` zero rows appended (the ignored state columns). */
-  A: Tensor[];
-  /** e, p (and g, c when gated) of all layers end to end, [N], N = Σ dout. */
-  e: Tensor;
-  p: Tensor;
-  g: Tensor | null;
-  c: Tensor | null;
-}
 
-/** Builds {@link Prepared} from the variables (taped ops, once per solve). */
-function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared {
+/** Builds the per-solve tensors (`FusedParams`; A_0 has `pad` zero rows appended, the ignored state columns) from the variables (taped ops, once per solve). */
+function prepare(field: VectorField, act: ActivationCore, pad: number): FusedParams {
   const layers = field.layers;
   const A: Tensor[] = [];
   const e: Tensor[] = [];
@@ -35,18 +27,19 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared
   let beta = 0;
   layers.forEach((layer, l) => {
     const last = l === layers.length - 1;
-    const scale = last ? 1 : act.c;
+    const scale = last ? 1 : act.activation.c;
     const { W, b, time, gate } = layer.weights;
-    let a = tf.mul(W, alpha * scale);
-    if (l === 0 && pad > 0) {
-      a = tf.pad(a, [
-        [0, pad],
-        [0, 0],
-      ]);
-    }
-    A.push(a);
-    const shifted = beta === 0 ? b : tf.add(b, tf.mul(tf.sum(W, 0), beta));
-    e.push(scale === 1 ? shifted : tf.mul(shifted, scale));
+    // the layers' own fold of α, β, c (gate-free: β·1ᵀ(W ⊙ gate) = (β·1ᵀW) ⊙ gate)
+    const folded = foldInput(W, b, { alpha, beta, c: scale });
+    A.push(
+      l === 0 && pad > 0
+        ? tf.pad(folded.w, [
+            [0, pad],
+            [0, 0],
+          ])
+        : folded.w,
+    );
+    e.push(folded.b);
     // a plain linear layer (the later layers of an `mlp` field) has no time term
     const rate = time ?? tf.zeros([layer.dout]);
     p.push(scale === 1 ? rate : tf.mul(rate, scale));
@@ -54,16 +47,18 @@ function prepare(field: VectorField, act: ActivationCore, pad: number): Prepared
       g.push(gate.g);
       c.push(gate.c);
     }
-    alpha = act.alpha;
-    beta = act.beta;
+    alpha = act.activation.alpha;
+    beta = act.activation.beta;
   });
   const gated = g.length === layers.length;
+  const vectors = [tf.concat(e), tf.concat(p), ...(gated ? [tf.concat(g), tf.concat(c)] : [])];
   return {
     A,
-    e: tf.concat(e),
-    p: tf.concat(p),
-    g: gated ? tf.concat(g) : null,
-    c: gated ? tf.concat(c) : null,
+    e: vectors[0],
+    p: vectors[1],
+    g: gated ? vectors[2] : null,
+    c: gated ? vectors[3] : null,
+    V: tf.concat(vectors),
   };
 }
 
@@ -110,10 +105,10 @@ export function fusedDynamics(
           [0, pad],
         ]);
   const negProbe = eps === null ? tf.reshape(tf.neg(tf.eye(d)), [d, 1, d]) : tf.neg(tf.expandDims(eps, 0));
-  const constants = [negProbe, ...(epsPad ? [epsPad] : [])];
-  const params = [...prep.A, prep.e, prep.p, ...(prep.g && prep.c ? [prep.g, prep.c] : [])];
-  const widths = field.layers.map((l) => l.dout);
-  const op = buildFusedOp({ act, layout, widths, negProbe, epsPad, gated: prep.g !== null });
-  const F = (t: number, y: Tensor): Tensor => op(t, y, params);
+  // e, p, g, c: read by F's forward (V, packed from them, is the op's input)
+  const vectors = [prep.e, prep.p, ...(prep.g && prep.c ? [prep.g, prep.c] : [])];
+  const constants = [negProbe, ...(epsPad ? [epsPad] : []), ...vectors];
+  const params = [...prep.A, prep.V];
+  const F: OdeFunc = buildFusedOp({ act, layout, layers: field.layers, negProbe, epsPad, params: prep });
   return { F, params, constants };
 }

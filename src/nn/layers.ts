@@ -99,7 +99,16 @@ function outer(t: Tensor, v: Tensor, s: number): Tensor {
   return tf.matMul(t, row);
 }
 
-function foldInput(w: Tensor, b: Tensor, fold: Fold): { w: Tensor; b: Tensor } {
+/**
+ * Folds the previous activation's α, β and this activation's c into a layer's weights and bias:
+ * with a = α·u + β, c·(a·W + b) = u·(α·c·W) + c·(b + β·1ᵀW). The one definition of the fold
+ * (the layers' `effective`/`perExample` and the fused CNF op's per-solve tensors use it).
+ *
+ * @param w Weights `[din, dout]`.
+ * @param b Bias `[dout]`.
+ * @param fold The scales and shift to fold in.
+ */
+export function foldInput(w: Tensor, b: Tensor, fold: Fold): { w: Tensor; b: Tensor } {
   // a = α·u + β  ⇒  a·W + b = u·(αW) + (b + β·1ᵀW)
   let bias = b;
   if (fold.beta === -1) bias = tf.sub(bias, tf.sum(w, 0));
@@ -200,4 +209,23 @@ export function timeLayer(kind: LayerKind, din: number, dout: number, rng: Unifo
   if (kind === 'concatsquash') return concatSquashLayer(din, dout, rng);
   if (kind === 'mlp') return index === 0 ? concatLayer(din, dout, rng) : linearLayer(din, dout, rng);
   throw new Error(`unknown layer '${String(kind)}': expected one of ${LAYER_KINDS.join(', ')}`);
+}
+
+/**
+ * A layer's tangents: dz̃ = v·w for tangents v [K, B, din] (one 2-D matMul between reshapes);
+ * identity tangents (the unit vectors e_k): row k of w, as [din, 1, dout]. The one definition of
+ * the tangent propagation (the field's `jvp` and the fused CNF op use it).
+ *
+ * @param layer The layer (its `din`, `dout`).
+ * @param w The layer's effective weights `[din, dout]` at this time.
+ * @param v Tangents `[K, B, din]`, or `'identity'`.
+ */
+export function layerTangents(
+  layer: Pick<TimeLayer, 'din' | 'dout'>,
+  w: Tensor,
+  v: 'identity' | Tensor,
+): Tensor {
+  if (v === 'identity') return tf.reshape(w, [layer.din, 1, layer.dout]);
+  const [k, batch] = v.shape;
+  return tf.reshape(tf.matMul(tf.reshape(v, [k * batch, layer.din]), w), [k, batch, layer.dout]);
 }

@@ -2,7 +2,14 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeModule } from '../../solvers/types.js';
 import { ACTIVATIONS, type Activation, type ActivationName, activation } from './activations.js';
 import { uniformRng, uniformVariable } from './init.js';
-import { type Fold, LAYER_KINDS, type LayerKind, type TimeLayer, timeLayer } from './layers.js';
+import {
+  type Fold,
+  LAYER_KINDS,
+  type LayerKind,
+  layerTangents,
+  type TimeLayer,
+  timeLayer,
+} from './layers.js';
 
 /** Options of {@link mlpField}. */
 export interface MlpFieldOptions {
@@ -147,7 +154,7 @@ function layerAtScalar(
 ): LayerOut {
   const { w, b } = layer.effective(tS, fold);
   const z = tf.fused.matMul({ a: u, b: padRows(w, pad), bias: b });
-  return { z, dz: v === false ? z : tangentMatMul(layer, w, v) };
+  return { z, dz: v === false ? z : layerTangents(layer, w, v) };
 }
 
 /** w with `pad` zero rows appended (the ignored input columns). */
@@ -171,20 +178,13 @@ function layerAtTensor(
 ): LayerOut {
   const { w, b, gate, shift } = layer.perExample(t, fold);
   let z = tf.fused.matMul({ a: u, b: padRows(w, pad), bias: b });
-  let dz = v === false ? null : tangentMatMul(layer, w, v);
+  let dz = v === false ? null : layerTangents(layer, w, v);
   if (gate !== null) {
     z = tf.mul(z, gate);
     if (dz !== null) dz = tf.mul(dz, gate);
   }
   if (shift !== null) z = tf.add(z, shift);
   return { z, dz: dz ?? z };
-}
-
-/** v·w for tangents v [K, B, din]; identity tangents (v = null): e_k·w = row k of w, [din, 1, dout]. */
-function tangentMatMul(layer: TimeLayer, w: Tensor, v: Tangents): Tensor {
-  if (v === 'identity') return tf.reshape(w, [layer.din, 1, layer.dout]);
-  const [k, batch] = v.shape;
-  return tf.reshape(tf.matMul(tf.reshape(v, [k * batch, layer.din]), w), [k, batch, layer.dout]);
 }
 
 /** Runs the network on values and (unless `tangents` is false) tangents. */
