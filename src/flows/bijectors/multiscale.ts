@@ -1,5 +1,5 @@
 import { type Tensor, tf } from '../../../solvers/tf.js';
-import { extrasTensors, sumExtras } from '../../core/extras.js';
+import { addOwned, sumExtras } from '../../core/extras.js';
 import { layerMode, PlanList, planLayer } from '../../core/plan.js';
 import type { Extras, PassPlan, PlannedForward } from '../../core/transform.js';
 import type { Bijector, ForwardResult, InverseResult, PassMode } from '../bijector.js';
@@ -107,15 +107,7 @@ export class MultiScale implements Bijector {
           ? await level.forwardAsync(h, context, mode)
           : level.forward(h, context, mode);
         if (h !== x && r.y !== h) h.dispose();
-        const next = tf.add(logDet, r.logDet);
-        logDet.dispose();
-        r.logDet.dispose();
-        logDet = next;
-        const summed = sumExtras(extras, r.extras);
-        const old = [...extrasTensors(extras), ...extrasTensors(r.extras)];
-        const kept = new Set(extrasTensors(summed));
-        for (const t of old) if (!kept.has(t)) t.dispose();
-        extras = summed;
+        ({ logDet, extras } = addOwned(logDet, extras, r));
         const [part, rest] = this.splitLevel(r.y, i);
         parts.push(part);
         if (rest !== r.y) r.y.dispose();
@@ -157,15 +149,7 @@ export class MultiScale implements Bijector {
           : level.inverse(h, context, mode);
         if (r.x !== h) h.dispose();
         h = r.x;
-        const next = tf.add(logDet, r.logDet);
-        logDet.dispose();
-        r.logDet.dispose();
-        logDet = next;
-        const summed = sumExtras(extras, r.extras);
-        const old = [...extrasTensors(extras), ...extrasTensors(r.extras)];
-        const kept = new Set(extrasTensors(summed));
-        for (const t of old) if (!kept.has(t)) t.dispose();
-        extras = summed;
+        ({ logDet, extras } = addOwned(logDet, extras, r));
       }
       return { x: h, logDet, extras };
     } catch (err) {
