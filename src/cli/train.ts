@@ -119,10 +119,11 @@ export async function cmdTrain(args: string[], io: CliIO): Promise<number> {
   const iterations = num(flags, 'iters', DEFAULT_ITERATIONS[kind] ?? DEFAULT_ITERATIONS_OTHER, 'int');
   const seed = num(flags, 'seed', 0, 'nonneg-int');
   const out = resolve(outFlag ?? join('runs', `${basename(data, '.csv')}-${kind}`));
+  const batchSize = num(flags, 'batch', kindDefaults.batch, 'int');
   const options = {
     iterations,
-    batchSize: num(flags, 'batch', kindDefaults.batch, 'int'),
-    workers: workersFlag(flags.workers, kind, num(flags, 'batch', kindDefaults.batch, 'int')),
+    batchSize,
+    workers: workersFlag(flags.workers, kind, batchSize),
     learningRate: num(flags, 'lr', kindDefaults.lr),
     weightDecay: flags['weight-decay'] === '0' ? 0 : num(flags, 'weight-decay', kindDefaults.weightDecay),
     evalEvery: num(flags, 'eval-every', 100, 'nonneg-int'),
