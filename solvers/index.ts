@@ -1,6 +1,6 @@
 export { odeintAdjoint } from './adjoint.js';
 export { type AdjointGradients, adjointGradAsync } from './adjoint-async.js';
-export type { AdjointOptions } from './adjoint-options.js';
+export type { AdjointOptions, BackwardSettings } from './adjoint-options.js';
 export { PIController } from './controller.js';
 export {
   MaxStepsError,
@@ -25,7 +25,7 @@ export { isPerSampleTimes, type PerSampleTimes } from './per-sample.js';
 export type { SolvePlan } from './plan.js';
 export { type AsyncSolveResult, odeintAsync, replayIvp, solveIvpAsync } from './solve-ivp-async.js';
 export type { ButcherTableau, DenseOutput, EmbeddedTableau } from './tableau.js';
-export { releaseTape, TapeHeld } from './tape.js';
+export { holdForBackward, releaseTape, TapeHeld } from './tape.js';
 export { tf } from './tf.js';
 export type {
   AdaptiveMethodName,
