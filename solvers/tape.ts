@@ -77,3 +77,31 @@ export class TapeHeld {
     return this.held;
   }
 }
+
+/**
+ * Keeps tensors made inside a tf.customGrad forward function alive for that op's backward pass
+ * without copying them: each is kept (so the forward scope does not dispose it) and attached to
+ * the tape being recorded as the saved tensors of a node on no gradient path, so tfjs disposes
+ * them with the tape's other saved tensors after the backward pass, and {@link releaseTape} when
+ * the function under the gradient threw. tfjs's own `save` instead clones every tensor (one
+ * Identity kernel and one tape node each). Only for tensors the op itself made (never its inputs:
+ * their owners dispose them). Does nothing (and keeps nothing) when no tape is recording.
+ *
+ * @param tensors Tensors the op made in its forward function.
+ * @param taped What {@link TapeHeld.recording} said before the op started.
+ */
+export function holdForBackward(tensors: readonly Tensor[], taped: boolean): void {
+  if (!taped || tensors.length === 0) return;
+  const state: TapeState = Reflect.get(tf.engine(), 'state');
+  const tape = state.activeTape;
+  if (tape === null) return;
+  // like TapeHeld's node: no inputs and no outputs, so never on a gradient path
+  const node = {
+    id: -1,
+    kernelName: 'odeflow:held',
+    inputs: {},
+    outputs: [],
+    saved: tensors.map((t) => tf.keep(t)),
+  };
+  tape.push(node);
+}
