@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { releaseTape, TapeHeld } from '../../solvers/tape.js';
+import { holdForBackward, releaseTape, TapeHeld } from '../../solvers/tape.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 
 /** A custom op y = x ⊙ a whose backward reads `a` through a TapeHeld instead of `save`. */
@@ -77,5 +77,49 @@ describe('TapeHeld', () => {
     expect(copies()).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, x]);
+  });
+});
+
+/** y = exp(x) whose backward reads its own output, held with holdForBackward instead of `save`. */
+function heldExp(x: Tensor): Tensor {
+  const taped = TapeHeld.recording();
+  const run = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+    const y = tf.exp(tf.mul(args[0] as Tensor, 1)); // an op-owned tensor (the value is another)
+    holdForBackward([y], taped);
+    return { value: tf.mul(y, 1), gradFunc: (dy: Tensor) => [tf.mul(dy, y)] };
+  });
+  return run(x);
+}
+
+describe('holdForBackward', () => {
+  it('keeps an op-made tensor for the backward pass and disposes it with the tape', () => {
+    const x = tf.tensor1d([0.5, -1]);
+    const before = tf.memory().numTensors;
+    const g = tf.grad((z: Tensor) => tf.sum(heldExp(heldExp(z))))(x);
+    const want = [0.5, -1].map((v) => Math.exp(Math.exp(v)) * Math.exp(v));
+    Array.from(g.dataSync()).forEach((v, i) => {
+      expect(v).toBeCloseTo(want[i], 4);
+    });
+    g.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
+  it('keeps nothing without a tape, and releaseTape disposes what it held when the function throws', () => {
+    const x = tf.tensor1d([0.5, -1]);
+    let before = tf.memory().numTensors;
+    const y = heldExp(x);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    y.dispose();
+    before = tf.memory().numTensors;
+    expect(() =>
+      tf.grad((z: Tensor) => {
+        heldExp(z);
+        throw new Error('downstream failure');
+      })(x),
+    ).toThrow('downstream failure');
+    releaseTape();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
   });
 });
