@@ -78,7 +78,7 @@ for (const masked of [false, true]) {
     ? widths
         .slice(0, -1)
         .map((w: number, l: number) =>
-          tf.keep(tf.randomUniform([w, widths[l + 1]], 0, 1, 'float32', l).round()),
+          tf.keep(tf.round(tf.randomUniform([w, widths[l + 1]], 0, 1, 'float32', l))),
         )
     : undefined;
   const net = new Mlp({ inDim: 2, hidden: [48, 48], outDim: 4, seeds: new Rng(0), outInitStd: 0.5, masks });
