@@ -1,4 +1,5 @@
 import { type AcceptedStep, adaptiveSteps } from './adaptive.js';
+import { addAll } from './add-all.js';
 import { counted } from './counted.js';
 import { OdeError, OdeOptionError } from './errors.js';
 import { ADAPTIVE_METHODS, isAdaptive } from './methods.js';
@@ -80,7 +81,7 @@ export function denseRows(step: AcceptedStep, thetas: readonly number[]): Tensor
         });
         if (w.some((x) => x !== 0)) terms.push(tf.mul(ks[j], col(w)));
       }
-      return terms.length === 0 ? tf.clone(y0) : tf.add(y0, tf.addN(terms));
+      return terms.length === 0 ? tf.clone(y0) : tf.add(y0, addAll(terms));
     }
     const h01 = thetas.map((th) => -2 * th ** 3 + 3 * th ** 2);
     const h10 = thetas.map((th) => h * (th ** 3 - 2 * th ** 2 + th));
@@ -353,7 +354,7 @@ export function odeintEvent(f: OdeFunc, y0: Tensor, t0: number, options: OdeintE
         const ft = g(t, yC);
         for (const r of rs) parts.push(tf.mul(ft, rowMask(r)));
       }
-      return { gy: tf.reshape(dyv, [B, -1]), gt: dt, fStar: tf.reshape(tf.addN(parts), [B, -1]) };
+      return { gy: tf.reshape(dyv, [B, -1]), gt: dt, fStar: tf.reshape(addAll(parts), [B, -1]) };
     });
   }
   const packed = implicitEventOp(yStar, tStar, gy, gt, fStar);

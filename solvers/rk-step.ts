@@ -1,3 +1,4 @@
+import { addAll } from './add-all.js';
 import type { ButcherTableau } from './tableau.js';
 import { type Tensor, tf } from './tf.js';
 
@@ -12,7 +13,7 @@ function weightedSum(y: Tensor, coef: readonly number[], ks: readonly Tensor[]):
     const base = args[0] as Tensor;
     const terms = args.slice(1, 1 + coef.length) as Tensor[];
     const scaled = terms.map((k, i) => tf.mul(k, coef[i]));
-    const value = tf.add(base, scaled.length === 1 ? scaled[0] : tf.addN(scaled));
+    const value = tf.add(base, addAll(scaled));
     const gradFunc = (dy: Tensor): Tensor[] => [
       tf.reshape(dy, base.shape),
       ...coef.map((c) => tf.mul(dy, c)),
@@ -22,7 +23,7 @@ function weightedSum(y: Tensor, coef: readonly number[], ks: readonly Tensor[]):
   return op(y, ...ks);
 }
 
-/** y + h Σ_j w_j k_j, skipping zero weights (one mul per nonzero weight, one addN, one add). */
+/** y + h Σ_j w_j k_j, skipping zero weights (one mul per nonzero weight, {@link addAll}, one add). */
 export function combine(y: Tensor, h: number, w: readonly number[], ks: readonly Tensor[]): Tensor {
   const coef: number[] = [];
   const terms: Tensor[] = [];
@@ -37,7 +38,7 @@ export function combine(y: Tensor, h: number, w: readonly number[], ks: readonly
   const plain = terms.some((k, i) => k === y || terms.indexOf(k) !== i || !sameShape(k.shape, y.shape));
   if (plain) {
     const scaled = terms.map((k, i) => tf.mul(k, coef[i]));
-    return tf.add(y, scaled.length === 1 ? scaled[0] : tf.addN(scaled));
+    return tf.add(y, addAll(scaled));
   }
   return weightedSum(y, coef, terms);
 }

@@ -3,6 +3,51 @@ import { type Tensor, tf } from './tf.js';
 interface TapeState {
   gradientDepth: number;
   activeTape: { saved?: Tensor[]; outputs?: Tensor[] }[] | null;
+  activeScope: { track: Tensor[] } | null;
+}
+
+/**
+ * Attaches tensors to the tape as the saved tensors of a node that is on no gradient path (no
+ * inputs, no outputs): tfjs disposes them with the tape's other saved tensors after the backward
+ * pass, and {@link releaseTape} when the function under the gradient threw.
+ */
+function attach(tape: NonNullable<TapeState['activeTape']>, held: Tensor[], kernelName: string): void {
+  tape.push({ id: -1, kernelName, inputs: {}, outputs: [], saved: held } as (typeof tape)[number]);
+}
+
+/**
+ * Keeps what a tf.customGrad op's forward computed for its backward pass until the tape is done,
+ * without copying it. tfjs's `save` clones every tensor it is given (an Identity kernel and a tape
+ * node each, at every evaluation: 18 of the fused CNF op's ~150 kernels per evaluation). The
+ * tensors the forward made (tracked in its scope) are kept as they are; any other (an input of the
+ * op) is cloned as `save` would. Call inside the op's forward function; the backward reads the
+ * returned list instead of its `saved` argument.
+ *
+ * @param taped What {@link TapeHeld.recording} said before the op started (inside its forward
+ *   function the engine records nothing, so it cannot tell).
+ * @param tensors The tensors the backward pass reads (not the op's output: a kept output would
+ *   outlive its caller's scope and die with the tape).
+ * @returns The tensors to read in the backward pass (the same list when no tape records: no
+ *   backward pass will run then, and nothing is kept).
+ */
+export function holdForBackward(taped: boolean, tensors: readonly Tensor[]): readonly Tensor[] {
+  const state: TapeState = Reflect.get(tf.engine(), 'state');
+  const tape = state.activeTape;
+  if (!taped || tape === null) return tensors;
+  const own = new Set(state.activeScope?.track ?? []);
+  const held: Tensor[] = [];
+  const out = tensors.map((t) => {
+    if (own.has(t)) {
+      // kept: the forward scope leaves it alone; disposed with the tape (once, even if listed twice)
+      if (!held.includes(t)) held.push(tf.keep(t));
+      return t;
+    }
+    const copy = tf.keep(tf.clone(t));
+    held.push(copy);
+    return copy;
+  });
+  attach(tape, held, 'odeflow:saved');
+  return out;
 }
 
 /**
@@ -69,39 +114,9 @@ export class TapeHeld {
     if (tape === null) return this.tensors;
     if (tape !== this.tape) {
       this.held = this.tensors.map((t) => tf.keep(tf.clone(t)));
-      // a node with no inputs and no outputs: never on a gradient path, its saved tensors disposed with the tape's
-      const node = { id: -1, kernelName: 'odeflow:held', inputs: {}, outputs: [], saved: this.held };
-      tape.push(node);
+      attach(tape, this.held, 'odeflow:held');
       this.tape = tape;
     }
     return this.held;
   }
-}
-
-/**
- * Keeps tensors made inside a tf.customGrad forward function alive for that op's backward pass
- * without copying them: each is kept (so the forward scope does not dispose it) and attached to
- * the tape being recorded as the saved tensors of a node on no gradient path, so tfjs disposes
- * them with the tape's other saved tensors after the backward pass, and {@link releaseTape} when
- * the function under the gradient threw. tfjs's own `save` instead clones every tensor (one
- * Identity kernel and one tape node each). Only for tensors the op itself made (never its inputs:
- * their owners dispose them). Does nothing (and keeps nothing) when no tape is recording.
- *
- * @param tensors Tensors the op made in its forward function.
- * @param taped What {@link TapeHeld.recording} said before the op started.
- */
-export function holdForBackward(tensors: readonly Tensor[], taped: boolean): void {
-  if (!taped || tensors.length === 0) return;
-  const state: TapeState = Reflect.get(tf.engine(), 'state');
-  const tape = state.activeTape;
-  if (tape === null) return;
-  // like TapeHeld's node: no inputs and no outputs, so never on a gradient path
-  const node = {
-    id: -1,
-    kernelName: 'odeflow:held',
-    inputs: {},
-    outputs: [],
-    saved: tensors.map((t) => tf.keep(t)),
-  };
-  tape.push(node);
 }

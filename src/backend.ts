@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { tf } from '../solvers/tf.js';
 import { backendWorksAsync, type CandidateOptions, gpuCandidates, inNode } from './backend/gpu-auto.js';
 import { installNodeWebGpu } from './backend/webgpu-node.js';
-import { patchWasmMatMul } from './wasm-matmul.js';
+import { patchWasmKernels } from './wasm/index.js';
 
 /** Names accepted by {@link initBackend}. `tensorflow` is the tfjs-node(-gpu) native backend. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'webgl' | 'webgpu';
@@ -37,7 +37,7 @@ async function loadWasm(): Promise<void> {
   const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
     ?.hardwareConcurrency;
   if (cores) wasm.setThreadsCount(Math.max(1, cores));
-  patchWasmMatMul();
+  patchWasmKernels();
 }
 
 async function activate(name: BackendName): Promise<void> {

@@ -5,7 +5,7 @@
  *
  * Kernels are counted at the engine (`tf.engine().runKernel`): every op a model calls, forward
  * and gradient, goes through it; kernels a backend runs inside another kernel (e.g. the wasm
- * matMul patch's transpose, src/wasm-matmul.ts) are not counted, as they cost no engine
+ * matMul patch's transpose, src/wasm/matmul.ts) are not counted, as they cost no engine
  * bookkeeping. FLOPs are counted for `BatchMatMul` and `_FusedMatMul` (2·M·N·K per product, from
  * the input shapes and transpose flags); element-wise work is left out (it is O(B·H) against
  * matMul's O(B·H²)).

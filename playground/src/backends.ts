@@ -10,7 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { patchWasmMatMul, tf } from './odeflow.js';
+import { patchWasmKernels, tf } from './odeflow.js';
 import type { BackendChoice, BackendInfo } from './protocol.js';
 
 setWasmPaths({
@@ -69,7 +69,7 @@ export async function activate(name: BackendChoice): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`${name}: the backend failed to initialise in this browser`);
   await tf.ready();
-  if (name === 'wasm') patchWasmMatMul();
+  if (name === 'wasm') patchWasmKernels();
   if (!works()) throw new Error(`${name}: a test product came out wrong`);
 }
 

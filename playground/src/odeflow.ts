@@ -32,9 +32,9 @@ import {
   toySampler,
   toySpec,
 } from '../../src/index.js';
-// the wasm matMul fix that initBackend('wasm') applies; the page activates backends itself
+// the wasm kernel fixes that initBackend('wasm') applies; the page activates backends itself
 // (initBackend loads webgl/webgpu by a dynamic import that a bundle cannot resolve)
-import { patchWasmMatMul } from '../../src/wasm-matmul.js';
+import { patchWasmKernels } from '../../src/wasm/index.js';
 
 type Tensor = tf.Tensor;
 
@@ -47,7 +47,7 @@ export {
   meanNll,
   modelFromConfig,
   OBJECTIVES,
-  patchWasmMatMul,
+  patchWasmKernels,
   Rng,
   tf,
   toyNames,

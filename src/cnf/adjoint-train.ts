@@ -1,3 +1,4 @@
+import { addAll } from '../../solvers/add-all.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { sumExtras } from '../core/extras.js';
 import { standardNormalLogProb } from '../core/normal.js';
@@ -55,7 +56,7 @@ export async function adjointLossAndGradientsAsync(
       const outs = ends.map((yEnd, k) => blocks[k].adjointOutputs(passes[k], yEnd));
       for (const r of outs) extras = sumExtras(extras, r.extras);
       const z = outs[outs.length - 1].y;
-      const logDet = tf.addN(outs.map((r) => r.logDet));
+      const logDet = addAll(outs.map((r) => r.logDet));
       for (const [k, v] of Object.entries(extras?.stats ?? {})) info[k] = v;
       const nll = tf.neg(tf.mean(tf.add(standardNormalLogProb(z), logDet)));
       if (!extras?.penalty) return nll as tf.Scalar;

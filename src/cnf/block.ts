@@ -1,3 +1,4 @@
+import { addAll } from '../../solvers/add-all.js';
 import { odeintAdjoint } from '../../solvers/adjoint.js';
 import { adjointGradAsync } from '../../solvers/adjoint-async.js';
 import { solveIvp } from '../../solvers/odeint.js';
@@ -468,7 +469,7 @@ export class CnfBlock implements Bijector {
         const r = tf.variableGrads(() => {
           const d = fusedDynamics(this.field, call.layout, call.eps);
           if (!d) throw new Error('CnfBlock: the fused dynamics of the forward pass cannot be rebuilt');
-          return tf.addN(d.params.map((q, i) => tf.sum(tf.mul(q, dParams[i])))) as tf.Scalar;
+          return addAll(d.params.map((q, i) => tf.sum(tf.mul(q, dParams[i])))) as tf.Scalar;
         }, vars);
         r.value.dispose();
         tf.dispose(dParams);

@@ -1,4 +1,4 @@
-import { TapeHeld } from '../../solvers/tape.js';
+import { holdForBackward, TapeHeld } from '../../solvers/tape.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { layerTangents } from '../nn/layers.js';
 import { fusedGradient } from './fused-op-grad.js';
@@ -20,8 +20,8 @@ export type FusedOp = (t: number, y: Tensor) => Tensor;
  * (`layerTangents`, src/nn/layers.ts) for the tangents. A plain matMul + add: `tf.fused.matMul`
  * dispatches four engine kernels for a 2-D product. Backward (first-order algebra only): per layer one matMul for
  * the weight gradient and one for the input gradients, values and tangents stacked together. The
- * per-solve tensors the backward reads are held once per gradient tape ({@link TapeHeld}), not
- * saved (copied) per evaluation.
+ * per-solve tensors the backward reads are held once per gradient tape ({@link TapeHeld}); the
+ * per-evaluation ones are kept without copies ({@link holdForBackward}).
  *
  * @param spec Activation, layout, layers, probe and per-solve tensors of the field.
  */
@@ -43,7 +43,6 @@ export function buildFusedOp(spec: FusedSpec): FusedOp {
   return (t, y) => {
     const taped = TapeHeld.recording();
     const run = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
-      const save = args[args.length - 1] as tf.GradSaveFunc;
       const x = args[0] as Tensor;
       const batch = x.shape[0];
       const gate = gated ? tf.sigmoid(tf.add(tf.mul(g, t), c)) : null;
@@ -90,7 +89,9 @@ export function buildFusedOp(spec: FusedSpec): FusedOp {
       if (shape.kinetic) out.push(tf.sum(tf.square(f), 1, true));
       if (shape.jacobian) out.push(tf.reshape(tf.sum(tf.square(jv), [0, 2]), [batch, 1]));
       const value = out.length === 1 ? out[0] : tf.concat(out, 1);
-      save(
+      // held for this tape without tfjs's per-evaluation copies (`save` clones each tensor)
+      const kept = holdForBackward(
+        taped,
         packSaved({
           A,
           e,
@@ -108,8 +109,7 @@ export function buildFusedOp(spec: FusedSpec): FusedOp {
       );
       // the per-solve constants: their copies for this tape (made on its first evaluation)
       const solve = constants(held.get(taped));
-      const gradFunc = (dy: Tensor, saved: Tensor[]): Tensor[] =>
-        fusedGradient(spec, t, dy, unpackSaved(saved, shape, solve));
+      const gradFunc = (dy: Tensor): Tensor[] => fusedGradient(spec, t, dy, unpackSaved(kept, shape, solve));
       return { value, gradFunc };
     });
     return run(y, ...A, V);

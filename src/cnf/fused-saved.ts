@@ -48,9 +48,8 @@ export interface SavedShape {
 }
 
 /**
- * The per-evaluation saved tensors as the flat list tf.customGrad's save function takes (order
- * defined only here and in {@link unpackSaved}; every tensor in it is copied by tfjs, so the
- * per-solve constants are not in it).
+ * The per-evaluation saved tensors as a flat list (order defined only here and in
+ * {@link unpackSaved}; the per-solve constants are held apart, once per tape).
  */
 export function packSaved(s: FusedSaved): Tensor[] {
   return [

@@ -39,7 +39,7 @@ function mlpBackward(
     for (let l = n - 1; l >= 0; l--) {
       const u = ins[l];
       const [din, dout] = wEff[l].shape;
-      // uᵀ·δ transposes u inside the wasm matMul (src/wasm-matmul.ts); when the layer narrows (the
+      // uᵀ·δ transposes u inside the wasm matMul (src/wasm/matmul.ts); when the layer narrows (the
       // output layer, dout ≪ din) transposing the narrow δ and the small product is cheaper: (δᵀ·u)ᵀ
       const g =
         dout < din ? tf.transpose(tf.matMul(delta, u, true, false)) : tf.matMul(u, delta, true, false);
@@ -92,11 +92,11 @@ export function mlpOp(x: Tensor, layers: MlpLayers): Tensor {
         ins.push(h);
       }
     }
-    // the caller owns x (a copy: it may be disposed before the backward pass); the hidden
-    // activations and W ⊙ M are this op's own, kept on the tape until the backward pass is done
-    const held = taped ? [tf.clone(input), ...ins.slice(1)] : ins;
-    holdForBackward([...held, ...(masks ? wEff : [])], taped);
-    const gradFunc = (dy: Tensor): Tensor[] => mlpBackward(dy, held, wEff, masks);
+    // the hidden activations and W ⊙ M are this op's own: kept on the tape until the backward pass
+    // is done; x, which its caller owns, is copied (the variables W need nothing: they outlive it)
+    const held = holdForBackward(taped, masks ? [...ins, ...wEff] : ins);
+    const gradFunc = (dy: Tensor): Tensor[] =>
+      mlpBackward(dy, held.slice(0, n), masks ? held.slice(n) : wEff, masks);
     return { value: h, gradFunc };
   });
   return run(x, ...weights, ...biases);

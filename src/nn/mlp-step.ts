@@ -139,7 +139,7 @@ export function mlpRegressionStep(
         grads.set(gateVars.g, weightedSum(tRow, eps, 1));
         grads.set(gateVars.c, weightedSum(ones, eps, 1));
       }
-      // uᵀ·dp transposes u on wasm (src/wasm-matmul.ts); when the layer narrows (the output layer,
+      // uᵀ·dp transposes u on wasm (src/wasm/matmul.ts); when the layer narrows (the output layer,
       // dout ≪ din) transposing the narrow dp and the small product is cheaper: (dpᵀ·u)ᵀ
       const dw =
         layer.dout < layer.din

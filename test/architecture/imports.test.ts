@@ -35,7 +35,7 @@ const graph = new Map(sources.map((f) => [rel(f), imports(f)]));
 /** Layer of a file: its position in the list; imports may only go to the same or an earlier layer. */
 const LAYERS = [
   'solvers/',
-  'src/wasm-matmul.ts',
+  'src/wasm/',
   'src/backend/',
   'src/backend.ts',
   'src/version.ts',

@@ -75,6 +75,22 @@ describe.skipIf(why !== '')('webgpu backend in Node (Dawn)', () => {
     expect(relErr(got, ref)).toBeLessThan(tol);
   });
 
+  it('dop853 (stage sums of up to 12 terms) on a state the GPU computes matches wasm', async () => {
+    // a [64, 64] state runs on the GPU (vanDerPol's [3, 2] runs on tfjs's CPU path): one addN of
+    // 12 inputs exceeded the 8 storage buffers of a shader stage and gave garbage (errors of ~14)
+    const solve = async () => {
+      const y0 = tf.randomNormal([64, 64], 0, 1, 'float32', 1);
+      const f = (t: number, y: tf.Tensor) => tf.mul(tf.sin(y), -1 - t);
+      const ys = await odeintAsync(f, y0, [0, 0.5, 1], { method: 'dop853', rtol: 1e-6, atol: 1e-6 });
+      const v = Array.from(await ys.data());
+      tf.dispose([y0, ys]);
+      return v;
+    };
+    const ref = await on('wasm', solve);
+    const got = await on('webgpu', solve);
+    expect(relErr(got, ref)).toBeLessThan(1e-5);
+  });
+
   // Data starts on wasm: tfjs moves a tensor between backends with a synchronous read of the
   // source, which works from wasm to webgpu and throws the other way.
   it('CNF log-density (async) matches wasm', async () => {

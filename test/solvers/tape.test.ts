@@ -2,6 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { holdForBackward, releaseTape, TapeHeld } from '../../solvers/tape.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 
+/** Runs `op(op(x))` under tf.grad, throws from inside, then releases the tape as callers do. */
+function throwUnderGradient(op: (x: Tensor) => Tensor, x: Tensor): void {
+  expect(() =>
+    tf.grad((z: Tensor) => {
+      op(op(z));
+      throw new Error('step size underflow');
+    })(x),
+  ).toThrow('step size underflow');
+  releaseTape();
+}
+
 /** A custom op y = x ⊙ a whose backward reads `a` through a TapeHeld instead of `save`. */
 function scaledBy(a: Tensor): { op: (x: Tensor) => Tensor; copies: () => number } {
   const held = new TapeHeld([a]);
@@ -67,58 +78,75 @@ describe('TapeHeld', () => {
     const x = tf.tensor1d([0.5, 1.5]);
     const { op, copies } = scaledBy(a);
     const before = tf.memory().numTensors;
-    expect(() =>
-      tf.grad((z: Tensor) => {
-        op(op(z));
-        throw new Error('step size underflow');
-      })(x),
-    ).toThrow('step size underflow');
-    releaseTape();
+    throwUnderGradient(op, x);
     expect(copies()).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, x]);
   });
 });
 
-/** y = exp(x) whose backward reads its own output, held with holdForBackward instead of `save`. */
-function heldExp(x: Tensor): Tensor {
-  const taped = TapeHeld.recording();
-  const run = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
-    const y = tf.exp(tf.mul(args[0] as Tensor, 1)); // an op-owned tensor (the value is another)
-    holdForBackward([y], taped);
-    return { value: tf.mul(y, 1), gradFunc: (dy: Tensor) => [tf.mul(dy, y)] };
-  });
-  return run(x);
+/**
+ * y = sin(x)·x, a custom op whose backward reads cos(x) (made in the forward) and x (its input)
+ * through holdForBackward: dy/dx = cos(x)·x + sin(x).
+ */
+function sinTimes(): { op: (x: Tensor) => Tensor; copies: () => number } {
+  let identities = 0;
+  const op = (x: Tensor): Tensor => {
+    const taped = TapeHeld.recording();
+    const run = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
+      const input = args[0] as Tensor;
+      const s = tf.sin(input);
+      const c = tf.cos(input);
+      const before = tf.memory().numTensors;
+      const [hc, hx, hs] = holdForBackward(taped, [c, input, s]);
+      identities += tf.memory().numTensors - before; // only the input is copied
+      return {
+        value: tf.mul(s, input),
+        gradFunc: (dy: Tensor) => [tf.mul(dy, tf.add(tf.mul(hc, hx), hs))],
+      };
+    });
+    return run(x);
+  };
+  return { op, copies: () => identities };
+}
+
+const X = [0.3, -1.2, 2.5];
+/** d/dx of Σ f(f(x)) with f(x) = x·sin x, by the chain rule in float64. */
+function expected(): number[] {
+  const f = (x: number) => x * Math.sin(x);
+  const df = (x: number) => Math.sin(x) + x * Math.cos(x);
+  return X.map((x) => df(f(x)) * df(x));
 }
 
 describe('holdForBackward', () => {
-  it('keeps an op-made tensor for the backward pass and disposes it with the tape', () => {
-    const x = tf.tensor1d([0.5, -1]);
+  it('gives the gradient of chained ops, copying only the op input, and leaves nothing behind', () => {
+    const x = tf.tensor1d(X);
+    const { op, copies } = sinTimes();
     const before = tf.memory().numTensors;
-    const g = tf.grad((z: Tensor) => tf.sum(heldExp(heldExp(z))))(x);
-    const want = [0.5, -1].map((v) => Math.exp(Math.exp(v)) * Math.exp(v));
-    Array.from(g.dataSync()).forEach((v, i) => {
-      expect(v).toBeCloseTo(want[i], 4);
-    });
+    const g = tf.grad((z: Tensor) => tf.sum(op(op(z))))(x);
+    const got = Array.from(g.dataSync());
+    for (const [i, e] of expected().entries()) expect(got[i]).toBeCloseTo(e, 5);
     g.dispose();
+    expect(copies()).toBe(2); // one copy of the input per evaluation, none of cos(x) or sin(x)
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
 
-  it('keeps nothing without a tape, and releaseTape disposes what it held when the function throws', () => {
-    const x = tf.tensor1d([0.5, -1]);
-    let before = tf.memory().numTensors;
-    const y = heldExp(x);
+  it('keeps nothing without a tape', () => {
+    const x = tf.tensor1d(X);
+    const { op, copies } = sinTimes();
+    const before = tf.memory().numTensors;
+    const y = op(x);
+    expect(copies()).toBe(0);
     expect(tf.memory().numTensors).toBe(before + 1);
-    y.dispose();
-    before = tf.memory().numTensors;
-    expect(() =>
-      tf.grad((z: Tensor) => {
-        heldExp(z);
-        throw new Error('downstream failure');
-      })(x),
-    ).toThrow('downstream failure');
-    releaseTape();
+    tf.dispose([x, y]);
+  });
+
+  it('releaseTape disposes the held tensors when the function under the gradient throws', () => {
+    const x = tf.tensor1d(X);
+    const { op } = sinTimes();
+    const before = tf.memory().numTensors;
+    throwUnderGradient(op, x);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });

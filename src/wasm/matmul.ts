@@ -1,51 +1,38 @@
-import { tf } from '../solvers/tf.js';
+import { tf } from '../../solvers/tf.js';
+import { isWasmHeap, replaceWasmKernel, type WasmHeap } from './heap.js';
 
-type KernelFunc = tf.KernelConfig['kernelFunc'];
 type Info = tf.TensorInfo;
 
-const PATCHED = new Set<string>();
-
-/** What the transpose below needs of the wasm backend (public methods of BackendWasm). */
-interface WasmHeap {
-  makeOutput(shape: number[], dtype: 'float32'): Info;
-  typedArrayFromHeap(x: Info): Float32Array;
-}
-
-/**
- * Whether a backend exposes the wasm heap methods the tiled transpose uses.
- *
- * @param b A kernel's backend.
- */
-function isWasmHeap(b: unknown): b is WasmHeap {
-  const o = b as Partial<WasmHeap> | null;
-  return typeof o?.makeOutput === 'function' && typeof o.typedArrayFromHeap === 'function';
-}
-
-/** Matrices at least this large are transposed in JS (below that the wasm kernel is as fast). */
+/** Matrices at least this large with an aliasing row count are transposed in JS. */
 const JS_TRANSPOSE_MIN = 16_384;
 
 /**
- * A [r, c] float32 matrix transposed in 16 × 16 tiles, in JS on the wasm heap. The wasm Transpose
- * kernel walks the output with a stride of r floats, which for r = 1024 (a power of two) maps every
- * write to the same few cache sets: ~1.5–2 ms for [1024, 64] on a 2-core x86 machine, against
- * ~0.3–0.6 ms tiled.
+ * Whether the wasm Transpose kernel would be slow for an [r, c] float32 matrix: it walks the output
+ * with a stride of r floats, and when r is a multiple of 256 (1 KiB) every write maps to the same
+ * few cache sets. Measured on the 2-core x86 machine ([r, 64], µs, wasm kernel vs the JS loop
+ * below): r = 300: 6.4 vs 29; 1000: 17 vs 93; 256: 60 vs 25; 512: 154 vs 48; 1024: 395 vs 95;
+ * 2048: 776 vs 188. Elsewhere the wasm kernel is 4–5× faster than JS.
+ *
+ * @param r Rows of the matrix (the output's row stride).
+ * @param c Columns.
  */
-function tiledTranspose(x: Info, heap: WasmHeap): Info {
+function aliasing(r: number, c: number): boolean {
+  return r % 256 === 0 && r * c >= JS_TRANSPOSE_MIN;
+}
+
+/**
+ * A [r, c] float32 matrix transposed in JS on the wasm heap, one output row (input column) at a
+ * time: for the aliasing sizes above, ~4× faster than the wasm kernel.
+ */
+function jsTranspose(x: Info, heap: WasmHeap): Info {
   const [r, c] = x.shape;
   const out = heap.makeOutput([c, r], 'float32');
   // views after makeOutput: an allocation may grow (and move) the heap
   const src = heap.typedArrayFromHeap(x);
   const dst = heap.typedArrayFromHeap(out);
-  const T = 16;
-  for (let i0 = 0; i0 < r; i0 += T) {
-    const i1 = Math.min(i0 + T, r);
-    for (let j0 = 0; j0 < c; j0 += T) {
-      const j1 = Math.min(j0 + T, c);
-      for (let i = i0; i < i1; i++) {
-        const row = i * c;
-        for (let j = j0; j < j1; j++) dst[j * r + i] = src[row + j];
-      }
-    }
+  for (let j = 0; j < c; j++) {
+    const o = j * r;
+    for (let i = 0, k = j; i < r; i++, k += c) dst[o + i] = src[k];
   }
   return out;
 }
@@ -61,10 +48,7 @@ export function patchWasmMatMul(): void {
   const transpose = tf.getKernel('Transpose', 'wasm');
   if (!transpose) return;
   for (const name of ['BatchMatMul', '_FusedMatMul']) {
-    const original = tf.getKernel(name, 'wasm');
-    if (!original || PATCHED.has(name)) continue;
-    const inner: KernelFunc = original.kernelFunc;
-    const kernelFunc: KernelFunc = (args) => {
+    replaceWasmKernel(name, (inner) => (args) => {
       const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
       if (!attrs.transposeA && !attrs.transposeB) return inner(args);
       const inputs = args.inputs as Record<string, Info>;
@@ -72,13 +56,8 @@ export function patchWasmMatMul(): void {
       const flip = (x: Info): Info => {
         const r = x.shape.length;
         const heap = args.backend;
-        if (
-          r === 2 &&
-          x.dtype === 'float32' &&
-          x.shape[0] * x.shape[1] >= JS_TRANSPOSE_MIN &&
-          isWasmHeap(heap)
-        ) {
-          const out = tiledTranspose(x, heap);
+        if (r === 2 && x.dtype === 'float32' && aliasing(x.shape[0], x.shape[1]) && isWasmHeap(heap)) {
+          const out = jsTranspose(x, heap);
           temps.push(out);
           return out;
         }
@@ -97,9 +76,6 @@ export function patchWasmMatMul(): void {
       const backend = args.backend as { disposeData(dataId: unknown): void };
       for (const t of temps) backend.disposeData(t.dataId);
       return out;
-    };
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...original, kernelFunc });
-    PATCHED.add(name);
+    });
   }
 }
