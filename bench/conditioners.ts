@@ -1,10 +1,11 @@
 /**
  * The discrete flows' conditioner networks (src/flows/mlp.ts): engine kernels and seconds per
- * training iteration (trainLoss, its gradient and the Adam update, as bench/flows.ts trains) for
- * RealNVP, Glow, MAF and the neural spline flows (coupling `nsf`, autoregressive `nsf-ar`) on
- * 8gaussians, the models of bench/flows.ts. Kernels are counted with bench/lib/cost.ts over one
- * iteration after a warm-up (and, separately, those of the loss and its gradient alone: the Adam
- * update's are the same before and after); seconds per iteration are the mean over `--iters` iterations.
+ * training iteration (as `train` runs one: loss and gradients, the flat gradient and its norm, one
+ * flat AdamW step) for RealNVP, Glow, MAF and the neural spline flows (coupling `nsf`,
+ * autoregressive `nsf-ar`) on 8gaussians, the models of bench/flows.ts; and for one conditioner
+ * alone. Kernels are counted with bench/lib/cost.ts over one iteration after a warm-up (and,
+ * separately, those of the loss and its gradient alone: the optimizer's are the same before and
+ * after); seconds per iteration are the mean over `--iters` iterations.
  *
  * `--root DIR` loads odeflow (and its tfjs) from another checkout, e.g. the main branch, to compare
  * before and after in separate processes on the same bench: run them alternately, the machine's
@@ -33,7 +34,7 @@ if (values.help) {
   console.log(`usage: npx tsx bench/conditioners.ts [options]
   --iters N     timed training iterations per model (default 200)
   --batch N     batch size (default 256)
-  --lr X        Adam learning rate (default 5e-3, as bench/flows.ts)
+  --lr X        AdamW learning rate (default 5e-3, as bench/flows.ts)
   --models L    comma list of realnvp, glow, maf, nsf, nsf-ar (default all)
   --root DIR    load odeflow from this checkout (default: this one), for before/after comparisons
   --backend B   tfjs backend (default: as initBackend chooses)
@@ -49,6 +50,8 @@ const { toySampler } = await load('src/data/index.ts');
 const { countCost, kernelBreakdown } = await load('bench/lib/cost.ts');
 const { Mlp } = await load('src/flows/mlp.ts');
 const { Rng } = await load('src/data/rng.ts');
+const { AdamW, flatten } = await load('src/train/adamw.ts');
+const { lossAndGradients } = await load('src/train/loss-gradients.ts');
 
 interface Model {
   params: unknown[];
@@ -103,18 +106,25 @@ for (const name of values.models.split(',')) {
   const make = MODELS[name];
   if (!make) throw new Error(`unknown model '${name}'; expected one of ${Object.keys(MODELS).join(', ')}`);
   const m = make();
-  const opt = tf.train.adam(Number(values.lr));
+  const opt = new AdamW({ learningRate: Number(values.lr) });
   let it = 0;
   let last = Number.NaN;
+  // one iteration as train() runs it (src/train/train.ts, synchronous path): loss and gradients,
+  // the flat gradient, its norm, the loss read and one flat AdamW step
   const step = () => {
     const x = draw(batch, ++it);
-    const loss = opt.minimize(() => m.trainLoss(x).loss, true, m.params);
-    last = loss.dataSync()[0];
-    tf.dispose([x, loss]);
+    const { value, grads } = lossAndGradients(m, x, m.params);
+    const flat = flatten(grads);
+    tf.dispose(grads);
+    const sq = tf.tidy(() => tf.sum(tf.square(flat)));
+    last = value.dataSync()[0];
+    sq.dataSync();
+    opt.step(m.params, flat);
+    tf.dispose([x, value, sq, flat]);
   };
   for (let k = 0; k < 5; k++) step(); // warm-up (kernels compiled, Adam slots made)
   const cost = countCost(step);
-  // the loss and its gradient alone (what the conditioners change; Adam's update is the same)
+  // the loss and its gradient alone (what the conditioners change; the optimizer's step is the same)
   const xg = draw(batch, 0);
   const grad = countCost(() => {
     const r = tf.variableGrads(() => m.trainLoss(xg).loss, m.params);
