@@ -11,7 +11,10 @@
  * before and after in separate processes on the same bench: run them alternately, the machine's
  * load moves timings by tens of percent.
  *
- * Run: `npx tsx bench/conditioners.ts [--iters 200] [--batch 256] [--models realnvp,glow,maf,nsf,nsf-ar] [--root DIR]`.
+ * The VAE rows (`vae`: Gaussian posterior, `vae-iaf`: IAF K = 4; latent 2, as bench/vae.ts) train
+ * on the binarised 8×8 digits, batch 100 whatever `--batch` says, with the same kind of step.
+ *
+ * Run: `npx tsx bench/conditioners.ts [--iters 200] [--batch 256] [--models realnvp,glow,maf,nsf,nsf-ar,vae,vae-iaf] [--root DIR]`.
  */
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -23,7 +26,7 @@ const { values } = parseArgs({
     iters: { type: 'string', default: '200' },
     batch: { type: 'string', default: '256' },
     lr: { type: 'string', default: '5e-3' },
-    models: { type: 'string', default: 'realnvp,glow,maf,nsf,nsf-ar' },
+    models: { type: 'string', default: 'realnvp,glow,maf,nsf,nsf-ar,vae,vae-iaf' },
     root: { type: 'string' },
     backend: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -35,7 +38,7 @@ if (values.help) {
   --iters N     timed training iterations per model (default 200)
   --batch N     batch size (default 256)
   --lr X        AdamW learning rate (default 5e-3, as bench/flows.ts)
-  --models L    comma list of realnvp, glow, maf, nsf, nsf-ar (default all)
+  --models L    comma list of realnvp, glow, maf, nsf, nsf-ar, vae, vae-iaf (default all)
   --root DIR    load odeflow from this checkout (default: this one), for before/after comparisons
   --backend B   tfjs backend (default: as initBackend chooses)
 Prints one line per model: kernels per iteration, the most frequent kernels, s/iteration, final loss.`);
@@ -52,10 +55,19 @@ const { Mlp } = await load('src/flows/mlp.ts');
 const { Rng } = await load('src/data/rng.ts');
 const { AdamW, flatten } = await load('src/train/adamw.ts');
 const { lossAndGradients } = await load('src/train/loss-gradients.ts');
+const { Vae } = await load('src/vae/index.ts');
+const { binaryDigits } = await load('src/vae/data.ts');
 
 interface Model {
   params: unknown[];
   trainLoss(x: unknown): { loss: unknown };
+}
+
+/** A VAE as a model `lossAndGradients` can train: its ELBO loss with a fresh draw per call. */
+function vaeModel(posterior: string): Model {
+  const vae = new Vae({ dataDim: 64, latent: 2, posterior, flowSteps: 4, seed: 0 });
+  let draws = 0;
+  return { params: [...vae.params], trainLoss: (x: unknown) => ({ loss: vae.trainLoss(x, ++draws) }) };
 }
 
 const MODELS: Record<string, () => Model> = {
@@ -65,12 +77,23 @@ const MODELS: Record<string, () => Model> = {
   nsf: () => nsf({ form: 'coupling', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
   'nsf-ar': () =>
     nsf({ form: 'autoregressive', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
+  vae: () => vaeModel('gaussian'),
+  'vae-iaf': () => vaeModel('iaf'),
 };
 
 const backend = await initBackend(values.backend);
 const iters = Number(values.iters);
 const batch = Number(values.batch);
-const draw = toySampler('8gaussians', 1);
+const toy = toySampler('8gaussians', 1);
+const digits = binaryDigits({ test: 297, seed: 0 }).train;
+const VAE_BATCH = 100;
+/** Batch i of the binarised digits' training images (cycling). */
+const digitBatch = (i: number) =>
+  tf.tidy(() => {
+    const n = digits.shape[0];
+    const rows = Array.from({ length: VAE_BATCH }, (_, k) => (i * VAE_BATCH + k) % n);
+    return tf.gather(digits, tf.tensor1d(rows, 'int32'));
+  });
 console.log(`root ${root}, backend ${backend}, batch ${batch}, ${iters} timed iterations, 8gaussians`);
 
 // one conditioner alone, 2 → 48 → 48 → 4 (RealNVP's on 2-D data), with and without MADE-like masks:
@@ -106,6 +129,7 @@ for (const name of values.models.split(',')) {
   const make = MODELS[name];
   if (!make) throw new Error(`unknown model '${name}'; expected one of ${Object.keys(MODELS).join(', ')}`);
   const m = make();
+  const draw = (n: number, i: number) => (name.startsWith('vae') ? digitBatch(i) : toy(n, i));
   const opt = new AdamW({ learningRate: Number(values.lr) });
   let it = 0;
   let last = Number.NaN;
