@@ -7,13 +7,17 @@
  * (Burda et al. 2016), and the training time.
  * Run: `npx tsx bench/vae.ts [--latents 2,8] [--posteriors gaussian,planar4,planar16,radial16,iaf4,cnf4]
  *       [--iterations 1000] [--k 500] [--seed 0]`.
+ * Also per model, one ELBO step's cost (bench/lib/cost.ts: the difference of two short counted runs
+ * of 4 and 8 steps, so set-up is not in it): kernels, matMul MFLOP and the achieved GFLOP/s of the
+ * timed run against the backend's matMul peak.
  * Prints a markdown table; writes bench/results/vae-<backend>-L<latents>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type BackendName, initBackend, tf } from '../src/index.js';
 import { binaryDigits } from '../src/vae/data.js';
-import { type PosteriorKind, trainVae, Vae } from '../src/vae/index.js';
+import { type PosteriorKind, trainVae, Vae, type VaeOptions } from '../src/vae/index.js';
+import { type Cost, countCost, formatCost, matMulPeak } from './lib/cost.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,10 +56,27 @@ const draws = Number(values['elbo-draws']);
 const seed = Number(values.seed);
 const { train, test } = binaryDigits();
 const rows: Record<string, unknown>[] = [];
+const peak = await matMulPeak();
+
+/** One ELBO step's cost: counted runs of 8 and 4 steps on fresh models, differenced. */
+function stepCost(options: VaeOptions): Cost {
+  const run = (n: number) => {
+    const v = new Vae(options);
+    try {
+      return countCost(() => trainVae(v, train, { iterations: n, seed }));
+    } finally {
+      v.dispose();
+    }
+  };
+  const [a, b] = [run(4), run(8)];
+  return { kernels: (b.kernels - a.kernels) / 4, flops: (b.flops - a.flops) / 4, byName: [] };
+}
 const lines: string[] = [];
 for (const latent of latents) {
   for (const p of posteriors) {
-    const vae = new Vae({ dataDim: 64, latent, posterior: p.kind, flowSteps: p.steps, seed });
+    const options: VaeOptions = { dataDim: 64, latent, posterior: p.kind, flowSteps: p.steps, seed };
+    const cost = stepCost(options);
+    const vae = new Vae(options);
     const fit = trainVae(vae, train, { iterations, seed });
     const t0 = performance.now();
     const elboT = tf.tidy(() => {
@@ -79,12 +100,15 @@ for (const latent of latents) {
       logPxStderr: se,
       trainSeconds: fit.seconds,
       msPerIteration: (1000 * fit.seconds) / iterations,
+      kernelsPerIteration: cost.kernels,
+      mflopPerIteration: cost.flops / 1e6,
       evalSeconds: evalS,
     };
     rows.push(row);
     const line = `| ${latent} | ${p.label} | ${elbo.toFixed(2)} | ${logpx.toFixed(2)} ± ${se.toFixed(2)} | ${(logpx - elbo).toFixed(2)} | ${fit.seconds.toFixed(0)} s (${row.msPerIteration.toFixed(0)} ms/it) |`;
     lines.push(line);
     console.error(line);
+    console.error(`  one ELBO step: ${formatCost(row.msPerIteration, cost, peak)}`);
     vae.dispose();
   }
 }
@@ -99,5 +123,5 @@ console.log(
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   `bench/results/vae-${backend}-L${latents.join('-')}.json`,
-  `${JSON.stringify({ backend, iterations, k, elboDraws: draws, seed, rows }, null, 1)}\n`,
+  `${JSON.stringify({ backend, iterations, k, elboDraws: draws, seed, matMulPeakGflops: peak.gflops, rows }, null, 1)}\n`,
 );

@@ -1,5 +1,6 @@
 import { solveIvp } from '../../solvers/odeint.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
+import { autodiffLossAndGradients, type LossAndGradients } from '../core/autodiff.js';
 import { chain } from '../core/chain.js';
 import { FlowModel, type SampleWithLogProb } from '../core/flow-model.js';
 import type { ForwardResult } from '../core/transform.js';
@@ -216,6 +217,21 @@ export class CNF extends FlowModel {
     } finally {
       for (const b of this.blocks) b.probe = null;
     }
+  }
+
+  /**
+   * With `gradient: 'adjoint'`: tfjs autodiff of {@link CNF.trainLoss} (the blocks' adjoint solves
+   * run in its backward pass), with `info.nfeBackward` this step's backward evaluations — known
+   * only after the backward pass, so `trainLoss` alone reports the previous step's. `train` uses
+   * it. Returns `undefined` with `gradient: 'backprop'` (plain autodiff of `trainLoss` then).
+   *
+   * @param x Training batch `[B, D]`.
+   */
+  lossAndGradients(x: Tensor): LossAndGradients | undefined {
+    if (this.cnfConfig.gradient !== 'adjoint') return undefined;
+    const out = autodiffLossAndGradients(() => this.trainLoss(x), this.params);
+    out.info.nfeBackward = this.lastBackwardNfe;
+    return out;
   }
 
   /**

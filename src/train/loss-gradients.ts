@@ -1,4 +1,5 @@
-import { type Tensor, tf } from '../../solvers/tf.js';
+import type { Tensor, tf } from '../../solvers/tf.js';
+import { autodiffLossAndGradients } from '../core/autodiff.js';
 import type { DensityModel, LossInfo } from '../model.js';
 
 /**
@@ -10,13 +11,7 @@ export function lossAndGradients(
   x: Tensor,
   params: readonly tf.Variable[],
 ): { value: Tensor; grads: Tensor[]; info: LossInfo } {
-  const own = model.lossAndGradients?.(x);
-  if (own) return { value: own.loss, grads: own.grads, info: own.info };
-  let info: LossInfo = {};
-  const { value, grads } = tf.variableGrads(() => {
-    const out = model.trainLoss(x);
-    info = out.info;
-    return out.loss as tf.Scalar;
-  }, params as tf.Variable[]);
-  return { value, grads: params.map((p) => grads[p.name]), info };
+  const { loss, grads, info } =
+    model.lossAndGradients?.(x) ?? autodiffLossAndGradients(() => model.trainLoss(x), params);
+  return { value: loss, grads, info };
 }
