@@ -1,6 +1,6 @@
 import { OdeOptionError } from './errors.js';
 import { isAdaptive } from './methods.js';
-import { type ResolvedOptions, resolveOptions } from './options.js';
+import { METHOD_NAMES, type ResolvedOptions, resolveOptions } from './options.js';
 import { type Tensor, tf } from './tf.js';
 import type { MethodName, OdeFunc, OdeintOptions, OdeModule, SolveStats } from './types.js';
 
@@ -54,19 +54,94 @@ export function isOdeModule(f: OdeFunc): f is OdeModule {
   return Array.isArray((f as Partial<OdeModule>).params);
 }
 
-/** Splits, fills in and checks the options of {@link odeintAdjoint}; errors name the option. */
-export function resolveAdjointOptions(f: OdeFunc, y0: Tensor, options: AdjointOptions = {}): ResolvedAdjoint {
-  const {
-    params,
-    adjointRtol,
-    adjointAtol,
-    adjointMethod,
-    adjointStepSize,
-    adjointNorm,
-    onForwardStats,
-    onBackwardStats,
-    ...rest
-  } = options;
+/**
+ * The backward (adjoint) solve's own settings by plain names — what {@link AdjointOptions} calls
+ * `adjointMethod`, `adjointRtol`, `adjointAtol`, `adjointStepSize` and `adjointNorm` (torchdiffeq's
+ * `adjoint_method`, `adjoint_rtol`, `adjoint_atol`, `adjoint_options`). A setting not given is the
+ * forward solve's (the norm: `'rms'`).
+ */
+export interface BackwardSettings {
+  /** Method of the backward solve. */
+  method?: MethodName;
+  /** Relative tolerance of the backward solve. */
+  rtol?: number;
+  /** Absolute tolerance of the backward solve. */
+  atol?: number;
+  /** Step of a fixed-step backward method. */
+  stepSize?: number;
+  /** Error norm of the backward solve: `'rms'` over [y, a, a_θ], or `'seminorm'` over [y, a]. */
+  norm?: 'rms' | 'seminorm';
+}
+
+const BACKWARD_NAMES: readonly string[] = ['method', 'rtol', 'atol', 'stepSize', 'norm'];
+
+/**
+ * {@link BackwardSettings} as the `adjoint*` keys of {@link AdjointOptions} (only those given).
+ *
+ * @param b The backward solve's settings.
+ */
+export function adjointKeys(b: BackwardSettings = {}): Partial<AdjointOptions> {
+  const out: Partial<AdjointOptions> = {};
+  if (b.method !== undefined) out.adjointMethod = b.method;
+  if (b.rtol !== undefined) out.adjointRtol = b.rtol;
+  if (b.atol !== undefined) out.adjointAtol = b.atol;
+  if (b.stepSize !== undefined) out.adjointStepSize = b.stepSize;
+  if (b.norm !== undefined) out.adjointNorm = b.norm;
+  return out;
+}
+
+/**
+ * The first structural problem of `v` as {@link BackwardSettings} (not an object, an unknown key,
+ * an unknown method or norm, a non-number), as a message; null when there is none. Ranges are
+ * checked by {@link resolveBackward}.
+ *
+ * @param v Anything (e.g. a config value).
+ */
+export function backwardSettingsProblem(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${JSON.stringify(v)} is not an object`;
+  for (const [key, value] of Object.entries(v)) {
+    if (!BACKWARD_NAMES.includes(key)) {
+      return `unknown option '${key}'; known options: ${BACKWARD_NAMES.join(', ')}`;
+    }
+    if (value === undefined) continue;
+    if (key === 'method' && !METHOD_NAMES.some((m) => m === value)) {
+      return `method = ${JSON.stringify(value)} is invalid: expected one of ${METHOD_NAMES.join(', ')}`;
+    }
+    if (key === 'norm' && value !== 'rms' && value !== 'seminorm') {
+      return `norm = ${JSON.stringify(value)} is invalid: expected 'rms' or 'seminorm'`;
+    }
+    if (key !== 'method' && key !== 'norm' && typeof value !== 'number') {
+      return `${key} = ${JSON.stringify(value)} is invalid: expected a number`;
+    }
+  }
+  return null;
+}
+
+/**
+ * True when `v` is structurally a {@link BackwardSettings} (see {@link backwardSettingsProblem}).
+ *
+ * @param v Anything (e.g. a config value).
+ */
+export function isBackwardSettings(v: unknown): v is BackwardSettings {
+  return backwardSettingsProblem(v) === null;
+}
+
+/**
+ * The backward solve's resolved options from the forward settings and the `adjoint*` keys: each
+ * not given is the forward's (no first step: the backward solve picks its own). Throws
+ * {@link OdeOptionError} naming the option.
+ *
+ * @param rest The forward solve's options (without the adjoint keys).
+ * @param keys The `adjoint*` keys.
+ */
+export function resolveBackward(
+  rest: OdeintOptions,
+  keys: Pick<
+    AdjointOptions,
+    'adjointRtol' | 'adjointAtol' | 'adjointMethod' | 'adjointStepSize' | 'adjointNorm'
+  >,
+): { forward: ResolvedOptions; backward: ResolvedOptions; seminorm: boolean } {
+  const { adjointRtol, adjointAtol, adjointMethod, adjointStepSize, adjointNorm } = keys;
   const forward = resolveOptions(rest);
   const method = adjointMethod ?? forward.method;
   const stepSize = isAdaptive(method) ? undefined : (adjointStepSize ?? forward.stepSize);
@@ -87,6 +162,29 @@ export function resolveAdjointOptions(f: OdeFunc, y0: Tensor, options: AdjointOp
   if (norm !== 'rms' && norm !== 'seminorm') {
     throw new OdeOptionError(`option adjointNorm = ${String(norm)} is invalid: expected 'rms' or 'seminorm'`);
   }
+  return { forward, backward, seminorm: norm === 'seminorm' };
+}
+
+/** Splits, fills in and checks the options of {@link odeintAdjoint}; errors name the option. */
+export function resolveAdjointOptions(f: OdeFunc, y0: Tensor, options: AdjointOptions = {}): ResolvedAdjoint {
+  const {
+    params,
+    adjointRtol,
+    adjointAtol,
+    adjointMethod,
+    adjointStepSize,
+    adjointNorm,
+    onForwardStats,
+    onBackwardStats,
+    ...rest
+  } = options;
+  const { forward, backward, seminorm } = resolveBackward(rest, {
+    adjointRtol,
+    adjointAtol,
+    adjointMethod,
+    adjointStepSize,
+    adjointNorm,
+  });
   const list = [...(params ?? (isOdeModule(f) ? f.params : []))];
   list.forEach((p, k) => {
     if (!(p instanceof tf.Tensor))
@@ -96,5 +194,5 @@ export function resolveAdjointOptions(f: OdeFunc, y0: Tensor, options: AdjointOp
       throw new OdeOptionError(`params[${k}] appears twice (or is y0 itself); list each tensor once`);
     }
   });
-  return { forward, backward, seminorm: norm === 'seminorm', params: list, onForwardStats, onBackwardStats };
+  return { forward, backward, seminorm, params: list, onForwardStats, onBackwardStats };
 }

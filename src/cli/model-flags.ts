@@ -1,4 +1,7 @@
-/** The CLI's model flags (--method, --rtol, --atol, --step-size, --divergence, --noise) → config keys. */
+/**
+ * The CLI's model flags (--method, --rtol, --atol, --step-size, --divergence, --noise, --gradient,
+ * --adjoint-rtol, --adjoint-atol) → config keys.
+ */
 import { isSolverOptions, METHOD_NAMES, type SolverOptions } from '../../solvers/options.js';
 import { NOISE_KINDS } from '../nn/divergence.js';
 import { MODEL_TABLE, type ModelTable } from '../train/models.js';
@@ -10,9 +13,20 @@ export class FlagError extends Error {}
 export type Flags = Record<string, string | boolean | undefined>;
 
 /** The flag names this module reads, for the parser's spec. */
-export const MODEL_FLAG_NAMES = ['method', 'rtol', 'atol', 'step-size', 'divergence', 'noise'] as const;
+export const MODEL_FLAG_NAMES = [
+  'method',
+  'rtol',
+  'atol',
+  'step-size',
+  'divergence',
+  'noise',
+  'gradient',
+  'adjoint-rtol',
+  'adjoint-atol',
+] as const;
 
 const DIVERGENCES = ['exact', 'hutchinson'] as const;
+const GRADIENTS = ['backprop', 'adjoint'] as const;
 
 /**
  * Where the solver flags go in each kind's config: the CNF's `solver` (both phases), flow
@@ -90,6 +104,19 @@ export function modelFlags(
     if (kind !== 'cnf') throw new FlagError(`--noise applies to cnf (Hutchinson probes), not '${kind}'`);
     out.noise = noise;
   }
+  const gradient = choice(flags, 'gradient', GRADIENTS);
+  if (gradient !== undefined) {
+    if (kind !== 'cnf') throw new FlagError(`--gradient applies to cnf, not '${kind}'`);
+    out.gradient = gradient;
+  }
+  const rtol = positive(flags, 'adjoint-rtol');
+  const atol = positive(flags, 'adjoint-atol', true);
+  if (rtol !== undefined || atol !== undefined) {
+    if (gradient !== 'adjoint') {
+      throw new FlagError('--adjoint-rtol and --adjoint-atol set the backward solve of --gradient adjoint');
+    }
+    out.adjointSolver = { ...(rtol !== undefined ? { rtol } : {}), ...(atol !== undefined ? { atol } : {}) };
+  }
   return out;
 }
 
@@ -100,4 +127,8 @@ export const MODEL_FLAGS_HELP = `  --method NAME        ODE solver of cnf / flow
   --step-size H        step of a fixed-step solver (default: one step per block)
   --divergence KIND    exact or hutchinson: the cnf's training divergence, flow matching's logProb
                        divergence (default exact)
-  --noise KIND         Hutchinson probes of a cnf: ${NOISE_KINDS.join(' or ')} (default gaussian)`;
+  --noise KIND         Hutchinson probes of a cnf: ${NOISE_KINDS.join(' or ')} (default gaussian)
+  --gradient KIND      how a cnf's gradients are computed: backprop (through the solver's steps,
+                       default) or adjoint (a backward solve, memory constant in the steps)
+  --adjoint-rtol X     relative tolerance of the adjoint's backward solve (default: --rtol)
+  --adjoint-atol X     absolute tolerance of the adjoint's backward solve (default: --atol)`;

@@ -4,6 +4,7 @@
  * made, and the data's entropy as a reference line where it is known.
  */
 import { join } from 'node:path';
+import { isBackwardSettings } from '../../solvers/adjoint-options.js';
 import { tf } from '../../solvers/tf.js';
 import { toyEntropy } from '../data/toy-entropy.js';
 import type { IterationRecord } from '../metrics/history.js';
@@ -106,6 +107,13 @@ export function runSettings(input: RunSettingsInput): [string, string][] {
       : undefined,
   );
   row('gradients', typeof c.gradient === 'string' ? c.gradient : undefined);
+  if (c.gradient === 'adjoint' && isBackwardSettings(c.adjointSolver)) {
+    const b = c.adjointSolver;
+    const own = Object.entries(b)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k} ${String(v)}`);
+    row('adjoint backward solve', own.length > 0 ? own.join(', ') : 'as the training solve');
+  }
   const ts = endTimes(model);
   if (typeof c.T === 'number' || ts) {
     const trained = ts ? ts.map((t) => t.toFixed(4)).join(', ') : undefined;

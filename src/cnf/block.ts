@@ -1,6 +1,7 @@
 import { addAll } from '../../solvers/add-all.js';
 import { odeintAdjoint } from '../../solvers/adjoint.js';
 import { adjointGradAsync } from '../../solvers/adjoint-async.js';
+import { adjointKeys, type BackwardSettings } from '../../solvers/adjoint-options.js';
 import { solveIvp } from '../../solvers/odeint.js';
 import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
 import type { SolvePlan } from '../../solvers/plan.js';
@@ -43,6 +44,8 @@ export interface CnfBlockSettings {
   readonly noise: NoiseKind;
   /** Gradients of training passes: through the solver, or by the adjoint method. */
   readonly gradient: 'backprop' | 'adjoint';
+  /** The adjoint's backward solve settings; each not given is the training solve's. Default {}. */
+  readonly adjointSolver?: BackwardSettings;
   /** Weight of the kinetic-energy regularizer ∫‖f‖² dt (0: off). */
   readonly kinetic: number;
   /** Weight of the Jacobian Frobenius regularizer ∫‖∂f/∂x‖²_F dt (0: off). */
@@ -101,7 +104,7 @@ export interface CnfAdjointCall {
   y0: Tensor;
   /** Times 0 → T. */
   ts: [number, number];
-  /** The training solver settings (the backward solve's `adjoint*` settings included). */
+  /** The training solver settings (the backward solve's are the block's `adjointSolver` on top). */
   options: SolverOptions;
   /** Columns of the packed state. */
   layout: StateLayout;
@@ -422,7 +425,7 @@ export class CnfBlock implements Bijector {
   /**
    * The backward half of an adjoint training pass with async reads: given ∂L/∂z(T) for the packed
    * end state, solves the adjoint system back to 0 ({@link adjointGradAsync}, the backward solve
-   * of the synchronous adjoint pass with its `adjoint*` settings) and returns ∂L/∂x (the input's
+   * of the synchronous adjoint pass with the block's `adjointSolver`) and returns ∂L/∂x (the input's
    * shape), and the gradients of the block's variables: the field's parameters, and the end time
    * s (∂L/∂s = 2s·⟨∂L/∂z(T), F(T, z(T))⟩) when it is trained. Reads nothing synchronously; the
    * caller owns what comes back and still disposes `pass`.
@@ -446,6 +449,7 @@ export class CnfBlock implements Bijector {
     try {
       out = await adjointGradAsync(call.F, call.ts, pass.ys, dLdys, {
         ...call.options,
+        ...adjointKeys(this.settings.adjointSolver),
         params: call.params,
         onBackwardStats: (st: SolveStats) => {
           this.lastBackwardNfe = st.nfe;
@@ -611,6 +615,7 @@ export class CnfBlock implements Bijector {
       let nfe = 0;
       const ys = odeintAdjoint(call.F, call.y0, call.ts, {
         ...call.options,
+        ...adjointKeys(this.settings.adjointSolver),
         params: call.params,
         onForwardStats: (st: SolveStats) => {
           nfe += st.nfe;

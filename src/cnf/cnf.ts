@@ -52,6 +52,7 @@ export function cnfBlocks(c: CnfConfig, fields?: readonly VectorField[]): CnfBlo
         evalDivergence: c.evalDivergence,
         noise: c.noise,
         gradient: c.gradient,
+        adjointSolver: c.adjointSolver,
         kinetic: c.kinetic,
         jacobian: c.jacobian,
         fused: c.fused,
@@ -260,6 +261,12 @@ export class CNF extends FlowModel {
   /** The resolved options (kind 'cnf'), enough to rebuild this model with `new CNF(config)`. */
   override config(): CnfConfig {
     const c = this.cnfConfig;
-    return { ...c, hidden: [...c.hidden], train: { ...c.train }, eval: { ...c.eval } };
+    return {
+      ...c,
+      hidden: [...c.hidden],
+      train: { ...c.train },
+      adjointSolver: { ...c.adjointSolver },
+      eval: { ...c.eval },
+    };
   }
 }

@@ -30,6 +30,7 @@ export function readCnfOptions(r: ConfigReader): CnfOptions {
     noise: r.oneOf('noise', NOISE_KINDS),
     gradient: r.oneOf('gradient', ['backprop', 'adjoint'] as const),
     adjoint: r.bool('adjoint'),
+    adjointSolver: r.backward('adjointSolver'),
     solver: r.solver('solver'),
     train: r.solver('train'),
     eval: r.solver('eval'),

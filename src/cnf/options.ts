@@ -1,3 +1,9 @@
+import {
+  adjointKeys,
+  type BackwardSettings,
+  backwardSettingsProblem,
+  resolveBackward,
+} from '../../solvers/adjoint-options.js';
 import { OdeOptionError } from '../../solvers/errors.js';
 import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
 import type { MethodName } from '../../solvers/types.js';
@@ -41,6 +47,12 @@ export interface CnfOptions {
   gradient?: 'backprop' | 'adjoint';
   /** Alias of `gradient: 'adjoint'` (true) / `'backprop'` (false); `gradient` wins if both are given. */
   adjoint?: boolean;
+  /**
+   * With `gradient: 'adjoint'`: the backward (adjoint) solve's own method, tolerances, step and
+   * error norm — torchdiffeq's `adjoint_method`, `adjoint_rtol`, `adjoint_atol`; each setting not
+   * given is the training solve's (norm: 'rms'). Default {} (the backward solve as the forward).
+   */
+  adjointSolver?: BackwardSettings;
   /**
    * Solver settings of both phases, handed unchanged to the solve (fields not given take the
    * solvers' defaults, solvers/options.ts). Default {@link FFJORD_SOLVER}: dopri5, rtol = atol = 1e-5.
@@ -111,6 +123,8 @@ export type CnfConfig = {
   gradient: 'backprop' | 'adjoint';
   /** Training solver settings: `train`, else `solver`, else the deprecated top-level keys, else {@link FFJORD_SOLVER}. */
   train: SolverOptions;
+  /** The adjoint's backward solve settings (given or {}: as the training solve). */
+  adjointSolver: BackwardSettings;
   /** Evaluation solver settings: `eval`, else `solver`, else the deprecated top-level keys, else {@link FFJORD_SOLVER}. */
   eval: SolverOptions;
   /** Context width C (given or 0). */
@@ -140,6 +154,29 @@ function checkSettings(phase: string, s: SolverOptions): void {
   }
 }
 
+/** Validates the adjoint's backward settings against the training solve's, and that they apply. */
+function checkBackward(c: CnfConfig): void {
+  const b = c.adjointSolver;
+  const problem = backwardSettingsProblem(b);
+  if (problem)
+    throw new ConfigError('CNF options', 'adjointSolver', b, `backward solve settings (${problem})`);
+  if (Object.values(b).every((v) => v === undefined)) return;
+  check(
+    c.gradient === 'adjoint',
+    'adjointSolver',
+    b,
+    "settings only with gradient 'adjoint' (the backward solve of the adjoint)",
+  );
+  try {
+    resolveBackward(c.train, adjointKeys(b));
+  } catch (err) {
+    const bad = err instanceof OdeOptionError ? err.invalid : undefined;
+    if (bad) throw new ConfigError('CNF options', `adjointSolver.${bad.option}`, bad.value, bad.expected);
+    if (err instanceof OdeOptionError) throw new ConfigError('CNF options', 'adjointSolver', b, err.message);
+    throw err;
+  }
+}
+
 const KNOWN_KEYS = new Set([
   'kind',
   'dim',
@@ -154,6 +191,7 @@ const KNOWN_KEYS = new Set([
   'noise',
   'gradient',
   'adjoint',
+  'adjointSolver',
   'solver',
   'train',
   'eval',
@@ -215,6 +253,7 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
     noise: o.noise ?? 'gaussian',
     gradient: o.gradient ?? (o.adjoint === true ? 'adjoint' : 'backprop'),
     train: o.train ?? o.solver ?? short ?? FFJORD_SOLVER,
+    adjointSolver: { ...(o.adjointSolver ?? {}) },
     eval: o.eval ?? o.solver ?? short ?? FFJORD_SOLVER,
     contextDim: o.contextDim ?? 0,
     kinetic: o.kinetic ?? 0,
@@ -249,6 +288,7 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
   );
   checkSettings('train', c.train);
   checkSettings('eval', c.eval);
+  checkBackward(c);
   checkModelConfig({ ...c, kind: 'cnf' }, 'CNF options', '');
   if (o.fields) {
     const dims = o.fields.map((f) => f.dim);

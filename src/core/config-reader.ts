@@ -1,4 +1,9 @@
 import {
+  type BackwardSettings,
+  backwardSettingsProblem,
+  isBackwardSettings,
+} from '../../solvers/adjoint-options.js';
+import {
   isSolverOptions,
   resolveOptions,
   type SolverOptions,
@@ -159,6 +164,19 @@ export class ConfigReader {
     } catch (err) {
       this.fail(key, v, `solver settings (${err instanceof Error ? err.message : String(err)})`);
     }
+    return v;
+  }
+
+  /**
+   * The adjoint's backward solve settings at `key` (checked structurally; ranges are checked by
+   * the model against its training solve), or undefined.
+   *
+   * @param key The config key.
+   */
+  backward(key: string): BackwardSettings | undefined {
+    const v = this.get(key);
+    if (v === undefined) return undefined;
+    if (!isBackwardSettings(v)) this.fail(key, v, `backward solve settings (${backwardSettingsProblem(v)})`);
     return v;
   }
 

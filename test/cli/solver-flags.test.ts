@@ -7,6 +7,11 @@ import { capture, tempDir } from './helpers.js';
 
 const common = ['--backend', 'cpu', '--iters', '2', '--eval-every', '0', '--test-size', '50', '--quiet'];
 
+/** `train` of a cnf with rk4 steps of `step`, and more flags. */
+function rk4Cnf(step: string, ...more: string[]): string[] {
+  return ['train', '--model', 'cnf', '--method', 'rk4', '--step-size', step, ...more];
+}
+
 function savedModel(dir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).model;
 }
@@ -15,17 +20,7 @@ describe('cli train: solver, divergence and noise flags', () => {
   it('reach the cnf config as one solver object (defaults kept for flags not given)', async () => {
     const dir = join(tempDir('flags'), 'cnf');
     const io = capture();
-    const args = [
-      'train',
-      '--model',
-      'cnf',
-      '--method',
-      'rk4',
-      '--step-size',
-      '0.25',
-      '--divergence',
-      'hutchinson',
-    ];
+    const args = rk4Cnf('0.25', '--divergence', 'hutchinson');
     expect(await main([...args, '--noise', 'rademacher', '--out', dir, ...common], io)).toBe(0);
     const m = savedModel(dir);
     expect(m.train).toEqual({ method: 'rk4', rtol: 1e-5, atol: 1e-5, stepSize: 0.25 });
@@ -44,6 +39,44 @@ describe('cli train: solver, divergence and noise flags', () => {
       solver: { method: 'rk4', rtol: 1e-5, atol: 1e-5 },
     });
     expect(modelFlags({}, 'cnf')).toEqual({});
+  });
+
+  it('--gradient adjoint with --adjoint-rtol/--adjoint-atol reach the cnf config and its checkpoint', async () => {
+    expect(modelFlags({ gradient: 'adjoint', 'adjoint-rtol': '1e-3' }, 'cnf')).toEqual({
+      gradient: 'adjoint',
+      adjointSolver: { rtol: 1e-3 },
+    });
+    const dir = join(tempDir('flags'), 'adjoint');
+    const io = capture();
+    const args = rk4Cnf('0.5', '--gradient', 'adjoint');
+    const adjointTols = ['--adjoint-rtol', '1e-4', '--adjoint-atol', '1e-6'];
+    expect(await main([...args, ...adjointTols, '--out', dir, ...common], io)).toBe(0);
+    const m = savedModel(dir);
+    expect(m.gradient).toBe('adjoint');
+    expect(m.adjointSolver).toEqual({ rtol: 1e-4, atol: 1e-6 });
+    // the checkpoint's config rebuilds the model (resume reads it back) and trains on
+    const more = ['--backend', 'cpu', '--iters', '3', '--eval-every', '0', '--test-size', '50', '--quiet'];
+    expect(await main([...args, ...adjointTols, '--out', dir, '--resume', ...more], io)).toBe(0);
+    expect(savedModel(dir).adjointSolver).toEqual({ rtol: 1e-4, atol: 1e-6 });
+    // the report's settings table says how the gradients were made
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/adjoint backward solve/);
+    expect(html).toMatch(/rtol 0\.0001, atol 0\.000001/);
+  }, 400_000);
+
+  it('--gradient and the adjoint tolerances are refused where they do not apply', () => {
+    expect(() => modelFlags({ gradient: 'adjoint' }, 'realnvp')).toThrow(
+      /--gradient applies to cnf, not 'realnvp'/,
+    );
+    expect(() => modelFlags({ gradient: 'fast' }, 'cnf')).toThrow(
+      /--gradient fast is invalid: expected one of backprop, adjoint/,
+    );
+    expect(() => modelFlags({ 'adjoint-rtol': '1e-3' }, 'cnf')).toThrow(
+      /--adjoint-rtol and --adjoint-atol set the backward solve of --gradient adjoint/,
+    );
+    expect(() => modelFlags({ gradient: 'adjoint', 'adjoint-atol': '-1' }, 'cnf')).toThrow(
+      /--adjoint-atol must be a number ≥ 0, got '-1'/,
+    );
   });
 
   it('are refused where they do not apply or name nothing valid', async () => {
