@@ -1,6 +1,7 @@
-import { type Tensor, tf } from '../../solvers/tf.js';
+import type { Tensor, tf } from '../../solvers/tf.js';
 import type { Rng } from '../data/rng.js';
 import { constVariable, normalVariable } from './init.js';
+import { mlpOp } from './mlp-op.js';
 
 /** Options of {@link Mlp}. */
 export interface MlpOptions {
@@ -24,10 +25,12 @@ export class Mlp {
   private readonly weights: tf.Variable[] = [];
   private readonly biases: tf.Variable[] = [];
   private readonly masks: readonly Tensor[] | undefined;
+  private readonly inDim: number;
 
   constructor(opts: MlpOptions) {
     const widths = [opts.inDim, ...opts.hidden, opts.outDim];
     this.masks = opts.masks;
+    this.inDim = opts.inDim;
     for (let i = 0; i + 1 < widths.length; i++) {
       const last = i + 2 === widths.length;
       const std = last ? (opts.outInitStd ?? 0) : Math.sqrt(2 / widths[i]);
@@ -43,21 +46,16 @@ export class Mlp {
     }
   }
 
-  /** `[B, inDim] → [B, outDim]`. */
+  /**
+   * `[B, inDim] → [B, outDim]`, as one hand-differentiated op (see `mlpOp`, src/flows/mlp-op.ts):
+   * gradients reach `x` and every weight and bias, at first order.
+   *
+   * @param x Input `[B, inDim]`.
+   */
   apply(x: Tensor): Tensor {
-    return tf.tidy(() => {
-      let h: tf.Tensor2D = x as tf.Tensor2D;
-      const n = this.weights.length;
-      for (let i = 0; i < n; i++) {
-        const w = this.masks ? tf.mul(this.weights[i], this.masks[i]) : this.weights[i];
-        h = tf.fused.matMul({
-          a: h,
-          b: w as tf.Tensor2D,
-          bias: this.biases[i],
-          activation: i + 1 < n ? 'relu' : 'linear',
-        }) as tf.Tensor2D;
-      }
-      return h;
-    });
+    if (x.rank !== 2 || x.shape[1] !== this.inDim) {
+      throw new Error(`Mlp.apply: x has shape [${x.shape.join(', ')}]; expected [B, ${this.inDim}]`);
+    }
+    return mlpOp(x, { weights: this.weights, biases: this.biases, masks: this.masks });
   }
 }

@@ -63,14 +63,17 @@ describe('no tensor leaks over 50 training iterations', () => {
 
 describe('RealNVP on 8gaussians', () => {
   // 900 iterations: at 600 the held-out NLL depends on the initial draw (seeds 0, 1, 2: 3.06, 3.12,
-  // 3.34 with main's generators, 3.22, 3.10, 3.12 with the one Rng); at 900 all six are 3.08–3.16.
-  it('reaches held-out NLL ≤ 3.2 nats in 900 Adam iterations (batch 256)', () => {
+  // 3.34 with main's generators, 3.22, 3.10, 3.12 with the one Rng). At lr 5e-3 the end point also
+  // depends on float rounding: seeds 0–3 gave 3.14, 3.16, 3.11, 3.25 with the conditioners'
+  // tf.fused.matMul and 3.26, 3.20, 3.13, 3.41 with matMul + add (the same gradients to float32
+  // rounding); at lr 3e-3 all eight runs end at 3.11–3.18.
+  it('reaches held-out NLL ≤ 3.2 nats in 900 Adam iterations (batch 256, lr 3e-3)', () => {
     const m = realNVP({ layers: 6, hidden: [48, 48], seed: 0 });
     const test = toyData('8gaussians', 2000, 123);
     const start = meanNll(m, test);
     const sampler = toySampler('8gaussians', 1);
     const t0 = performance.now();
-    adamSteps(m, (i) => sampler(256, i), 900, 5e-3);
+    adamSteps(m, (i) => sampler(256, i), 900, 3e-3);
     const nll = meanNll(m, test);
     console.log(
       `RealNVP 8gaussians: NLL ${start.toFixed(3)} → ${nll.toFixed(3)} in 900 iterations, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
