@@ -3,6 +3,7 @@ import { type Tensor, tf } from '../../solvers/tf.js';
 import { autodiffLossAndGradients, type LossAndGradients } from '../core/autodiff.js';
 import { chain } from '../core/chain.js';
 import { FlowModel, type SampleWithLogProb } from '../core/flow-model.js';
+import { randomNormal } from '../core/random.js';
 import type { ForwardResult } from '../core/transform.js';
 import type { LossInfo } from '../model.js';
 import { mlpField, type VectorField } from '../nn/mlp.js';
@@ -165,7 +166,7 @@ export class CNF extends FlowModel {
   ): Tensor {
     const steps = Math.max(2, Math.floor(options.steps ?? 50));
     return tf.tidy(() => {
-      let x = tf.randomNormal([n, this.dim], 0, 1, 'float32', options.seed);
+      let x = randomNormal([n, this.dim], 0, 1, options.seed);
       const rows: Tensor[] = [tf.expandDims(x, 0)];
       for (let k = this.blocks.length - 1, left = steps - 1; k >= 0; k--) {
         // intervals for this block: an even share of what is left

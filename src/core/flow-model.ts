@@ -3,6 +3,7 @@ import type { DensityModel, LossInfo, ModelConfig, TrainPass } from '../model.js
 import { disposeReachable } from './dispose.js';
 import { extrasTensors } from './extras.js';
 import { standardNormalLogProb } from './normal.js';
+import { randomNormal } from './random.js';
 import type { Bijector, Extras, ForwardResult, PassMode, PassPlan } from './transform.js';
 
 /** For integer image data: how pixels become continuous values in (0, 1) (see src/flows/dequantize.ts). */
@@ -214,7 +215,7 @@ export class FlowModel implements DensityModel {
   sampleAndLogProb(n: number, context?: Tensor | number, seed?: number): SampleWithLogProb {
     return tf.tidy(() => {
       const { c, s } = this.sampleArgs(n, context, seed);
-      const z = tf.randomNormal([n, ...this.latentShape], 0, 1, 'float32', s);
+      const z = randomNormal([n, ...this.latentShape], 0, 1, s);
       const r = this.bijector.inverse(z, c);
       return this.finishSample(n, z, r.x, r.logDet);
     });
@@ -233,7 +234,7 @@ export class FlowModel implements DensityModel {
     seed?: number,
   ): Promise<SampleWithLogProb> {
     const { c, s } = this.sampleArgs(n, context, seed);
-    const z = tf.randomNormal([n, ...this.latentShape], 0, 1, 'float32', s);
+    const z = randomNormal([n, ...this.latentShape], 0, 1, s);
     const r = this.bijector.inverseAsync
       ? await this.bijector.inverseAsync(z, c)
       : this.bijector.inverse(z, c);

@@ -7,6 +7,7 @@ import { FFJORD_SOLVER } from '../cnf/solver-defaults.js';
 import { checkModelConfig } from '../config-bounds.js';
 import { type ConfigReader, readerOf } from '../core/config-reader.js';
 import { FlowModel } from '../core/flow-model.js';
+import { randomNormal } from '../core/random.js';
 import type { Sampler } from '../data/toy.js';
 import { toySampler } from '../data/toy.js';
 import type { LossInfo, ModelConfig, TrainPass } from '../model.js';
@@ -190,7 +191,7 @@ export class FlowMatchingModel extends FlowModel {
         "this model's source was a custom sampler: rebuild it with options.source set to that sampler",
       );
     }
-    return tf.randomNormal([n, this.dim], 0, 1, 'float32', seed);
+    return randomNormal([n, this.dim], 0, 1, seed);
   }
 
   private requireNormal(what: string): void {

@@ -1,4 +1,5 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
+import { randomNormal } from '../core/random.js';
 import type { MlpField } from '../nn/mlp.js';
 import { canRegress, mlpRegressionStep, type RegressionStep } from '../nn/mlp-step.js';
 import { type CouplingKind, couple } from './coupling.js';
@@ -63,7 +64,7 @@ export function regressionBatch(
     const [a, b] =
       s.objective === 'ot-cfm' && !paired ? couple(x0, x1, s.coupling, { reg: s.reg, seed }) : [x0, x1];
     const t = tf.randomUniform([n, 1], 0, 1, 'float32', seed);
-    const eps = s.sigma > 0 ? tf.randomNormal(a.shape, 0, 1, 'float32', seed + 1) : undefined;
+    const eps = s.sigma > 0 ? randomNormal(a.shape, 0, 1, seed + 1) : undefined;
     const { xt, ut } = gaussianPath(a, b, t, s.sigma, eps);
     return { t, xt, ut };
   });

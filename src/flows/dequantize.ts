@@ -1,6 +1,7 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { Dequantizer } from '../core/flow-model.js';
 import { standardNormalLogProb } from '../core/normal.js';
+import { randomNormal } from '../core/random.js';
 import { Rng } from '../data/rng.js';
 import { Mlp } from './mlp.js';
 
@@ -75,7 +76,7 @@ export class VariationalDequantizer implements Dequantizer {
     return tf.tidy(() => {
       const xs = tf.sub(tf.div(x, this.levels - 1), 0.5);
       const [mu, s] = tf.split(this.net.apply(xs), 2, 1);
-      const eps = tf.randomNormal(x.shape, 0, 1, 'float32', seed);
+      const eps = randomNormal(x.shape, 0, 1, seed);
       const v = tf.add(mu, tf.mul(tf.exp(s), eps));
       const u = tf.sigmoid(v);
       const logSigDeriv = tf.neg(tf.add(tf.softplus(tf.neg(v)), tf.softplus(v)));

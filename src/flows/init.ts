@@ -1,9 +1,10 @@
 import { tf } from '../../solvers/tf.js';
+import { randomNormal } from '../core/random.js';
 import { Rng } from '../data/rng.js';
 
 /** A trainable variable drawn from N(0, std²) with a fixed seed. */
 export function normalVariable(shape: number[], std: number, seed: number, name?: string): tf.Variable {
-  return tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed), true, uniqueName(name)));
+  return tf.tidy(() => tf.variable(randomNormal(shape, 0, std, seed), true, uniqueName(name)));
 }
 
 /** A trainable variable filled with `value`. */

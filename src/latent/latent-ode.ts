@@ -2,6 +2,7 @@ import { odeint } from '../../solvers/odeint.js';
 import type { PerSampleTimes } from '../../solvers/per-sample.js';
 import { type Tensor, tf } from '../../solvers/tf.js';
 import type { OdeintOptions } from '../../solvers/types.js';
+import { randomNormal } from '../core/random.js';
 import { type MlpField, mlpField } from '../nn/mlp.js';
 
 /** Options of {@link LatentODE}. Every field has a default. */
@@ -37,7 +38,7 @@ export interface ElboTerms {
 function dense(inDim: number, outDim: number, seed: number, scale = 1): [tf.Variable, tf.Variable] {
   const std = scale * Math.sqrt(1 / inDim);
   return tf.tidy(() => [
-    tf.variable(tf.randomNormal([inDim, outDim], 0, std, 'float32', seed)),
+    tf.variable(randomNormal([inDim, outDim], 0, std, seed)),
     tf.variable(tf.zeros([outDim])),
   ]);
 }
@@ -93,13 +94,7 @@ export class LatentODE {
     this.rnnIn = dense(this.obsDim + 1, this.rnnHidden, seed + 11);
     this.rnnH = tf.tidy(() =>
       tf.variable(
-        tf.randomNormal(
-          [this.rnnHidden, this.rnnHidden],
-          0,
-          Math.sqrt(1 / this.rnnHidden),
-          'float32',
-          seed + 12,
-        ),
+        randomNormal([this.rnnHidden, this.rnnHidden], 0, Math.sqrt(1 / this.rnnHidden), seed + 12),
       ),
     );
     this.rnnOut = dense(this.rnnHidden, 2 * this.latentDim, seed + 13, 0.5);

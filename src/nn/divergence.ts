@@ -1,4 +1,5 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
+import { randomNormal } from '../core/random.js';
 import type { VectorField } from './mlp.js';
 
 /** Distribution of Hutchinson's probe vectors. */
@@ -16,7 +17,7 @@ export const NOISE_KINDS: readonly NoiseKind[] = ['gaussian', 'rademacher'];
  * @param seed Seed; unseeded when omitted.
  */
 export function probeNoise(kind: NoiseKind, shape: number[], seed?: number): Tensor {
-  if (kind === 'gaussian') return tf.randomNormal(shape, 0, 1, 'float32', seed);
+  if (kind === 'gaussian') return randomNormal(shape, 0, 1, seed);
   if (kind === 'rademacher') {
     return tf.tidy(() =>
       tf.sub(tf.mul(tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', seed), 0.5), 'float32'), 2), 1),

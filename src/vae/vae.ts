@@ -1,5 +1,6 @@
 import { type Tensor, tf } from '../../solvers/tf.js';
 import { standardNormalLogProb } from '../core/normal.js';
+import { randomNormal } from '../core/random.js';
 import type { Bijector } from '../core/transform.js';
 import { Rng } from '../data/rng.js';
 import { Mlp } from '../flows/mlp.js';
@@ -181,7 +182,7 @@ export class Vae {
   samplePosterior(x: Tensor, seed?: number): PosteriorDraw {
     return tf.tidy(() => {
       const { mu, logSigma, h } = this.encode(x);
-      const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', seed);
+      const eps = randomNormal(mu.shape, 0, 1, seed);
       const z0 = tf.add(mu, tf.mul(tf.exp(logSigma), eps));
       // log N(z0; μ, σ²) = log N(ε; 0, I) − Σ log σ
       const logQ0 = tf.sub(standardNormalLogProb(eps), tf.sum(logSigma, 1));
@@ -286,9 +287,7 @@ export class Vae {
    * @param seed Seed of the prior draws; unseeded when omitted.
    */
   sampleMeans(n: number, seed?: number): Tensor {
-    return tf.tidy(() =>
-      tf.sigmoid(this.decodeLogits(tf.randomNormal([n, this.latent], 0, 1, 'float32', seed))),
-    );
+    return tf.tidy(() => tf.sigmoid(this.decodeLogits(randomNormal([n, this.latent], 0, 1, seed))));
   }
 
   /**
