@@ -3,20 +3,60 @@ import type { ButcherTableau } from './tableau.js';
 import { type Tensor, tf } from './tf.js';
 
 /**
+ * Name of an optional backend kernel computing y + Σ_j c_j k_j in one dispatch: inputs
+ * {0: y, 1: k_1, …} (same shapes, float32), attribute `coef` (the c_j); the same float32
+ * arithmetic as the ops it replaces (each c_j·k_j rounded, summed left to right from 0, then added
+ * to y). A backend that registers it (src/wasm/rk-kernels.ts: wasm) saves the stage sums' small
+ * kernels; elsewhere the ops run.
+ */
+export const WEIGHTED_SUM_KERNEL = 'OdeflowWeightedSum';
+
+/**
+ * Name of an optional backend kernel with the outputs c_j·dy for every c_j of attribute `coef`
+ * (input {dy}, float32): the gradient of {@link WEIGHTED_SUM_KERNEL} with respect to the k_j.
+ */
+export const SCALED_COPIES_KERNEL = 'OdeflowScaledCopies';
+
+/** Whether the current backend registers the stage-sum kernels. */
+function hasFusedKernels(): boolean {
+  const backend = tf.getBackend();
+  return (
+    tf.getKernel(WEIGHTED_SUM_KERNEL, backend) !== undefined &&
+    tf.getKernel(SCALED_COPIES_KERNEL, backend) !== undefined
+  );
+}
+
+/** A list of tensors as the engine's numbered input map. */
+function numbered(list: readonly Tensor[]): tf.NamedTensorMap {
+  const inputs: tf.NamedTensorMap = {};
+  list.forEach((t, i) => {
+    inputs[i] = t;
+  });
+  return inputs;
+}
+
+/**
  * y + Σ_j c_j k_j as one op with a hand-written first-order gradient (∂/∂y = dy, ∂/∂k_j = c_j·dy).
  * Autodiff of the same mul/addN/add records, per term, a Multiply that saves two tensors, and in
  * the backward pass a Multiply, a Cast, a Reshape and addN's Identity: about 5 kernels per term
  * more than this op's one Multiply per term, in every stage of every step of a solve under a tape.
+ * Where the backend has the fused kernels ({@link WEIGHTED_SUM_KERNEL}) the forward is one kernel
+ * and the backward two, with the same numbers.
  */
 function weightedSum(y: Tensor, coef: readonly number[], ks: readonly Tensor[]): Tensor {
+  const fused = y.dtype === 'float32' && hasFusedKernels();
   const op = tf.customGrad((...args: Array<Tensor | tf.GradSaveFunc>) => {
     const base = args[0] as Tensor;
     const terms = args.slice(1, 1 + coef.length) as Tensor[];
-    const scaled = terms.map((k, i) => tf.mul(k, coef[i]));
-    const value = tf.add(base, addAll(scaled));
+    const attrs = { coef: [...coef] };
+    const value = fused
+      ? (tf.engine().runKernel(WEIGHTED_SUM_KERNEL, numbered([base, ...terms]), attrs) as Tensor)
+      : tf.add(base, addAll(terms.map((k, i) => tf.mul(k, coef[i]))));
     const gradFunc = (dy: Tensor): Tensor[] => [
       tf.reshape(dy, base.shape),
-      ...coef.map((c) => tf.mul(dy, c)),
+      ...(fused
+        ? (tf.engine().runKernel(SCALED_COPIES_KERNEL, { dy }, attrs) as Tensor[])
+        : coef.map((c) => tf.mul(dy, c))),
     ];
     return { value, gradFunc };
   });
