@@ -20,6 +20,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { toyFlows } from './lib/toy-flows.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,12 +72,7 @@ function vaeModel(posterior: string): Model {
 }
 
 const MODELS: Record<string, () => Model> = {
-  realnvp: () => realNVP({ layers: 6, hidden: [48, 48], seed: 0 }),
-  glow: () => glow({ steps: 4, hidden: [48, 48], seed: 0 }),
-  maf: () => maf({ layers: 5, hidden: [48, 48], seed: 0 }),
-  nsf: () => nsf({ form: 'coupling', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
-  'nsf-ar': () =>
-    nsf({ form: 'autoregressive', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
+  ...toyFlows<Model>({ realNVP, glow, maf, nsf }),
   vae: () => vaeModel('gaussian'),
   'vae-iaf': () => vaeModel('iaf'),
 };

@@ -17,6 +17,7 @@ import { toyData, toySampler } from '../src/data/index.js';
 import { ffjordMultiscale, glow, maf, nsf, realNVP } from '../src/flows/index.js';
 import { type BackendName, initBackend, tf } from '../src/index.js';
 import type { DensityModel } from '../src/model.js';
+import { toyFlows } from './lib/toy-flows.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,13 +46,7 @@ Prints a table and writes bench/results/flows-<backend>.json.`);
 const MODELS: Record<string, () => DensityModel> = {
   // FFJORD's setting, trained with fixed rk4 steps (bench/cnf.ts: the fastest CNF recipe)
   cnf: () => new CNF({ dim: 2, ...FFJORD_TOY, train: { method: 'rk4', stepSize: 0.0625 } }),
-  realnvp: () => realNVP({ layers: 6, hidden: [48, 48], seed: 0 }),
-  glow: () => glow({ steps: 4, hidden: [48, 48], seed: 0 }),
-  maf: () => maf({ layers: 5, hidden: [48, 48], seed: 0 }),
-  // rational-quadratic neural spline flows (Durkan et al. 2019): 8 bins on [-5, 5], linear tails
-  nsf: () => nsf({ form: 'coupling', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
-  'nsf-ar': () =>
-    nsf({ form: 'autoregressive', layers: 4, hidden: [48, 48], bins: 8, tailBound: 5, seed: 0 }),
+  ...toyFlows<DensityModel>({ realNVP, glow, maf, nsf }),
 };
 
 /** The multi-scale image models of the digits rows (the test's settings). */
