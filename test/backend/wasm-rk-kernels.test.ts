@@ -51,7 +51,8 @@ describe('wasm Runge–Kutta stage-sum kernels', () => {
             tf.sum(tf.mul(f(xs[0], xs.slice(1)), tf.reshape(tf.linspace(-1, 2, 300), [100, 3])));
         const g1 = tf.grads(loss((a, b) => combine(a, h, w, b)))([y, ...ks]);
         const g2 = tf.grads(loss((a, b) => byOps(a, h, w, b)))([y, ...ks]);
-        g1.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(g2[i].dataSync())));
+        for (const [i, g] of g1.entries())
+          expect(Array.from(g.dataSync())).toEqual(Array.from(g2[i].dataSync()));
       });
     }
     expect(tf.memory().numTensors).toBe(before);
