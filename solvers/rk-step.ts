@@ -35,6 +35,11 @@ function numbered(list: readonly Tensor[]): tf.NamedTensorMap {
   return inputs;
 }
 
+/** y + Σ_j c_j k_j by plain ops: one mul per term, {@link addAll}, one add. */
+function weightedSumByOps(y: Tensor, coef: readonly number[], terms: readonly Tensor[]): Tensor {
+  return tf.add(y, addAll(terms.map((k, i) => tf.mul(k, coef[i]))));
+}
+
 /**
  * y + Σ_j c_j k_j as one op with a hand-written first-order gradient (∂/∂y = dy, ∂/∂k_j = c_j·dy).
  * Autodiff of the same mul/addN/add records, per term, a Multiply that saves two tensors, and in
@@ -51,7 +56,7 @@ function weightedSum(y: Tensor, coef: readonly number[], ks: readonly Tensor[]):
     const attrs = { coef: [...coef] };
     const value = fused
       ? (tf.engine().runKernel(WEIGHTED_SUM_KERNEL, numbered([base, ...terms]), attrs) as Tensor)
-      : tf.add(base, addAll(terms.map((k, i) => tf.mul(k, coef[i]))));
+      : weightedSumByOps(base, coef, terms);
     const gradFunc = (dy: Tensor): Tensor[] => [
       tf.reshape(dy, base.shape),
       ...(fused
@@ -76,11 +81,7 @@ export function combine(y: Tensor, h: number, w: readonly number[], ks: readonly
   if (terms.length === 0) return tf.clone(y);
   // the custom op needs distinct inputs with y's shape (its gradient is y's shape); else plain ops
   const plain = terms.some((k, i) => k === y || terms.indexOf(k) !== i || !sameShape(k.shape, y.shape));
-  if (plain) {
-    const scaled = terms.map((k, i) => tf.mul(k, coef[i]));
-    return tf.add(y, addAll(scaled));
-  }
-  return weightedSum(y, coef, terms);
+  return plain ? weightedSumByOps(y, coef, terms) : weightedSum(y, coef, terms);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
