@@ -126,22 +126,25 @@ export function isBackwardSettings(v: unknown): v is BackwardSettings {
   return backwardSettingsProblem(v) === null;
 }
 
+/** The backward solve's keys of {@link AdjointOptions}. */
+type AdjointKeys = Pick<
+  AdjointOptions,
+  'adjointRtol' | 'adjointAtol' | 'adjointMethod' | 'adjointStepSize' | 'adjointNorm'
+>;
+
 /**
- * The backward solve's resolved options from the forward settings and the `adjoint*` keys: each
- * not given is the forward's (no first step: the backward solve picks its own). Throws
- * {@link OdeOptionError} naming the option.
+ * The forward and backward solves' resolved options from solver options with the `adjoint*`
+ * keys: each backward setting not given is the forward's (no first step: the backward solve picks
+ * its own). Throws {@link OdeOptionError} naming the option.
  *
- * @param rest The forward solve's options (without the adjoint keys).
- * @param keys The `adjoint*` keys.
+ * @param options The forward solve's options and the `adjoint*` keys.
  */
-export function resolveBackward(
-  rest: OdeintOptions,
-  keys: Pick<
-    AdjointOptions,
-    'adjointRtol' | 'adjointAtol' | 'adjointMethod' | 'adjointStepSize' | 'adjointNorm'
-  >,
-): { forward: ResolvedOptions; backward: ResolvedOptions; seminorm: boolean } {
-  const { adjointRtol, adjointAtol, adjointMethod, adjointStepSize, adjointNorm } = keys;
+export function resolveBackward(options: OdeintOptions & AdjointKeys): {
+  forward: ResolvedOptions;
+  backward: ResolvedOptions;
+  seminorm: boolean;
+} {
+  const { adjointRtol, adjointAtol, adjointMethod, adjointStepSize, adjointNorm, ...rest } = options;
   const forward = resolveOptions(rest);
   const method = adjointMethod ?? forward.method;
   const stepSize = isAdaptive(method) ? undefined : (adjointStepSize ?? forward.stepSize);
@@ -167,24 +170,8 @@ export function resolveBackward(
 
 /** Splits, fills in and checks the options of {@link odeintAdjoint}; errors name the option. */
 export function resolveAdjointOptions(f: OdeFunc, y0: Tensor, options: AdjointOptions = {}): ResolvedAdjoint {
-  const {
-    params,
-    adjointRtol,
-    adjointAtol,
-    adjointMethod,
-    adjointStepSize,
-    adjointNorm,
-    onForwardStats,
-    onBackwardStats,
-    ...rest
-  } = options;
-  const { forward, backward, seminorm } = resolveBackward(rest, {
-    adjointRtol,
-    adjointAtol,
-    adjointMethod,
-    adjointStepSize,
-    adjointNorm,
-  });
+  const { params, onForwardStats, onBackwardStats, ...solve } = options;
+  const { forward, backward, seminorm } = resolveBackward(solve);
   const list = [...(params ?? (isOdeModule(f) ? f.params : []))];
   list.forEach((p, k) => {
     if (!(p instanceof tf.Tensor))

@@ -143,14 +143,21 @@ function check(ok: boolean, name: string, value: unknown, expected: string): voi
   if (!ok) throw new ConfigError('CNF options', name, value, expected);
 }
 
+/**
+ * The solvers' error for an out-of-range option as a {@link ConfigError} naming `prefix.option`, or
+ * undefined for any other error.
+ */
+function invalidOption(err: unknown, prefix: string): ConfigError | undefined {
+  const bad = err instanceof OdeOptionError ? err.invalid : undefined;
+  return bad && new ConfigError('CNF options', `${prefix}.${bad.option}`, bad.value, bad.expected);
+}
+
 /** Validates one phase's solver settings as odeint would, at construction rather than at the first solve. */
 function checkSettings(phase: string, s: SolverOptions): void {
   try {
     resolveOptions(s);
   } catch (err) {
-    const bad = err instanceof OdeOptionError ? err.invalid : undefined;
-    if (bad) throw new ConfigError('CNF options', `${phase}.${bad.option}`, bad.value, bad.expected);
-    throw err;
+    throw invalidOption(err, phase) ?? err;
   }
 }
 
@@ -168,10 +175,10 @@ function checkBackward(c: CnfConfig): void {
     "settings only with gradient 'adjoint' (the backward solve of the adjoint)",
   );
   try {
-    resolveBackward(c.train, adjointKeys(b));
+    resolveBackward({ ...c.train, ...adjointKeys(b) });
   } catch (err) {
-    const bad = err instanceof OdeOptionError ? err.invalid : undefined;
-    if (bad) throw new ConfigError('CNF options', `adjointSolver.${bad.option}`, bad.value, bad.expected);
+    const named = invalidOption(err, 'adjointSolver');
+    if (named) throw named;
     if (err instanceof OdeOptionError) throw new ConfigError('CNF options', 'adjointSolver', b, err.message);
     throw err;
   }
