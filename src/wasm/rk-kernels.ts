@@ -1,17 +1,13 @@
 import { SCALED_COPIES_KERNEL, WEIGHTED_SUM_KERNEL } from '../../solvers/rk-step.js';
 import { tf } from '../../solvers/tf.js';
-import { isWasmHeap, type KernelFunc } from './heap.js';
+import { isWasmHeap, type KernelFunc, type WasmHeap } from './heap.js';
 
 type Info = tf.TensorInfo;
 
-/** The float32 views of tensors on the heap (after every output is allocated). */
-function float32(
-  heap: { typedArrayFromHeap(x: Info): Float32Array | Int32Array | Uint8Array },
-  x: Info,
-): Float32Array {
+/** The float32 view of a tensor on the heap (take it after every output is allocated). */
+function float32(heap: WasmHeap, x: Info, kernel: string): Float32Array {
   const v = heap.typedArrayFromHeap(x);
-  if (!(v instanceof Float32Array))
-    throw new Error(`${WEIGHTED_SUM_KERNEL}: float32 tensors only, got ${x.dtype}`);
+  if (!(v instanceof Float32Array)) throw new Error(`${kernel}: float32 tensors only, got ${x.dtype}`);
   return v;
 }
 
@@ -30,8 +26,8 @@ const weightedSum: KernelFunc = (args) => {
     throw new Error(`${WEIGHTED_SUM_KERNEL}: expected y and ${coef.length} terms on the wasm backend`);
   }
   const out = heap.makeOutput([...list[0].shape], 'float32');
-  const [y, ...ks] = list.map((t) => float32(heap, t));
-  const o = float32(heap, out);
+  const [y, ...ks] = list.map((t) => float32(heap, t, WEIGHTED_SUM_KERNEL));
+  const o = float32(heap, out, WEIGHTED_SUM_KERNEL);
   const n = y.length;
   for (let i = 0; i < n; i++) {
     let acc = 0;
@@ -48,9 +44,9 @@ const scaledCopies: KernelFunc = (args) => {
   const coef = (args.attrs as { coef: number[] }).coef.map(Math.fround);
   if (!isWasmHeap(heap)) throw new Error(`${SCALED_COPIES_KERNEL}: the wasm backend only`);
   const outs = coef.map(() => heap.makeOutput([...dyInfo.shape], 'float32'));
-  const dy = float32(heap, dyInfo);
+  const dy = float32(heap, dyInfo, SCALED_COPIES_KERNEL);
   coef.forEach((c, j) => {
-    const o = float32(heap, outs[j]);
+    const o = float32(heap, outs[j], SCALED_COPIES_KERNEL);
     for (let i = 0; i < dy.length; i++) o[i] = Math.fround(dy[i] * c);
   });
   return outs;
