@@ -26,6 +26,8 @@ const CNF = {
 it.each([
   ['cnf (dopri5, trainable T, kinetic regularizer)', 'cnf', CNF],
   ['cnf (Hutchinson)', 'cnf', { ...CNF, kinetic: 0, divergence: 'hutchinson' }],
+  // the adjoint trains through the model's own read-free gradient (lossAndGradientsAsync)
+  ['cnf (adjoint gradient)', 'cnf', { ...CNF, gradient: 'adjoint' }],
   ['realnvp', 'realnvp', { dim: 2, hidden: [16], layers: 4, seed: 2 }],
   ['flow matching (exact OT)', 'flow-matching', { dim: 2, hidden: [16, 16], seed: 2 }],
 ] as const)(
@@ -63,6 +65,8 @@ it.each([
           .map((k) => h[i].info[k]),
       ];
       expect(relErr(pick(a), pick(s)), `iteration ${i + 1}`).toBeLessThan(1e-5);
+      // an adjoint's backward NFE is this iteration's in both runs (compared above), and counted
+      if ('nfeBackward' in s[i].info) expect(s[i].info.nfeBackward).toBeGreaterThan(0);
       expect(a[i].testNll === undefined).toBe(s[i].testNll === undefined);
       if (s[i].testNll !== undefined)
         expect(relErr([a[i].testNll ?? 0], [s[i].testNll ?? 0])).toBeLessThan(1e-5);
