@@ -50,6 +50,8 @@ usage: npx tsx bench/cnf.ts [options]
   --train-step H     with its step for a fixed-step method, e.g. --train-method rk4 --train-step 0.0625
   --kinetic W        kinetic-energy regularizer weight (default 0)
   --jacobian W       Jacobian Frobenius regularizer weight (default 0)
+  --warm-start S     on: training solves start from the previous one's step size (default);
+                     off: the initial-step heuristic every solve (torchdiffeq's and FFJORD's way)
   --seed S           (default 0)
   --tag NAME         suffix of the result file (cnf-<backend>[-tag].json)
   --help             this text`;
@@ -100,6 +102,7 @@ const { values } = parseArgs({
     kinetic: { type: 'string', default: '0' },
     jacobian: { type: 'string', default: '0' },
     seed: { type: 'string', default: '0' },
+    'warm-start': { type: 'string', default: 'on' },
     tag: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -117,6 +120,10 @@ const seed = Number(values.seed);
 const runs: Run[] = [];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const batch = Number(values.batch);
+if (values['warm-start'] !== 'on' && values['warm-start'] !== 'off') {
+  throw new Error(`--warm-start ${values['warm-start']} is invalid: expected on or off`);
+}
+const warmStart = values['warm-start'] === 'on';
 const peak = await matMulPeak();
 
 for (const mode of values.modes.split(',') as Array<'backprop' | 'adjoint'>) {
@@ -136,6 +143,7 @@ for (const mode of values.modes.split(',') as Array<'backprop' | 'adjoint'>) {
         }),
         kinetic: Number(values.kinetic),
         jacobian: Number(values.jacobian),
+        warmStart,
         seed,
       });
       const testData = toyData('8gaussians', Number(values['test-size']), seed + 12345);
@@ -227,7 +235,7 @@ for (const mode of values.modes.split(',') as Array<'backprop' | 'adjoint'>) {
 
 console.log(
   `\nCNF 8gaussians on ${backend} (concatsquash 64-64-64 tanh, ${values.method} rtol ${values.rtol}, ` +
-    `kinetic ${values.kinetic}, lr ${values.lr}, batch ${batch}); FFJORD reference: NLL 3.0 after ~1000 it, ~200 s; ` +
+    `kinetic ${values.kinetic}, lr ${values.lr}, batch ${batch}, warm start ${values['warm-start']}); FFJORD reference: NLL 3.0 after ~1000 it, ~200 s; ` +
     `matMul peak ${peak.gflops.toFixed(1)} GFLOP/s (one thread, n = ${peak.n})`,
 );
 console.log(

@@ -121,6 +121,7 @@ export function* adaptiveSteps(
   let rejected = 0;
   let nonFiniteRun = 0;
   let lastRejected = false;
+  let warmStep: number | undefined;
   const controller = PIController.of(o, tab);
   const release = (x: Tensor) => {
     if (x !== y0 && !ys.includes(x)) x.dispose();
@@ -225,7 +226,10 @@ export function* adaptiveSteps(
         t = tNew;
         stepEnds.push(tNew);
         steps++;
-        if (!replay) hAbs = controller.accept(Math.abs(h), err, lastRejected);
+        if (!replay) {
+          hAbs = controller.accept(Math.abs(h), err, lastRejected);
+          if (steps === 1) warmStep = hAbs;
+        }
         lastRejected = false;
         if (stop) break;
       } else {
@@ -244,7 +248,9 @@ export function* adaptiveSteps(
     }
     k1.dispose();
     release(y);
-    return { ys, stats: { nfe: f.nfe, steps, rejected }, stepEnds };
+    const stats: SolveStats = { nfe: f.nfe, steps, rejected };
+    if (warmStep !== undefined) stats.warmStep = warmStep;
+    return { ys, stats, stepEnds };
   } catch (err) {
     // Any error (ours, one f throws, or a failed read): release every tensor the solve holds.
     for (const z of ys.slice(1)) z.dispose();

@@ -67,6 +67,12 @@ export interface SolveStats {
   steps: number;
   /** Rejected steps. */
   rejected: number;
+  /**
+   * Adaptive methods: the step size (magnitude) the controller chose after the first accepted
+   * step — a `firstStep` for the next solve of the same, or a slowly changing, problem (a CNF's
+   * training solves use it: `warmStart`). Absent for fixed-step methods and replayed plans.
+   */
+  warmStep?: number;
 }
 
 /** What {@link solveIvp} returns. */

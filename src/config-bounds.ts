@@ -70,6 +70,7 @@ const RULES: Record<string, Rule> = {
   T: num({ above: 0, max: 1e6 }),
   trainT: bool,
   fused: bool,
+  warmStart: bool,
   rtol: num({ above: 0, below: 1 }),
   atol: num({ min: 0, max: 1e6 }),
   stepSize: num({ above: 0, max: 1e6 }),

@@ -1,6 +1,6 @@
 /**
  * The CLI's model flags (--method, --rtol, --atol, --step-size, --divergence, --noise, --gradient,
- * --adjoint-rtol, --adjoint-atol) → config keys.
+ * --adjoint-rtol, --adjoint-atol, --warm-start) → config keys.
  */
 import { isSolverOptions, METHOD_NAMES, type SolverOptions } from '../../solvers/options.js';
 import { NOISE_KINDS } from '../nn/divergence.js';
@@ -23,10 +23,12 @@ export const MODEL_FLAG_NAMES = [
   'gradient',
   'adjoint-rtol',
   'adjoint-atol',
+  'warm-start',
 ] as const;
 
 const DIVERGENCES = ['exact', 'hutchinson'] as const;
 const GRADIENTS = ['backprop', 'adjoint'] as const;
+const ON_OFF = ['on', 'off'] as const;
 
 /**
  * Where the solver flags go in each kind's config: the CNF's `solver` (both phases), flow
@@ -117,6 +119,12 @@ export function modelFlags(
     }
     out.adjointSolver = { ...(rtol !== undefined ? { rtol } : {}), ...(atol !== undefined ? { atol } : {}) };
   }
+  const warm = choice(flags, 'warm-start', ON_OFF);
+  if (warm !== undefined) {
+    if (kind !== 'cnf')
+      throw new FlagError(`--warm-start applies to cnf (its training solves), not '${kind}'`);
+    out.warmStart = warm === 'on';
+  }
   return out;
 }
 
@@ -131,4 +139,6 @@ export const MODEL_FLAGS_HELP = `  --method NAME        ODE solver of cnf / flow
   --gradient KIND      how a cnf's gradients are computed: backprop (through the solver's steps,
                        default) or adjoint (a backward solve, memory constant in the steps)
   --adjoint-rtol X     relative tolerance of the adjoint's backward solve (default: --rtol)
-  --adjoint-atol X     absolute tolerance of the adjoint's backward solve (default: --atol)`;
+  --adjoint-atol X     absolute tolerance of the adjoint's backward solve (default: --atol)
+  --warm-start S       on: a cnf's training solves start from the previous one's step size (default);
+                       off: the initial-step heuristic every solve (torchdiffeq's and FFJORD's way)`;

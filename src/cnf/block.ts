@@ -52,6 +52,11 @@ export interface CnfBlockSettings {
   readonly jacobian: number;
   /** Use the fused hand-differentiated dynamics when the field allows it. */
   readonly fused: boolean;
+  /**
+   * Training solves begin with the step size the previous training solve chose after its first
+   * step (`SolveStats.warmStep`) rather than the initial-step heuristic; absent: false.
+   */
+  readonly warmStart?: boolean;
   /** Seed of the Hutchinson probe sequence. */
   readonly noiseSeed: number;
 }
@@ -197,6 +202,8 @@ export class CnfBlock implements Bijector {
   private readonly noiseRng: () => number;
   /** Tensors the adjoint's backward pass of the last training pass may still need (kept, disposed later). */
   private held: Tensor[] = [];
+  /** The first step of the next training solve (`warmStart`): the last one's `SolveStats.warmStep`. */
+  private nextFirstStep: number | undefined;
   /** A fixed Hutchinson probe [B, D] for the passes (tests, variance studies); null: fresh per solve. */
   probe: Tensor | null = null;
 
@@ -396,6 +403,7 @@ export class CnfBlock implements Bijector {
     const call = prepared;
     try {
       const r = await solveIvpAsync(call.F, y0, call.ts, call.options);
+      this.learnFirstStep(r.stats);
       const yEnd = tf.tidy(() => tf.reshape(tf.slice(r.ys, [1, 0, 0], [1, -1, -1]), y0.shape));
       const nfe = r.stats.nfe + (this.settings.trainT ? 1 : 0);
       return new CnfAdjointPass(this, x.shape, T, call, r.ys, yEnd, nfe, owned);
@@ -520,6 +528,7 @@ export class CnfBlock implements Bijector {
     const call = prepared;
     try {
       const r = await solveIvpAsync(call.F, call.y0, call.ts, call.options);
+      if (trainSettings) this.learnFirstStep(r.stats);
       const out = tf.tidy(() =>
         this.unpack(input.shape, this.finish(call, lastRow(r, call.y0, r.stats.nfe), false), false),
       );
@@ -597,13 +606,25 @@ export class CnfBlock implements Bijector {
       F: dyn.F,
       y0,
       ts: direction > 0 ? [0, T] : [T, 0],
-      options: training ? s.train : s.eval,
+      options: training ? this.trainSolverOptions() : s.eval,
       layout,
       constants: [...dyn.constants, ...(ownNoise && eps ? [eps] : [])],
       params: dyn.params,
       T,
       eps,
     };
+  }
+
+  /** The training solver settings, with the warm first step when `warmStart` has one (a given `firstStep` wins). */
+  private trainSolverOptions(): SolverOptions {
+    const o = this.settings.train;
+    if (!this.settings.warmStart || this.nextFirstStep === undefined || o.firstStep !== undefined) return o;
+    return { ...o, firstStep: this.nextFirstStep };
+  }
+
+  /** Keeps a training solve's `warmStep` as the next training solve's first step (`warmStart`). */
+  private learnFirstStep(stats: SolveStats): void {
+    if (this.settings.warmStart && stats.warmStep !== undefined) this.nextFirstStep = stats.warmStep;
   }
 
   /** Runs the solve of `call` (adjoint or backprop in training), returns the final packed state. */
@@ -619,6 +640,7 @@ export class CnfBlock implements Bijector {
         params: call.params,
         onForwardStats: (st: SolveStats) => {
           nfe += st.nfe;
+          this.learnFirstStep(st);
         },
         onBackwardStats: (st: SolveStats) => {
           this.lastBackwardNfe = st.nfe;
@@ -627,6 +649,7 @@ export class CnfBlock implements Bijector {
       return lastRow({ ys, stats: { nfe, steps: 0, rejected: 0 } }, call.y0, nfe);
     }
     const r = solveIvp(call.F, call.y0, call.ts, call.options);
+    if (training) this.learnFirstStep(r.stats);
     return lastRow(r, call.y0, r.stats.nfe);
   }
 

@@ -57,6 +57,7 @@ export function cnfBlocks(c: CnfConfig, fields?: readonly VectorField[]): CnfBlo
         kinetic: c.kinetic,
         jacobian: c.jacobian,
         fused: c.fused,
+        warmStart: c.warmStart,
         noiseSeed: c.seed * 7919 + 1 + i,
       }),
   );

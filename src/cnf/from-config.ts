@@ -43,6 +43,7 @@ export function readCnfOptions(r: ConfigReader): CnfOptions {
     jacobian: r.num('jacobian'),
     seed: r.num('seed'),
     fused: r.bool('fused'),
+    warmStart: r.bool('warmStart'),
   };
 }
 

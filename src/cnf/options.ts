@@ -88,6 +88,15 @@ export interface CnfOptions {
    */
   fused?: boolean;
   /**
+   * Training solves (adaptive methods) begin with the step size the block's previous training
+   * solve chose after its first step, instead of Hairer's initial-step heuristic on every solve
+   * (torchdiffeq's behaviour, `false`): the heuristic costs an evaluation and here picks a first
+   * step several times smaller than the solve then takes. Error control is unchanged — every
+   * accepted step meets rtol/atol — and a first step that turns out too large is rejected and
+   * shrunk as any other. A `firstStep` in the training settings wins. Default true.
+   */
+  warmStart?: boolean;
+  /**
    * Ready-made vector fields, one per block (e.g. a flow-matching field), used instead of building
    * new ones; `blocks` becomes their number. Their `dim` must equal `dim`. Not part of the config:
    * a model rebuilt from `config()` gets fresh fields.
@@ -137,6 +146,8 @@ export type CnfConfig = {
   seed: number;
   /** Whether the fused dynamics op is used (given or true). */
   fused: boolean;
+  /** Whether training solves start from the previous training solve's step size (given or true). */
+  warmStart: boolean;
 };
 
 function check(ok: boolean, name: string, value: unknown, expected: string): void {
@@ -211,6 +222,7 @@ const KNOWN_KEYS = new Set([
   'jacobian',
   'seed',
   'fused',
+  'warmStart',
   'fields',
 ]);
 
@@ -267,6 +279,7 @@ export function resolveCnfOptions(o: CnfOptions): CnfConfig {
     jacobian: o.jacobian ?? 0,
     seed: o.seed ?? 0,
     fused: o.fused ?? true,
+    warmStart: o.warmStart ?? true,
   };
   check(Number.isInteger(c.dim) && c.dim > 0, 'dim', c.dim, 'a whole number > 0');
   check(

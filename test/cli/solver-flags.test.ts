@@ -79,6 +79,17 @@ describe('cli train: solver, divergence and noise flags', () => {
     );
   });
 
+  it('--warm-start on|off sets the cnf option; refused elsewhere and for other values', () => {
+    expect(modelFlags({ 'warm-start': 'off' }, 'cnf')).toEqual({ warmStart: false });
+    expect(modelFlags({ 'warm-start': 'on' }, 'cnf')).toEqual({ warmStart: true });
+    expect(() => modelFlags({ 'warm-start': 'yes' }, 'cnf')).toThrow(
+      /--warm-start yes is invalid: expected one of on, off/,
+    );
+    expect(() => modelFlags({ 'warm-start': 'off' }, 'flow-matching')).toThrow(
+      /--warm-start applies to cnf \(its training solves\), not 'flow-matching'/,
+    );
+  });
+
   it('are refused where they do not apply or name nothing valid', async () => {
     const io = capture();
     expect(await main(['train', '--model', 'realnvp', '--rtol', '1e-3', ...common], io)).toBe(2);

@@ -1,9 +1,12 @@
 /**
  * The step options do what they say: fixed steps land exactly on every output time (a last
  * partial step), `maxStep` caps adaptive steps, `firstStep` replaces the initial-step heuristic
- * (saving its one evaluation), the controller options change the step sequence.
+ * (saving its one evaluation), `stats.warmStep` is a good `firstStep` for the next solve, the
+ * controller options change the step sequence.
  */
 import { expect, it } from 'vitest';
+import { solveList } from '../../solvers/odeint.js';
+import { resolveOptions } from '../../solvers/options.js';
 import { odeint, solveIvp, tf } from '../../src/index.js';
 import { vanDerPol } from './problems.js';
 
@@ -73,4 +76,33 @@ it('safety, maxFactor, minFactor and beta change the step sequence', () => {
   expect(slowGrowth.steps).toBeGreaterThan(base.steps);
   const iCtrl = solveIvp(vanDerPol.f, y0, [0, 10], { rtol: 1e-4, atol: 1e-4, beta: 0 }).stats;
   expect(iCtrl).not.toEqual(base);
+});
+
+it('stats.warmStep: the step chosen after the first accepted one; as firstStep the next solve starts there', () => {
+  // y' = −(1 + t)·y: smooth, no rejections at this tolerance
+  const f = (t: number, y: tf.Tensor) => tf.mul(y, -(1 + t));
+  const y0 = tf.tensor1d([1, 2]);
+  const o = resolveOptions({ rtol: 1e-5, atol: 1e-5 });
+  const cold = solveList(f, y0, [0, 3], o);
+  const h = cold.stats.warmStep as number;
+  // the second accepted step is the one the controller chose (no rejection before it, not the last)
+  expect(cold.stats.rejected).toBe(0);
+  expect(cold.stepEnds.length).toBeGreaterThan(3);
+  expect(cold.stepEnds[1] - cold.stepEnds[0]).toBeCloseTo(h, 12);
+  const warm = solveList(f, y0, [0, 3], { ...o, firstStep: h });
+  expect(warm.stepEnds[0]).toBeCloseTo(h, 12);
+  expect(warm.stats.nfe).toBe(6 * (warm.stats.steps + warm.stats.rejected) + 1);
+  expect(warm.stats.nfe).toBeLessThan(cold.stats.nfe);
+  // the same solution within the tolerance: y(3) = y0·e^(−7.5)
+  const a = cold.ys[1].dataSync();
+  const b = warm.ys[1].dataSync();
+  for (let i = 0; i < 2; i++) {
+    const exact = (i + 1) * Math.exp(-7.5);
+    expect(Math.abs(a[i] - exact)).toBeLessThan(1e-5);
+    expect(Math.abs(b[i] - exact)).toBeLessThan(1e-5);
+  }
+  // fixed steps choose nothing
+  const fixed = solveIvp(f, y0, [0, 1], { method: 'rk4', stepSize: 0.1 });
+  expect(fixed.stats.warmStep).toBeUndefined();
+  tf.dispose([y0, cold.ys[1], warm.ys[1], fixed.ys]);
 });

@@ -1,0 +1,85 @@
+/**
+ * `warmStart` (default on): a CNF's training solves after the first begin with the step size the
+ * previous training solve chose after its first step (`SolveStats.warmStep`) instead of the
+ * initial-step heuristic. Checked against the same model with `warmStart: false` (torchdiffeq's
+ * way, every solve from the heuristic): the first pass is the cold pass bit for bit; later passes
+ * save evaluations and give the same loss and gradient within the solver's tolerance.
+ */
+import { describe, expect, it } from 'vitest';
+import { CNF, type CnfOptions } from '../../src/cnf/index.js';
+import { tf } from '../../src/index.js';
+import { disposeModel, eightGaussians } from './helpers.js';
+
+const base: CnfOptions = {
+  dim: 2,
+  hidden: [16, 16],
+  T: 0.5,
+  solver: { method: 'dopri5', rtol: 1e-5, atol: 1e-5 },
+  seed: 3,
+};
+
+/** One training pass: loss, forward NFE and every gradient, as numbers. */
+function pass(m: CNF, x: tf.Tensor) {
+  let nfe = 0;
+  const { value, grads } = tf.variableGrads(
+    () => {
+      const r = m.trainLoss(x);
+      nfe = Number(r.info.nfe);
+      return r.loss as tf.Scalar;
+    },
+    [...m.params] as tf.Variable[],
+  );
+  const out = {
+    loss: value.dataSync()[0],
+    nfe,
+    grads: m.params.map((p) => Array.from(grads[p.name].dataSync())),
+  };
+  tf.dispose([value, ...Object.values(grads)]);
+  return out;
+}
+
+describe('CNF warmStart', () => {
+  it('the first pass is the cold one; later passes skip the initial step and agree within tolerance', () => {
+    const x = eightGaussians(64, 5);
+    const warm = new CNF(base);
+    const cold = new CNF({ ...base, warmStart: false });
+    expect(warm.config().warmStart).toBe(true);
+    const before = tf.memory().numTensors;
+    const [w1, c1] = [pass(warm, x), pass(cold, x)];
+    expect(w1.loss).toBe(c1.loss);
+    expect(w1.nfe).toBe(c1.nfe);
+    const [w2, c2] = [pass(warm, x), pass(cold, x)];
+    // cold passes repeat exactly; the warm one saves at least the heuristic's evaluation
+    expect(c2.loss).toBe(c1.loss);
+    expect(c2.nfe).toBe(c1.nfe);
+    expect(w2.nfe).toBeLessThan(c2.nfe);
+    expect(Math.abs(w2.loss - c2.loss)).toBeLessThan(1e-4 * Math.max(1, Math.abs(c2.loss)));
+    for (let i = 0; i < c2.grads.length; i++) {
+      const scale = Math.max(...c2.grads[i].map(Math.abs));
+      const err = Math.max(...c2.grads[i].map((g, j) => Math.abs(g - w2.grads[i][j])));
+      expect(err).toBeLessThan(1e-2 * scale + 1e-6);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(x);
+    disposeModel(warm);
+    disposeModel(cold);
+  });
+
+  it('a firstStep in the training settings wins: every pass starts there', () => {
+    const x = eightGaussians(32, 6);
+    const m = new CNF({ ...base, train: { ...base.solver, firstStep: 0.05 } });
+    const a = pass(m, x);
+    const b = pass(m, x);
+    expect(b.loss).toBe(a.loss);
+    expect(b.nfe).toBe(a.nfe);
+    tf.dispose(x);
+    disposeModel(m);
+  });
+
+  it('is a boolean option (named in the error) and survives the config', () => {
+    expect(() => new CNF({ ...base, warmStart: 'yes' as unknown as boolean })).toThrow(/warmStart/);
+    const m = new CNF({ ...base, warmStart: false });
+    expect(m.config().warmStart).toBe(false);
+    disposeModel(m);
+  });
+});
