@@ -26,13 +26,20 @@ export interface AdjointOptions extends OdeintOptions {
    */
   adjointNorm?: 'rms' | 'seminorm';
   /**
+   * Adaptive backward methods: the first step (magnitude) of the backward solve from the last
+   * output time, e.g. the `warmStep` of a previous backward pass (`onBackwardStats`). Default:
+   * Hairer's heuristic.
+   */
+  adjointFirstStep?: number;
+  /**
    * Called after each forward solve with its counts.
    *
    * @param stats Function evaluations and accepted/rejected steps of that pass.
    */
   onForwardStats?: (stats: SolveStats) => void;
   /**
-   * Called after each backward (adjoint) pass with its counts, summed over the output intervals.
+   * Called after each backward (adjoint) pass with its counts, summed over the output intervals
+   * (`warmStep`: that of the first interval solved, from the last output time).
    *
    * @param stats Function evaluations and accepted/rejected steps of that pass.
    */
@@ -44,6 +51,8 @@ export interface ResolvedAdjoint {
   forward: ResolvedOptions;
   backward: ResolvedOptions;
   seminorm: boolean;
+  /** The backward solve's first step from the last output time (`adjointFirstStep`), or undefined. */
+  backwardFirstStep?: number;
   params: Tensor[];
   onForwardStats?: (stats: SolveStats) => void;
   onBackwardStats?: (stats: SolveStats) => void;
@@ -129,13 +138,13 @@ export function isBackwardSettings(v: unknown): v is BackwardSettings {
 /** The backward solve's keys of {@link AdjointOptions}. */
 type AdjointKeys = Pick<
   AdjointOptions,
-  'adjointRtol' | 'adjointAtol' | 'adjointMethod' | 'adjointStepSize' | 'adjointNorm'
+  'adjointRtol' | 'adjointAtol' | 'adjointMethod' | 'adjointStepSize' | 'adjointNorm' | 'adjointFirstStep'
 >;
 
 /**
  * The forward and backward solves' resolved options from solver options with the `adjoint*`
- * keys: each backward setting not given is the forward's (no first step: the backward solve picks
- * its own). Throws {@link OdeOptionError} naming the option.
+ * keys: each backward setting not given is the forward's (not the first step: the backward solve
+ * picks its own unless `adjointFirstStep` is given). Throws {@link OdeOptionError} naming the option.
  *
  * @param options The forward solve's options and the `adjoint*` keys.
  */
@@ -143,8 +152,10 @@ export function resolveBackward(options: OdeintOptions & AdjointKeys): {
   forward: ResolvedOptions;
   backward: ResolvedOptions;
   seminorm: boolean;
+  backwardFirstStep?: number;
 } {
-  const { adjointRtol, adjointAtol, adjointMethod, adjointStepSize, adjointNorm, ...rest } = options;
+  const { adjointRtol, adjointAtol, adjointMethod, adjointStepSize, adjointNorm, adjointFirstStep, ...rest } =
+    options;
   const forward = resolveOptions(rest);
   const method = adjointMethod ?? forward.method;
   const stepSize = isAdaptive(method) ? undefined : (adjointStepSize ?? forward.stepSize);
@@ -165,13 +176,19 @@ export function resolveBackward(options: OdeintOptions & AdjointKeys): {
   if (norm !== 'rms' && norm !== 'seminorm') {
     throw new OdeOptionError(`option adjointNorm = ${String(norm)} is invalid: expected 'rms' or 'seminorm'`);
   }
-  return { forward, backward, seminorm: norm === 'seminorm' };
+  if (adjointFirstStep !== undefined && !(Number.isFinite(adjointFirstStep) && adjointFirstStep > 0)) {
+    throw new OdeOptionError(
+      `option adjointFirstStep = ${String(adjointFirstStep)} is invalid: expected a finite number > 0`,
+      { option: 'adjointFirstStep', value: adjointFirstStep, expected: 'a finite number > 0' },
+    );
+  }
+  return { forward, backward, seminorm: norm === 'seminorm', backwardFirstStep: adjointFirstStep };
 }
 
 /** Splits, fills in and checks the options of {@link odeintAdjoint}; errors name the option. */
 export function resolveAdjointOptions(f: OdeFunc, y0: Tensor, options: AdjointOptions = {}): ResolvedAdjoint {
   const { params, onForwardStats, onBackwardStats, ...solve } = options;
-  const { forward, backward, seminorm } = resolveBackward(solve);
+  const { forward, backward, seminorm, backwardFirstStep } = resolveBackward(solve);
   const list = [...(params ?? (isOdeModule(f) ? f.params : []))];
   list.forEach((p, k) => {
     if (!(p instanceof tf.Tensor))
@@ -181,5 +198,5 @@ export function resolveAdjointOptions(f: OdeFunc, y0: Tensor, options: AdjointOp
       throw new OdeOptionError(`params[${k}] appears twice (or is y0 itself); list each tensor once`);
     }
   });
-  return { forward, backward, seminorm, params: list, onForwardStats, onBackwardStats };
+  return { forward, backward, seminorm, backwardFirstStep, params: list, onForwardStats, onBackwardStats };
 }

@@ -32,10 +32,17 @@ export function* adjointBackward(
   const stats: SolveStats = { nfe: 0, steps: 0, rejected: 0 };
   try {
     for (let i = last; i > 0; i--) {
-      const { ys: zs, stats: s } = yield* solveSteps(g, z, [ts[i], ts[i - 1]], o);
+      const first = i === last && r.backwardFirstStep !== undefined;
+      const { ys: zs, stats: s } = yield* solveSteps(
+        g,
+        z,
+        [ts[i], ts[i - 1]],
+        first ? { ...o, firstStep: r.backwardFirstStep } : o,
+      );
       stats.nfe += s.nfe;
       stats.steps += s.steps;
       stats.rejected += s.rejected;
+      if (i === last && s.warmStep !== undefined) stats.warmStep = s.warmStep;
       const zEnd = zs[1];
       const next = tf.tidy(() =>
         layout.pack(

@@ -1,7 +1,7 @@
 import { addAll } from '../../solvers/add-all.js';
 import { odeintAdjoint } from '../../solvers/adjoint.js';
 import { adjointGradAsync } from '../../solvers/adjoint-async.js';
-import { adjointKeys, type BackwardSettings } from '../../solvers/adjoint-options.js';
+import { type AdjointOptions, adjointKeys, type BackwardSettings } from '../../solvers/adjoint-options.js';
 import { solveIvp } from '../../solvers/odeint.js';
 import { resolveOptions, type SolverOptions } from '../../solvers/options.js';
 import type { SolvePlan } from '../../solvers/plan.js';
@@ -53,8 +53,9 @@ export interface CnfBlockSettings {
   /** Use the fused hand-differentiated dynamics when the field allows it. */
   readonly fused: boolean;
   /**
-   * Training solves begin with the step size the previous training solve chose after its first
-   * step (`SolveStats.warmStep`) rather than the initial-step heuristic; absent: false.
+   * Training solves (and the adjoint's backward solves) begin with the step size the previous one
+   * chose after its first step (`SolveStats.warmStep`) rather than the initial-step heuristic;
+   * absent: false.
    */
   readonly warmStart?: boolean;
   /** Seed of the Hutchinson probe sequence. */
@@ -204,6 +205,8 @@ export class CnfBlock implements Bijector {
   private held: Tensor[] = [];
   /** The first step of the next training solve (`warmStart`): the last one's `SolveStats.warmStep`. */
   private nextFirstStep: number | undefined;
+  /** The same for the adjoint's backward solve (`adjointFirstStep`). */
+  private nextBackwardFirstStep: number | undefined;
   /** A fixed Hutchinson probe [B, D] for the passes (tests, variance studies); null: fresh per solve. */
   probe: Tensor | null = null;
 
@@ -457,11 +460,8 @@ export class CnfBlock implements Bijector {
     try {
       out = await adjointGradAsync(call.F, call.ts, pass.ys, dLdys, {
         ...call.options,
-        ...adjointKeys(this.settings.adjointSolver),
+        ...this.backwardOptions(),
         params: call.params,
-        onBackwardStats: (st: SolveStats) => {
-          this.lastBackwardNfe = st.nfe;
-        },
       });
     } finally {
       dLdys.dispose();
@@ -627,6 +627,22 @@ export class CnfBlock implements Bijector {
     if (this.settings.warmStart && stats.warmStep !== undefined) this.nextFirstStep = stats.warmStep;
   }
 
+  /**
+   * The adjoint's backward solve settings (`adjointSolver` as `adjoint*` keys), with its warm first
+   * step when `warmStart` has one, and the stats callback that records the next one.
+   */
+  private backwardOptions(): Partial<AdjointOptions> {
+    const warm = this.settings.warmStart ? this.nextBackwardFirstStep : undefined;
+    return {
+      ...adjointKeys(this.settings.adjointSolver),
+      ...(warm !== undefined ? { adjointFirstStep: warm } : {}),
+      onBackwardStats: (st: SolveStats) => {
+        this.lastBackwardNfe = st.nfe;
+        if (this.settings.warmStart && st.warmStep !== undefined) this.nextBackwardFirstStep = st.warmStep;
+      },
+    };
+  }
+
   /** Runs the solve of `call` (adjoint or backprop in training), returns the final packed state. */
   private solve(
     call: SolveCall & { params: readonly Tensor[] },
@@ -636,14 +652,11 @@ export class CnfBlock implements Bijector {
       let nfe = 0;
       const ys = odeintAdjoint(call.F, call.y0, call.ts, {
         ...call.options,
-        ...adjointKeys(this.settings.adjointSolver),
+        ...this.backwardOptions(),
         params: call.params,
         onForwardStats: (st: SolveStats) => {
           nfe += st.nfe;
           this.learnFirstStep(st);
-        },
-        onBackwardStats: (st: SolveStats) => {
-          this.lastBackwardNfe = st.nfe;
         },
       });
       return lastRow({ ys, stats: { nfe, steps: 0, rejected: 0 } }, call.y0, nfe);

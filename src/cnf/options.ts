@@ -93,7 +93,8 @@ export interface CnfOptions {
    * (torchdiffeq's behaviour, `false`): the heuristic costs an evaluation and here picks a first
    * step several times smaller than the solve then takes. Error control is unchanged — every
    * accepted step meets rtol/atol — and a first step that turns out too large is rejected and
-   * shrunk as any other. A `firstStep` in the training settings wins. Default true.
+   * shrunk as any other. With `gradient: 'adjoint'` the backward solve is warm-started the same
+   * way (`adjointFirstStep`). A `firstStep` in the training settings wins. Default true.
    */
   warmStart?: boolean;
   /**

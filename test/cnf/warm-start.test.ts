@@ -65,6 +65,33 @@ describe('CNF warmStart', () => {
     disposeModel(cold);
   });
 
+  it('with the adjoint: its forward and its backward solve are warm-started, gradients agree', () => {
+    const before = tf.memory().numTensors;
+    const x = eightGaussians(64, 7);
+    const opts: CnfOptions = { ...base, gradient: 'adjoint' };
+    const warm = new CNF(opts);
+    const cold = new CNF({ ...opts, warmStart: false });
+    const run = (m: CNF) => ({ ...pass(m, x), backward: m.blocks[0].lastBackwardNfe });
+    const [w1, c1] = [run(warm), run(cold)];
+    expect(w1.loss).toBe(c1.loss);
+    expect(w1.backward).toBe(c1.backward);
+    const [w2, c2] = [run(warm), run(cold)];
+    expect(c2.backward).toBe(c1.backward);
+    expect(w2.nfe).toBeLessThan(c2.nfe);
+    expect(w2.backward).toBeLessThan(c2.backward);
+    expect(Math.abs(w2.loss - c2.loss)).toBeLessThan(1e-4 * Math.max(1, Math.abs(c2.loss)));
+    for (let i = 0; i < c2.grads.length; i++) {
+      const scale = Math.max(...c2.grads[i].map(Math.abs));
+      const err = Math.max(...c2.grads[i].map((g, j) => Math.abs(g - w2.grads[i][j])));
+      expect(err).toBeLessThan(1e-2 * scale + 1e-6);
+    }
+    tf.dispose(x);
+    // the blocks hold what a pending adjoint gradient would read until their next pass or dispose
+    warm.dispose();
+    cold.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('a firstStep in the training settings wins: every pass starts there', () => {
     const x = eightGaussians(32, 6);
     const m = new CNF({ ...base, train: { ...base.solver, firstStep: 0.05 } });

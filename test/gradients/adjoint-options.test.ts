@@ -62,12 +62,41 @@ describe('odeintAdjoint options and parameters', () => {
     ]);
   });
 
+  it("adjointFirstStep starts the backward solve there; the backward stats' warmStep is a good one", () => {
+    const run = (extra: object) => {
+      const seen: SolveStats[] = [];
+      const { value, grads } = tf.variableGrads(() =>
+        tf.sum(
+          odeintAdjoint(module, y0, [0, 1], {
+            rtol: 1e-6,
+            atol: 1e-6,
+            onBackwardStats: (st) => seen.push(st),
+            ...extra,
+          }),
+        ),
+      );
+      const g = grads[theta.name].dataSync()[0];
+      tf.dispose([value, ...Object.values(grads)]);
+      return { g, stats: seen[0] };
+    };
+    const cold = run({});
+    const h = cold.stats.warmStep as number;
+    expect(h).toBeGreaterThan(0);
+    const warm = run({ adjointFirstStep: h });
+    // no initial-step evaluation, and the same gradient 3e^θ within the tolerance
+    expect(warm.stats.nfe).toBe(6 * (warm.stats.steps + warm.stats.rejected) + 1);
+    expect(warm.stats.nfe).toBeLessThan(cold.stats.nfe);
+    expect(Math.abs(warm.g - 3 * Math.exp(0.5))).toBeLessThan(1e-4);
+    expect(Math.abs(cold.g - 3 * Math.exp(0.5))).toBeLessThan(1e-4);
+  });
+
   it('rejects bad options with errors that name them', () => {
     const bad = (o: object) => () => odeintAdjoint(module, y0, [0, 1], o);
     expect(bad({ adjointNorm: 'max' })).toThrow(/adjointNorm/);
     expect(bad({ adjointRtol: 0 })).toThrow(/rtol/);
     expect(bad({ adjointMethod: 'rk5' })).toThrow(/method/);
     expect(bad({ adjointStepSize: 0.1 })).toThrow(/adjointStepSize/);
+    expect(bad({ adjointFirstStep: 0 })).toThrow(/adjointFirstStep = 0 is invalid: expected a finite number > 0/);
     expect(bad({ stepsize: 0.1 })).toThrow(/unknown option 'stepsize'/);
     expect(bad({ params: [theta, theta] })).toThrow(/twice/);
     expect(bad({ params: [1] })).toThrow(OdeOptionError);
