@@ -21,7 +21,7 @@ export interface AdjointGradients {
  * ts[0] — the same solve, with the same steps and numbers, as the backward pass of
  * {@link odeintAdjoint} — reading its error norms with `await data()`. Takes the options of
  * {@link odeintAdjoint} (the backward solve's `adjointRtol`, `adjointAtol`, `adjointMethod`,
- * `adjointStepSize`, `adjointNorm`, and `params`). The caller keeps `ys` and `dLdys`.
+ * `adjointStepSize`, `adjointNorm`, `adjointFirstStep`, and `params`). The caller keeps `ys` and `dLdys`.
  *
  * @param f Right-hand side dy/dt = f(t, y).
  * @param ts The output times of the forward solve.

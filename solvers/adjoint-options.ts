@@ -176,6 +176,11 @@ export function resolveBackward(options: OdeintOptions & AdjointKeys): {
   if (norm !== 'rms' && norm !== 'seminorm') {
     throw new OdeOptionError(`option adjointNorm = ${String(norm)} is invalid: expected 'rms' or 'seminorm'`);
   }
+  if (adjointFirstStep !== undefined && !isAdaptive(method)) {
+    throw new OdeOptionError(
+      `option adjointFirstStep is for adaptive methods; adjointMethod '${method}' is fixed-step`,
+    );
+  }
   if (adjointFirstStep !== undefined && !(Number.isFinite(adjointFirstStep) && adjointFirstStep > 0)) {
     throw new OdeOptionError(
       `option adjointFirstStep = ${String(adjointFirstStep)} is invalid: expected a finite number > 0`,

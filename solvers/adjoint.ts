@@ -74,8 +74,8 @@ export function* adjointBackward(
  * Vector–Jacobian products use first-order tfjs autodiff of one evaluation of f.
  *
  * The backward solve has its own `adjointRtol`, `adjointAtol`, `adjointMethod`, `adjointStepSize`
- * (defaults: the forward ones) and `adjointNorm` (`'seminorm'` leaves a_θ out of step control,
- * Kidger, Chen & Lyons 2021). Its gradient is that of the exact flow up to the backward solve's
+ * (defaults: the forward ones), `adjointNorm` (`'seminorm'` leaves a_θ out of step control,
+ * Kidger, Chen & Lyons 2021) and `adjointFirstStep` (default: the initial-step heuristic). Its gradient is that of the exact flow up to the backward solve's
  * error, not the exact gradient of the discrete forward solve (which `tf.grad` through `odeint` gives).
  *
  * @example

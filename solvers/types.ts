@@ -70,7 +70,8 @@ export interface SolveStats {
   /**
    * Adaptive methods: the step size (magnitude) the controller chose after the first accepted
    * step — a `firstStep` for the next solve of the same, or a slowly changing, problem (a CNF's
-   * training solves use it: `warmStart`). Absent for fixed-step methods and replayed plans.
+   * training solves use it: `warmStart`). Absent for fixed-step methods, replayed plans and
+   * `odexSolve`.
    */
   warmStep?: number;
 }

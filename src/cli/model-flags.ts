@@ -121,8 +121,11 @@ export function modelFlags(
   }
   const warm = choice(flags, 'warm-start', ON_OFF);
   if (warm !== undefined) {
-    if (kind !== 'cnf')
-      throw new FlagError(`--warm-start applies to cnf (its training solves), not '${kind}'`);
+    if (kind !== 'cnf' && kind !== 'ffjord-multiscale') {
+      throw new FlagError(
+        `--warm-start applies to cnf and ffjord-multiscale (their training solves), not '${kind}'`,
+      );
+    }
     out.warmStart = warm === 'on';
   }
   return out;
@@ -140,5 +143,6 @@ export const MODEL_FLAGS_HELP = `  --method NAME        ODE solver of cnf / flow
                        default) or adjoint (a backward solve, memory constant in the steps)
   --adjoint-rtol X     relative tolerance of the adjoint's backward solve (default: --rtol)
   --adjoint-atol X     absolute tolerance of the adjoint's backward solve (default: --atol)
-  --warm-start S       on: a cnf's training solves start from the previous one's step size (default);
-                       off: the initial-step heuristic every solve (torchdiffeq's and FFJORD's way)`;
+  --warm-start S       on: the training solves of a cnf or ffjord-multiscale start from the
+                       previous one's step size (default); off: the initial-step heuristic every
+                       solve (torchdiffeq's and FFJORD's way)`;

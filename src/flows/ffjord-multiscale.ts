@@ -28,6 +28,8 @@ export interface FfjordMultiscaleOptions extends ImageOptions {
   readonly train?: SolverOptions;
   /** Solver of logProb and sampling. Default dopri5, rtol = atol = 1e-5. */
   readonly eval?: SolverOptions;
+  /** Warm-started training solves with an adaptive `train` solver (the CNF's `warmStart`). Default true. */
+  readonly warmStart?: boolean;
   /** Seed of the initial weights. Default 0. */
   readonly seed?: number;
 }
@@ -59,6 +61,7 @@ export function ffjordMultiscale(opts: FfjordMultiscaleOptions = {}): FlowModel 
     evalDivergence: opts.evalDivergence ?? 'exact',
     train: opts.train ?? TRAIN_SOLVER,
     ...(opts.eval ? { eval: opts.eval } : {}),
+    warmStart: opts.warmStart ?? true,
   };
   let stage = 0;
   const stageBlocks = (dim: number): Bijector[] =>
@@ -72,6 +75,7 @@ export function ffjordMultiscale(opts: FfjordMultiscaleOptions = {}): FlowModel 
     evalDivergence: common.evalDivergence,
     train: common.train,
     ...(opts.eval ? { eval: opts.eval } : {}),
+    warmStart: common.warmStart,
     seed,
   };
   if (!opts.imageShape) {

@@ -151,6 +151,7 @@ export function ffjordMultiscaleFromConfig(config: ModelConfig): FlowModel {
       evalDivergence: r.oneOf('evalDivergence', ['exact', 'hutchinson'] as const),
       train: r.solver('train'),
       eval: r.solver('eval'),
+      warmStart: r.bool('warmStart'),
       seed: r.num('seed'),
     }),
     ffjordMultiscale,

@@ -20,9 +20,10 @@ describe('cli train: solver, divergence and noise flags', () => {
   it('reach the cnf config as one solver object (defaults kept for flags not given)', async () => {
     const dir = join(tempDir('flags'), 'cnf');
     const io = capture();
-    const args = rk4Cnf('0.25', '--divergence', 'hutchinson');
+    const args = rk4Cnf('0.25', '--divergence', 'hutchinson', '--warm-start', 'off');
     expect(await main([...args, '--noise', 'rademacher', '--out', dir, ...common], io)).toBe(0);
     const m = savedModel(dir);
+    expect(m.warmStart).toBe(false);
     expect(m.train).toEqual({ method: 'rk4', rtol: 1e-5, atol: 1e-5, stepSize: 0.25 });
     expect(m.eval).toEqual(m.train);
     expect(m.divergence).toBe('hutchinson');
@@ -86,7 +87,7 @@ describe('cli train: solver, divergence and noise flags', () => {
       /--warm-start yes is invalid: expected one of on, off/,
     );
     expect(() => modelFlags({ 'warm-start': 'off' }, 'flow-matching')).toThrow(
-      /--warm-start applies to cnf \(its training solves\), not 'flow-matching'/,
+      /--warm-start applies to cnf and ffjord-multiscale \(their training solves\), not 'flow-matching'/,
     );
   });
 

@@ -6,7 +6,8 @@
  * save evaluations and give the same loss and gradient within the solver's tolerance.
  */
 import { describe, expect, it } from 'vitest';
-import { CNF, type CnfOptions } from '../../src/cnf/index.js';
+import { CNF, type CnfOptions, cnfFromConfig } from '../../src/cnf/index.js';
+import { ffjordMultiscale, ffjordMultiscaleFromConfig } from '../../src/flows/index.js';
 import { tf } from '../../src/index.js';
 import { disposeModel, eightGaussians } from './helpers.js';
 
@@ -107,10 +108,21 @@ describe('CNF warmStart', () => {
     disposeModel(m);
   });
 
-  it('is a boolean option (named in the error) and survives the config', () => {
+  it('is a boolean option (named in the error) and survives the config (the checkpoint path)', () => {
     expect(() => new CNF({ ...base, warmStart: 'yes' as unknown as boolean })).toThrow(/warmStart/);
     const m = new CNF({ ...base, warmStart: false });
     expect(m.config().warmStart).toBe(false);
-    disposeModel(m);
+    const rebuilt = cnfFromConfig(m.config());
+    expect(rebuilt.config().warmStart).toBe(false);
+    // a config written before the option (no key) rebuilds with the default
+    const { warmStart: _, ...older } = m.config();
+    const fresh = cnfFromConfig(older);
+    expect(fresh.config().warmStart).toBe(true);
+    // FFJORD's multiscale model passes it to its blocks and keeps it in its config
+    const ms = ffjordMultiscale({ dim: 2, warmStart: false });
+    expect(ms.config().warmStart).toBe(false);
+    const msBack = ffjordMultiscaleFromConfig(ms.config());
+    expect(msBack.config().warmStart).toBe(false);
+    for (const x of [m, rebuilt, fresh, ms, msBack]) x.dispose();
   });
 });

@@ -96,7 +96,12 @@ describe('odeintAdjoint options and parameters', () => {
     expect(bad({ adjointRtol: 0 })).toThrow(/rtol/);
     expect(bad({ adjointMethod: 'rk5' })).toThrow(/method/);
     expect(bad({ adjointStepSize: 0.1 })).toThrow(/adjointStepSize/);
-    expect(bad({ adjointFirstStep: 0 })).toThrow(/adjointFirstStep = 0 is invalid: expected a finite number > 0/);
+    expect(bad({ adjointFirstStep: 0 })).toThrow(
+      /adjointFirstStep = 0 is invalid: expected a finite number > 0/,
+    );
+    expect(bad({ adjointFirstStep: 0.1, method: 'rk4', stepSize: 0.1 })).toThrow(
+      /adjointFirstStep is for adaptive methods; adjointMethod 'rk4' is fixed-step/,
+    );
     expect(bad({ stepsize: 0.1 })).toThrow(/unknown option 'stepsize'/);
     expect(bad({ params: [theta, theta] })).toThrow(/twice/);
     expect(bad({ params: [1] })).toThrow(OdeOptionError);
