@@ -1,6 +1,6 @@
 import { OdeOptionError } from './errors.js';
 import { isAdaptive } from './methods.js';
-import { METHOD_NAMES, type ResolvedOptions, resolveOptions } from './options.js';
+import { checkOption, METHOD_NAMES, type ResolvedOptions, resolveOptions } from './options.js';
 import { type Tensor, tf } from './tf.js';
 import type { MethodName, OdeFunc, OdeintOptions, OdeModule, SolveStats } from './types.js';
 
@@ -181,11 +181,9 @@ export function resolveBackward(options: OdeintOptions & AdjointKeys): {
       `option adjointFirstStep is for adaptive methods; adjointMethod '${method}' is fixed-step`,
     );
   }
-  if (adjointFirstStep !== undefined && !(Number.isFinite(adjointFirstStep) && adjointFirstStep > 0)) {
-    throw new OdeOptionError(
-      `option adjointFirstStep = ${String(adjointFirstStep)} is invalid: expected a finite number > 0`,
-      { option: 'adjointFirstStep', value: adjointFirstStep, expected: 'a finite number > 0' },
-    );
+  if (adjointFirstStep !== undefined) {
+    const ok = Number.isFinite(adjointFirstStep) && adjointFirstStep > 0;
+    checkOption(ok, 'adjointFirstStep', adjointFirstStep, 'a finite number > 0');
   }
   return { forward, backward, seminorm: norm === 'seminorm', backwardFirstStep: adjointFirstStep };
 }

@@ -32,17 +32,14 @@ export function* adjointBackward(
   const stats: SolveStats = { nfe: 0, steps: 0, rejected: 0 };
   try {
     for (let i = last; i > 0; i--) {
-      const first = i === last && r.backwardFirstStep !== undefined;
-      const { ys: zs, stats: s } = yield* solveSteps(
-        g,
-        z,
-        [ts[i], ts[i - 1]],
-        first ? { ...o, firstStep: r.backwardFirstStep } : o,
-      );
+      // the given first step, and the warm step reported, are those of the first interval solved
+      const first = i === last;
+      const oi = first && r.backwardFirstStep !== undefined ? { ...o, firstStep: r.backwardFirstStep } : o;
+      const { ys: zs, stats: s } = yield* solveSteps(g, z, [ts[i], ts[i - 1]], oi);
       stats.nfe += s.nfe;
       stats.steps += s.steps;
       stats.rejected += s.rejected;
-      if (i === last && s.warmStep !== undefined) stats.warmStep = s.warmStep;
+      if (first && s.warmStep !== undefined) stats.warmStep = s.warmStep;
       const zEnd = zs[1];
       const next = tf.tidy(() =>
         layout.pack(
@@ -75,8 +72,9 @@ export function* adjointBackward(
  *
  * The backward solve has its own `adjointRtol`, `adjointAtol`, `adjointMethod`, `adjointStepSize`
  * (defaults: the forward ones), `adjointNorm` (`'seminorm'` leaves a_θ out of step control,
- * Kidger, Chen & Lyons 2021) and `adjointFirstStep` (default: the initial-step heuristic). Its gradient is that of the exact flow up to the backward solve's
- * error, not the exact gradient of the discrete forward solve (which `tf.grad` through `odeint` gives).
+ * Kidger, Chen & Lyons 2021) and `adjointFirstStep` (default: the initial-step heuristic). Its
+ * gradient is that of the exact flow up to the backward solve's error, not the exact gradient of
+ * the discrete forward solve (which `tf.grad` through `odeint` gives).
  *
  * @example
  * const theta = tf.variable(tf.scalar(0.5));

@@ -54,7 +54,8 @@ export const METHOD_NAMES: readonly MethodName[] = [
   ...(Object.keys(ADAPTIVE_METHODS) as MethodName[]),
 ];
 
-function check(ok: boolean, name: string, value: unknown, range: string): void {
+/** Throws an {@link OdeOptionError} naming the option, its value and the valid range unless `ok`. */
+export function checkOption(ok: boolean, name: string, value: unknown, range: string): void {
   if (!ok) {
     throw new OdeOptionError(`option ${name} = ${String(value)} is invalid: expected ${range}`, {
       option: name,
@@ -130,27 +131,37 @@ export function resolveOptions(
     minFactor: options.minFactor ?? DEFAULT_OPTIONS.minFactor,
     beta: options.beta,
   };
-  check(METHOD_NAMES.includes(o.method), 'method', o.method, `one of ${METHOD_NAMES.join(', ')}`);
+  checkOption(METHOD_NAMES.includes(o.method), 'method', o.method, `one of ${METHOD_NAMES.join(', ')}`);
   const minRtol = 10 * FLOAT32_UNIT_ROUNDOFF;
-  check(
+  checkOption(
     Number.isFinite(o.rtol) && o.rtol > minRtol && o.rtol < 1,
     'rtol',
     o.rtol,
     `a number in (${minRtol.toExponential(2)}, 1) — float32 cannot resolve tighter; use odexSolve for float64`,
   );
-  check(Number.isFinite(o.atol) && o.atol >= 0, 'atol', o.atol, 'a finite number ≥ 0');
+  checkOption(Number.isFinite(o.atol) && o.atol >= 0, 'atol', o.atol, 'a finite number ≥ 0');
   if (o.stepSize !== undefined) {
-    check(Number.isFinite(o.stepSize) && o.stepSize > 0, 'stepSize', o.stepSize, 'a finite number > 0');
+    checkOption(Number.isFinite(o.stepSize) && o.stepSize > 0, 'stepSize', o.stepSize, 'a finite number > 0');
   }
   if (o.firstStep !== undefined) {
-    check(Number.isFinite(o.firstStep) && o.firstStep > 0, 'firstStep', o.firstStep, 'a finite number > 0');
+    checkOption(
+      Number.isFinite(o.firstStep) && o.firstStep > 0,
+      'firstStep',
+      o.firstStep,
+      'a finite number > 0',
+    );
   }
-  check(o.maxStep > 0, 'maxStep', o.maxStep, 'a number > 0 (Infinity allowed)');
-  check(Number.isInteger(o.maxSteps) && o.maxSteps > 0, 'maxSteps', o.maxSteps, 'a whole number > 0');
-  check(o.safety > 0 && o.safety < 1, 'safety', o.safety, 'a number in (0, 1)');
-  check(o.maxFactor > 1 && Number.isFinite(o.maxFactor), 'maxFactor', o.maxFactor, 'a finite number > 1');
-  check(o.minFactor > 0 && o.minFactor < 1, 'minFactor', o.minFactor, 'a number in (0, 1)');
-  if (o.beta !== undefined) check(o.beta >= 0 && o.beta < 0.2, 'beta', o.beta, 'a number in [0, 0.2)');
+  checkOption(o.maxStep > 0, 'maxStep', o.maxStep, 'a number > 0 (Infinity allowed)');
+  checkOption(Number.isInteger(o.maxSteps) && o.maxSteps > 0, 'maxSteps', o.maxSteps, 'a whole number > 0');
+  checkOption(o.safety > 0 && o.safety < 1, 'safety', o.safety, 'a number in (0, 1)');
+  checkOption(
+    o.maxFactor > 1 && Number.isFinite(o.maxFactor),
+    'maxFactor',
+    o.maxFactor,
+    'a finite number > 1',
+  );
+  checkOption(o.minFactor > 0 && o.minFactor < 1, 'minFactor', o.minFactor, 'a number in (0, 1)');
+  if (o.beta !== undefined) checkOption(o.beta >= 0 && o.beta < 0.2, 'beta', o.beta, 'a number in [0, 0.2)');
   return o;
 }
 
